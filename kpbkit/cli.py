@@ -1,0 +1,160 @@
+"""The ``kpbkit`` command: run, validate, demo and keygen.
+
+User errors print one clear message and exit non-zero without a traceback (``--debug`` shows it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import sys
+import traceback
+import warnings
+from pathlib import Path
+
+import click
+
+from kpbkit import __version__
+from kpbkit.errors import KpbkitError
+
+EXAMPLE_CONFIG = Path("client_configs/exempel.yaml")
+EXAMPLE_KEY = Path(".kpbkit/exempel.key")
+
+
+def _setup_logging(quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log = logging.getLogger("kpbkit")
+    log.handlers[:] = [handler]
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    log.propagate = False
+
+
+class KpbkitGroup(click.Group):
+    """Turns kpbkit errors into one message and an exit code; tracebacks only with --debug."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KpbkitError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            click.secho(f"error: {exc.message}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            else:
+                # The message of an unexpected error may quote data, so only its type is shown.
+                click.secho(
+                    f"internal error ({type(exc).__name__}); rerun with --debug to see the traceback "
+                    "and report it",
+                    fg="red",
+                    err=True,
+                )
+            sys.exit(1)
+
+
+@click.group(cls=KpbkitGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="kpbkit")
+@click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
+    """KPB (kostnad per brukare) analyses for Swedish social services.
+
+    Reads a client's data as named by its config (client_configs/<client>.yaml), computes the KPB
+    model reconciled to the öre and writes reports/<client>/<period>/results/.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+    _setup_logging(quiet)
+    if not debug:
+        warnings.simplefilter("ignore")
+
+
+@main.command()
+@click.argument("config", type=click.Path(path_type=Path))
+def run(config: Path) -> None:
+    """Run the KPB model for CONFIG and write its results folder.
+
+    Example: kpbkit run client_configs/exempel.yaml
+    """
+    from kpbkit.pipeline import run_client
+
+    result = run_client(config)
+    click.echo(f"Results: {result.results_dir}")
+
+
+@main.command()
+@click.argument("config", type=click.Path(path_type=Path))
+def validate(config: Path) -> None:
+    """Check CONFIG, its ledger rules and its input files without writing anything.
+
+    Example: kpbkit validate client_configs/exempel.yaml
+    """
+    from kpbkit.config import load_client_config
+    from kpbkit.ingest import ingest
+
+    cfg = load_client_config(config)
+    click.echo(f"Config OK: {cfg.client_name} ({cfg.client_id}), period {cfg.period.label}, "
+               f"{len(cfg.rules)} ledger rules")
+    data = ingest(cfg)
+    rows = ", ".join(f"{name} {len(frame)}" for name, frame in data.tables().items() if len(frame))
+    click.echo(f"Input OK: {rows}")
+    for finding in data.findings.rows:
+        click.echo(f"  {finding['severity']}: {finding['check']} ({finding['table']}, {finding['count']}) "
+                   f"{finding['detail']}")
+
+
+@main.command()
+@click.option("--config", "config", type=click.Path(path_type=Path), default=EXAMPLE_CONFIG, show_default=True,
+              help="The example client's config.")
+def demo(config: Path) -> None:
+    """Run the built-in example client end to end and print where the results went.
+
+    Creates the example's pseudonymisation key (git-ignored, under .kpbkit/) on first use.
+    """
+    from kpbkit.pipeline import run_client
+
+    if not config.is_file():
+        raise KpbkitError(f"example config {config} not found", fix="run the demo from the kpbkit project folder")
+    _ensure_key(EXAMPLE_KEY)
+    result = run_client(config)
+    click.echo(f"Results: {result.results_dir}")
+
+
+def _ensure_key(path: Path) -> None:
+    if path.is_file():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_key(path)
+    logging.getLogger("kpbkit").info("Created a pseudonymisation key for the example client: %s", path)
+
+
+def _write_key(path: Path) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite an existing key (pseudonyms will change).")
+def keygen(path: Path, force: bool) -> None:
+    """Write a new random pseudonymisation key to PATH (readable by you only).
+
+    Keep it outside any git repository and back it up: the same key gives the same pseudonyms.
+    """
+    if path.exists() and not force:
+        raise KpbkitError(f"{path} already exists", fix="use --force to replace it (pseudonyms will change)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_key(path)
+    click.echo(f"Key written: {path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,438 @@
+"""Client configuration: YAML on disk, a validated pydantic model in memory.
+
+Paths in the file are relative to the config file. Unknown keys and bad values are errors that
+name the key and the allowed values; nothing runs before the config (and its rules) validate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kpbkit.catalog import AREAS, DEFAULT_AGE_BANDS, REGIS, UNITS, Catalog, Service, parse_age_bands
+from kpbkit.errors import ConfigError
+from kpbkit.period import Period
+
+RULE_KINDS: tuple[str, ...] = ("cost", "internal_revenue", "fee", "state_reimbursement")
+RULE_COLUMNS: tuple[str, ...] = ("activity", "account_prefix", "responsibility", "target", "kind")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ClientSection(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+    name: str
+    kommunkod: Annotated[str, Field(pattern=r"^\d{4}$")]
+
+    @field_validator("kommunkod", mode="before")
+    @classmethod
+    def _kommunkod_is_text(cls, value: Any) -> Any:
+        if isinstance(value, int):
+            raise ValueError('must be four digits in quotes, e.g. kommunkod: "0180" (unquoted, YAML reads a number)')
+        return value
+
+
+class PeriodSection(_Strict):
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _one_form(self) -> PeriodSection:
+        if self.year is not None and (self.start or self.end):
+            raise ValueError("give either 'year' or 'start' and 'end', not both")
+        if self.year is None and not (self.start and self.end):
+            raise ValueError("give 'year' (a calendar year) or both 'start' and 'end' (YYYY-MM-DD)")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"'end' ({self.end}) is before 'start' ({self.start})")
+        return self
+
+    def to_period(self) -> Period:
+        if self.year is not None:
+            return Period.year(self.year)
+        assert self.start and self.end
+        return Period(self.start, self.end)
+
+
+class InputSection(_Strict):
+    folder: Path
+    shape: Literal["canonical"] = "canonical"
+
+
+class ServiceSection(_Strict):
+    code: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    area: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    unit: Literal["hour", "day", "weekday", "month"]
+
+
+class LedgerRule(_Strict):
+    activity: str = ""
+    account_prefix: str = ""
+    responsibility: str = ""
+    target: str
+    kind: Literal["cost", "internal_revenue", "fee", "state_reimbursement"]
+
+    @field_validator("activity", "account_prefix", "responsibility", "target", mode="before")
+    @classmethod
+    def _text_only(cls, value: Any) -> Any:
+        if value is None:
+            return ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(
+                f"must be text in quotes, e.g. \"{value}\" (unquoted, YAML reads a number and drops leading zeros)"
+            )
+        return value.strip() if isinstance(value, str) else value
+
+
+class PseudonymisationSection(_Strict):
+    key_env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = None
+    key_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _some_source(self) -> PseudonymisationSection:
+        if self.key_env is None and self.key_file is None:
+            raise ValueError("give 'key_env' (an environment variable) or 'key_file' (a file outside the repository)")
+        return self
+
+
+class OutputSection(_Strict):
+    folder: Path = Path("reports")
+
+
+class ClientConfigModel(_Strict):
+    client: ClientSection
+    period: PeriodSection
+    input: InputSection
+    ledger_rules: Path | list[LedgerRule] | None = None
+    services: list[ServiceSection] = []
+    age_bands: dict[str, list[str]] = {}
+    pseudonymisation: PseudonymisationSection | None = None
+    output: OutputSection = OutputSection()
+
+
+class ClientConfig:
+    """A validated client configuration with paths resolved against the config file's folder."""
+
+    def __init__(self, model: ClientConfigModel, path: Path, rules: list[LedgerRule], raw_bytes: bytes) -> None:
+        self.model = model
+        self.path = path
+        self.rules = rules
+        self.config_hash = hashlib.sha256(raw_bytes).hexdigest()
+        self.catalog = Catalog([Service(s.code, s.area, s.unit) for s in model.services])
+        self.period = model.period.to_period()
+        bands = {area: list(labels) for area, labels in DEFAULT_AGE_BANDS.items()}
+        bands.update(model.age_bands)
+        self.age_bands = {area: parse_age_bands(labels) for area, labels in bands.items()}
+
+    @property
+    def client_id(self) -> str:
+        return self.model.client.id
+
+    @property
+    def client_name(self) -> str:
+        return self.model.client.name
+
+    @property
+    def input_folder(self) -> Path:
+        return _resolve(self.path, self.model.input.folder)
+
+    @property
+    def rules_file(self) -> Path | None:
+        rules = self.model.ledger_rules
+        if isinstance(rules, list):
+            return None
+        if rules is None:
+            return self.input_folder / "ledger_rules.csv"
+        return _resolve(self.path, rules)
+
+    @property
+    def output_root(self) -> Path:
+        folder = self.model.output.folder
+        if "output" not in self.model.model_fields_set:
+            return folder.resolve()  # default: ./reports of the working directory
+        return _resolve(self.path, folder)
+
+    @property
+    def output_dir(self) -> Path:
+        """``<output>/<client>/<period>/``, e.g. ``reports/exempel/2025``."""
+        return self.output_root / self.client_id / self.period.label
+
+    def pseudonym_key(self) -> bytes:
+        """The client's secret for pseudonymisation, read from the environment or a key file."""
+        section = self.model.pseudonymisation
+        if section is None:
+            raise ConfigError(
+                "the input carries personnummer but no pseudonymisation key is configured",
+                file=self.path,
+                key="pseudonymisation",
+                fix="add 'pseudonymisation: {key_env: NAME}' or '{key_file: PATH}' pointing outside the repository",
+            )
+        if section.key_env:
+            value = os.environ.get(section.key_env, "")
+            if value.strip():
+                return value.strip().encode()
+            if section.key_file is None:
+                raise ConfigError(
+                    f"environment variable {section.key_env} is not set or empty",
+                    file=self.path,
+                    key="pseudonymisation.key_env",
+                    fix=f"export {section.key_env}=<the client's secret> before running",
+                )
+        assert section.key_file is not None
+        key_path = _resolve(self.path, section.key_file)
+        if not key_path.is_file():
+            raise ConfigError(
+                f"key file {key_path} does not exist",
+                file=self.path,
+                key="pseudonymisation.key_file",
+                fix=f"create it with `kpbkit keygen {key_path}` (keep it outside git) or correct the path",
+            )
+        key = key_path.read_bytes().strip()
+        if len(key) < 16:
+            raise ConfigError(
+                f"key file {key_path} holds fewer than 16 bytes",
+                file=self.path,
+                key="pseudonymisation.key_file",
+                fix=f"use a long random secret, e.g. `kpbkit keygen {key_path} --force`",
+            )
+        return key
+
+
+def _resolve(config_path: Path, value: Path) -> Path:
+    value = Path(os.path.expanduser(str(value)))
+    return value if value.is_absolute() else (config_path.parent / value).resolve()
+
+
+def load_client_config(path: str | Path) -> ClientConfig:
+    """Read, validate and resolve a client config; raise :class:`ConfigError` naming the key on any problem."""
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise ConfigError(
+            "config file not found", file=path, fix="check the path, e.g. client_configs/exempel.yaml"
+        )
+    raw = path.read_bytes()
+    try:
+        data = yaml.safe_load(raw.decode("utf-8-sig"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise ConfigError(
+            f"not valid YAML ({getattr(exc, 'problem', None) or exc})",
+            file=path,
+            row=line + 1 if line is not None else None,
+            fix="check indentation and quoting at that line",
+        ) from None
+    if not isinstance(data, dict):
+        raise ConfigError("the config must be a mapping of keys (client, period, input, ...)", file=path)
+    try:
+        model = ClientConfigModel.model_validate(data)
+    except ValidationError as exc:
+        raise _config_error(exc, path) from None
+    catalog = Catalog([Service(s.code, s.area, s.unit) for s in model.services])
+    _check_services(model, path)
+    _check_age_bands(model, path, catalog)
+    config_stub = ClientConfig.__new__(ClientConfig)
+    config_stub.model, config_stub.path = model, path
+    rules_file = config_stub.rules_file
+    if isinstance(model.ledger_rules, list):
+        rules = list(model.ledger_rules)
+        source, offset = None, 0
+    else:
+        assert rules_file is not None
+        rules = read_rules_csv(rules_file, config_path=path)
+        source, offset = rules_file, 2
+    check_rules(rules, catalog, file=source or path, row_offset=offset, inline=source is None)
+    if not config_stub.input_folder.is_dir():
+        raise ConfigError(
+            f"input folder {config_stub.input_folder} does not exist",
+            file=path,
+            key="input.folder",
+            fix="give the folder holding the canonical files, relative to the config file",
+        )
+    return ClientConfig(model, path, rules, raw)
+
+
+def _config_error(exc: ValidationError, path: Path) -> ConfigError:
+    lines = []
+    for err in exc.errors()[:10]:
+        key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"]).replace(".[", "[")
+        if err["type"] == "extra_forbidden":
+            parent = _model_at(err["loc"][:-1])
+            allowed = ", ".join(parent.model_fields) if parent else ""
+            lines.append(f"key '{key}': unknown key (allowed here: {allowed})")
+        elif err["type"] == "missing":
+            lines.append(f"key '{key}': required but missing")
+        else:
+            msg = err["msg"].removeprefix("Value error, ")
+            lines.append(f"key '{key}': {msg}")
+    more = f"\n  ... and {len(exc.errors()) - 10} more" if len(exc.errors()) > 10 else ""
+    return ConfigError(
+        "invalid configuration:\n  " + "\n  ".join(lines) + more,
+        file=path,
+        fix="correct the keys above; docs/config.md lists every key and its allowed values",
+    )
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] = ClientConfigModel
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part))
+        if field is None:
+            return None
+        found = None
+        for candidate in _types_in(field.annotation):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                found = candidate
+        if found is None:
+            return None
+        model = found
+    return model
+
+
+def _types_in(annotation: Any) -> list[Any]:
+    args = getattr(annotation, "__args__", None)
+    if not args:
+        return [annotation]
+    out = []
+    for arg in args:
+        out.extend(_types_in(arg))
+    return out
+
+
+def _check_services(model: ClientConfigModel, path: Path) -> None:
+    for i, service in enumerate(model.services):
+        if service.unit not in UNITS:  # pragma: no cover - Literal already checks
+            raise ConfigError(f"unit must be one of {', '.join(UNITS)}", file=path, key=f"services[{i}].unit")
+
+
+def _check_age_bands(model: ClientConfigModel, path: Path, catalog: Catalog) -> None:
+    for area, labels in model.age_bands.items():
+        if area not in catalog.areas:
+            raise ConfigError(
+                f"unknown area '{area}' (allowed: {', '.join(catalog.areas)})", file=path, key=f"age_bands.{area}"
+            )
+        try:
+            parse_age_bands(labels)
+        except ValueError as exc:
+            raise ConfigError(
+                str(exc), file=path, key=f"age_bands.{area}", fix="use labels like '0-64', '80+'"
+            ) from None
+
+
+_SERVICE_TARGET = re.compile(r"^service:([^:]+):([^:]+)$")
+_AREA_TARGET = re.compile(r"^(overhead|myndighet):([^:]+)$")
+
+
+def parse_target(target: str) -> tuple[str, str | None, str | None]:
+    """Split a rule target into (kind of target, service code or area, regi).
+
+    >>> parse_target("service:hemtjanst:egen")
+    ('service', 'hemtjanst', 'egen')
+    """
+    if target == "exclude":
+        return ("exclude", None, None)
+    m = _SERVICE_TARGET.match(target)
+    if m:
+        return ("service", m.group(1), m.group(2))
+    m = _AREA_TARGET.match(target)
+    if m:
+        return (m.group(1), m.group(2), None)
+    return ("invalid", None, None)
+
+
+def check_rules(
+    rules: list[LedgerRule], catalog: Catalog, *, file: Path, row_offset: int = 0, inline: bool = False
+) -> None:
+    """Raise :class:`ConfigError` for a rule whose target is not a known form, service code or area."""
+    for i, rule in enumerate(rules):
+        where: dict[str, Any] = (
+            {"key": f"ledger_rules[{i}].target"} if inline else {"row": i + row_offset, "column": "target"}
+        )
+        form, what, regi = parse_target(rule.target)
+        if form == "invalid":
+            raise ConfigError(
+                f"target '{rule.target}' is not one of the allowed forms",
+                file=file,
+                fix="use service:<code>:<egen|extern>, overhead:<area>, myndighet:<area> or exclude",
+                **where,
+            )
+        if form == "service":
+            if what not in catalog.services:
+                raise ConfigError(
+                    f"target '{rule.target}' names service '{what}', which the catalogue does not know",
+                    file=file,
+                    fix="use a code from docs/method.md's catalogue or add the service under 'services' in the config",
+                    **where,
+                )
+            if regi not in REGIS:
+                raise ConfigError(
+                    f"target '{rule.target}' has regi '{regi}' (allowed: egen, extern)", file=file, **where
+                )
+        if form in ("overhead", "myndighet") and what not in catalog.areas:
+            raise ConfigError(
+                f"target '{rule.target}' names area '{what}' (allowed: {', '.join(catalog.areas)})",
+                file=file,
+                **where,
+            )
+
+
+def read_rules_csv(path: Path, *, config_path: Path) -> list[LedgerRule]:
+    """Read the ``ledger_rules`` table (CSV, UTF-8, comma-separated) in the order the rules are tried."""
+    import pandas as pd
+
+    if not path.is_file():
+        raise ConfigError(
+            f"ledger rules file {path} not found",
+            file=config_path,
+            key="ledger_rules",
+            fix="put ledger_rules.csv in the input folder, give its path under 'ledger_rules', or list rules inline",
+        )
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise ConfigError(f"cannot read the rules table ({exc})", file=path) from None
+    missing = [c for c in ("target", "kind") if c not in frame.columns]
+    if missing:
+        raise ConfigError(
+            f"missing column(s) {', '.join(missing)}",
+            file=path,
+            fix=f"the rules table needs the columns {', '.join(RULE_COLUMNS)} (activity, account_prefix and "
+            "responsibility may be empty)",
+        )
+    unknown = [c for c in frame.columns if c not in RULE_COLUMNS]
+    if unknown:
+        raise ConfigError(
+            f"unknown column(s) {', '.join(unknown)} (allowed: {', '.join(RULE_COLUMNS)})", file=path
+        )
+    rules = []
+    for i, row in enumerate(frame.to_dict("records")):
+        kind = row.get("kind", "").strip()
+        if kind not in RULE_KINDS:
+            raise ConfigError(
+                f"kind '{kind}' is not allowed (allowed: {', '.join(RULE_KINDS)})",
+                file=path,
+                row=i + 2,
+                column="kind",
+            )
+        rules.append(LedgerRule(**{k: v.strip() for k, v in row.items()}))
+    return rules
+
+
+__all__ = [
+    "AREAS",
+    "ClientConfig",
+    "LedgerRule",
+    "RULE_KINDS",
+    "load_client_config",
+    "parse_target",
+]

@@ -1,0 +1,254 @@
+"""Raw canonical files → pseudonymised canonical tables.
+
+Reads every table of DATA-CONTRACT.md from the client's input folder, checks columns and types,
+pseudonymises personnummer (keyed hash of the normalised 12-digit form), derives birth date and
+sex from them, and drops the personnummer. Nothing after this step sees a personnummer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kpbkit.config import ClientConfig
+from kpbkit.errors import InputError
+from kpbkit.io.readers import find_table, read_table, row_number
+from kpbkit.io.schema import SCHEMAS, TABLE_ORDER
+from kpbkit.personnummer import parse_personnummer, pseudonymise
+from kpbkit.quality import Findings
+
+DELIVERY_TABLES = ("decisions", "visits", "stays")
+
+
+@dataclass
+class CanonicalData:
+    """The pseudonymised canonical tables of one client and period."""
+
+    persons: pd.DataFrame
+    providers: pd.DataFrame
+    decisions: pd.DataFrame
+    visits: pd.DataFrame
+    stays: pd.DataFrame
+    ledger: pd.DataFrame
+    population: pd.DataFrame
+    population_forecast: pd.DataFrame
+    input_files: dict[str, Path] = field(default_factory=dict)
+    findings: Findings = field(default_factory=Findings)
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLE_ORDER}
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file, streamed."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def ingest(config: ClientConfig) -> CanonicalData:
+    """Read and pseudonymise the client's canonical input folder."""
+    folder = config.input_folder
+    findings = Findings()
+    frames: dict[str, pd.DataFrame] = {}
+    files: dict[str, Path] = {}
+    for name in TABLE_ORDER:
+        schema = SCHEMAS[name]
+        path = find_table(folder, name)
+        if path is None:
+            if schema.required_table:
+                raise InputError(
+                    f"the {name} table is missing",
+                    file=folder / f"{name}.csv",
+                    fix=f"put {name}.csv (or {name}.parquet) in the input folder named by the config's input.folder",
+                )
+            frames[name] = read_empty(name)
+            if name != "population_forecast":
+                findings.add("table_missing", "info" if name != "population" else "warning", name, 1,
+                             f"no {name} file in the input folder; treated as empty")
+            continue
+        frames[name] = read_table(path, schema)
+        files[name] = path
+        unknown = frames[name].attrs.get("unknown_columns", [])
+        if unknown:
+            findings.add("unknown_columns", "info", name, len(unknown), "ignored columns: " + ", ".join(unknown))
+
+    key_cache: list[bytes] = []
+
+    def key() -> bytes:
+        if not key_cache:
+            key_cache.append(config.pseudonym_key())
+        return key_cache[0]
+
+    reference_year = config.period.end.year
+    derived: list[pd.DataFrame] = []
+    for name in ("persons", *DELIVERY_TABLES):
+        frames[name], demo = _pseudonymise_table(frames[name], name, files.get(name), reference_year, key, findings)
+        if demo is not None:
+            derived.append(demo)
+    frames["persons"] = _build_persons(frames["persons"], derived, findings)
+    _report_person_gaps(frames, findings)
+    frames["providers"] = _dedupe(frames["providers"], "provider_id", "providers", findings)
+    frames["ledger"] = _ledger_dates(frames["ledger"], files.get("ledger"))
+    for name in DELIVERY_TABLES:
+        frames[name]["service_code"] = frames[name]["service_code"].astype("category")
+    return CanonicalData(**frames, input_files=files, findings=findings)
+
+
+def read_empty(name: str) -> pd.DataFrame:
+    """An empty frame with the table's canonical columns and types."""
+    schema = SCHEMAS[name]
+    from kpbkit.io.readers import _empty
+
+    frame = pd.DataFrame({c.name: _empty(c, 0) for c in schema.columns})
+    frame.attrs["present"] = []
+    return frame
+
+
+def _pseudonymise_table(
+    frame: pd.DataFrame, name: str, path: Path | None, reference_year: int, key, findings: Findings
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Replace personnummer by pseudonyms; return the table and the demographics its numbers give."""
+    frame = frame.copy()
+    pnr = frame.pop("personnummer")
+    has_pnr = pnr.notna()
+    no_person = ~has_pnr & frame["person_id"].isna()
+    if len(frame) and no_person.any():
+        first = int(no_person.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"row has neither person_id nor personnummer ({int(no_person.sum())} row(s) in all)",
+            file=path,
+            row=row_number(path, first) if path else first,
+            column="personnummer" if "personnummer" in frame.attrs.get("present", []) else "person_id",
+            fix="every row must name its person",
+        )
+    if not has_pnr.any():
+        return frame, None
+    parsed = parse_personnummer(pnr[has_pnr], reference_year=reference_year)
+    ids = pseudonymise(parsed["normalized"], key())
+    frame.loc[has_pnr, "person_id"] = ids.astype("string")
+    invalid = ~parsed["valid"]
+    for problem, count in parsed.loc[invalid, "problem"].value_counts().items():
+        findings.add(
+            f"personnummer_invalid_{problem}",
+            "warning",
+            name,
+            int(count),
+            "rows kept, pseudonymised from the digits as given, with unknown birth date and sex",
+        )
+    samordning = parsed["samordningsnummer"] & parsed["valid"]
+    findings.add("samordningsnummer", "info", name, int(samordning.sum()), "valid samordningsnummer (day + 60)")
+    demo = pd.DataFrame(
+        {
+            "person_id": ids.astype("string").to_numpy(),
+            "birth_date": parsed["birth_date"].to_numpy(),
+            "sex": parsed["sex"].astype("string").to_numpy(),
+            "row": parsed.index.to_numpy(),
+        }
+    )
+    demo.attrs["table"] = name
+    return frame, demo
+
+
+def _build_persons(persons: pd.DataFrame, derived: list[pd.DataFrame], findings: Findings) -> pd.DataFrame:
+    """One row per person: birth date and sex from the personnummer wherever one is given."""
+    persons = persons.copy()
+    from_persons = next((d for d in derived if d.attrs.get("table") == "persons"), None)
+    if from_persons is not None:
+        rows = from_persons["row"].to_numpy()
+        given_birth = pd.Series(persons.loc[rows, "birth_date"].to_numpy(), dtype="datetime64[ns]")
+        given_sex = pd.Series(persons.loc[rows, "sex"].to_numpy(), dtype="string")
+        pnr_birth = pd.Series(from_persons["birth_date"].to_numpy(), dtype="datetime64[ns]")
+        pnr_sex = pd.Series(from_persons["sex"].to_numpy(), dtype="string")
+        valid = pnr_birth.notna()
+        birth_conflict = valid & given_birth.notna() & (given_birth != pnr_birth)
+        sex_conflict = (valid & given_sex.notna() & (given_sex != pnr_sex)).fillna(False).astype(bool)
+        findings.add(
+            "persons_contradict_personnummer",
+            "warning",
+            "persons",
+            int((birth_conflict | sex_conflict).sum()),
+            "birth_date or sex differs from the personnummer; the personnummer wins",
+        )
+        persons.loc[rows, "birth_date"] = pnr_birth.to_numpy()
+        persons.loc[rows, "sex"] = pnr_sex.to_numpy()
+    persons = _dedupe(persons[["person_id", "birth_date", "sex"]], "person_id", "persons", findings)
+    persons["in_persons"] = True
+    # Persons known only from a delivery's personnummer: their demographics come from that number.
+    others = [d for d in derived if d.attrs.get("table") != "persons"]
+    if others:
+        extra = pd.concat(others, ignore_index=True).drop(columns="row")
+        extra = extra.sort_values("birth_date", na_position="last", kind="stable").drop_duplicates("person_id")
+        persons = persons.merge(extra, on="person_id", how="outer", suffixes=("", "_pnr"))
+        persons["birth_date"] = persons["birth_date"].fillna(persons.pop("birth_date_pnr"))
+        persons["sex"] = persons["sex"].fillna(persons.pop("sex_pnr"))
+        persons["in_persons"] = persons["in_persons"].fillna(False).astype(bool)
+    persons["sex"] = persons["sex"].astype("string")
+    persons["birth_date"] = pd.to_datetime(persons["birth_date"])
+    return persons.reset_index(drop=True)
+
+
+def _dedupe(frame: pd.DataFrame, key: str, table: str, findings: Findings) -> pd.DataFrame:
+    dup = frame.duplicated(key, keep="first")
+    findings.add(f"duplicate_{key}", "warning", table, int(dup.sum()), f"duplicate {key} rows; the first wins")
+    return frame.loc[~dup].reset_index(drop=True)
+
+
+def _report_person_gaps(frames: dict[str, pd.DataFrame], findings: Findings) -> None:
+    persons = frames["persons"]
+    listed = set(persons.loc[persons["in_persons"], "person_id"].dropna())
+    used: set[str] = set()
+    for name in DELIVERY_TABLES:
+        ids = frames[name]["person_id"].dropna()
+        missing = ~ids.isin(listed)
+        findings.add(
+            "person_not_in_persons",
+            "warning",
+            name,
+            int(ids[missing].nunique()),
+            f"persons in {name} but not in persons ({int(missing.sum())} rows); counted in volumes and costs",
+        )
+        used.update(ids.unique())
+    relevant = persons[persons["person_id"].isin(used)]
+    findings.add("birth_date_unknown", "warning", "persons", int(relevant["birth_date"].isna().sum()),
+                 "persons with deliveries but unknown birth date: in no age band and no age-based KPI")
+    findings.add("sex_unknown", "warning", "persons", int(relevant["sex"].isna().sum()),
+                 "persons with deliveries but unknown sex: in no sex group")
+
+
+def _ledger_dates(ledger: pd.DataFrame, path: Path | None) -> pd.DataFrame:
+    """A ``period`` (YYYY-MM) row is dated on the month's first day; a row without a date is fatal."""
+    ledger = ledger.copy()
+    present = ledger.attrs.get("present", [])
+    if "period" in present:
+        period = ledger["period"].astype("string")
+        parsed = pd.to_datetime(period + "-01", format="%Y-%m-%d", errors="coerce")
+        bad_period = ledger["period"].notna() & parsed.isna()
+        if bad_period.any():
+            first = int(bad_period.to_numpy().nonzero()[0][0])
+            raise InputError(
+                "period is not of the form YYYY-MM (money must be exact, so this is fatal)",
+                file=path,
+                row=row_number(path, first) if path else first,
+                column="period",
+                fix="write periods as YYYY-MM, e.g. 2025-03",
+            )
+        ledger["date"] = ledger["date"].where(ledger["date"].notna(), parsed)
+    undated = ledger["date"].isna()
+    if undated.any():
+        first = int(undated.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"ledger row has no date ({int(undated.sum())} row(s) in all; money must be exact, so this is fatal)",
+            file=path,
+            row=row_number(path, first) if path else first,
+            column="date" if "date" in present else "period",
+            fix="give a date (YYYY-MM-DD) or a period (YYYY-MM) on every ledger row",
+        )
+    for col in ("account", "responsibility", "activity"):
+        ledger[col] = ledger[col].fillna("").astype("string")
+    return ledger.drop(columns="period")

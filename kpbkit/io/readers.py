@@ -1,0 +1,151 @@
+"""Read canonical tables (CSV or Parquet) into typed frames.
+
+Canonical CSV is UTF-8 (a BOM is tolerated), comma-separated, ISO dates and dot decimals. Every value
+that cannot be read stops the run with an error naming the file, the row and the column; values of a
+personnummer column are never echoed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpbkit.errors import InputError
+from kpbkit.io.schema import Column, TableSchema
+
+SUFFIXES = (".csv", ".parquet")
+
+
+def find_table(folder: Path, name: str) -> Path | None:
+    """The file holding table ``name`` in ``folder`` (``name.csv`` or ``name.parquet``), if any."""
+    for suffix in SUFFIXES:
+        candidate = folder / f"{name}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def read_raw(path: Path) -> pd.DataFrame:
+    """All columns as text (empty cells as empty strings), header names trimmed."""
+    try:
+        if path.suffix == ".parquet":
+            frame = pd.read_parquet(path)
+            frame = frame.astype("str").where(frame.notna(), "")
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(
+            "the file is not UTF-8",
+            file=path,
+            fix="save it as UTF-8 (canonical input is UTF-8, comma-separated); other encodings come in later shapes",
+        ) from None
+    except (pd.errors.ParserError, ValueError, OSError) as exc:
+        raise InputError(f"cannot read the file ({_short(exc)})", file=path, fix="check that it is a CSV") from None
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _short(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:200]
+
+
+def row_number(path: Path, index: int) -> int:
+    """The row a person sees: in a CSV, with the header as row 1, data row 0 is row 2."""
+    return index + 2 if path.suffix != ".parquet" else index + 1
+
+
+def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
+    """Read one canonical table and convert its columns to their types.
+
+    Returns a frame with every column of the schema (absent optional columns are empty).
+    """
+    raw = read_raw(path)
+    unknown = [c for c in raw.columns if schema.column(c) is None and c != ""]
+    missing = [c.name for c in schema.columns if c.required and c.name not in raw.columns]
+    if schema.has_person and not ({"person_id", "personnummer"} & set(raw.columns)):
+        missing.append("person_id (or personnummer)")
+    for group in schema.one_of:
+        if not set(group) & set(raw.columns):
+            missing.append(" or ".join(group))
+    if missing:
+        raise InputError(
+            f"missing required column(s): {', '.join(missing)}",
+            file=path,
+            fix=f"the {schema.name} table needs the columns {', '.join(c.name for c in schema.columns if c.required)}"
+            f"; found: {', '.join(raw.columns) or 'none'}",
+        )
+    raw = raw[[c for c in raw.columns if c not in unknown]]
+    out = {}
+    for column in schema.columns:
+        if column.name in raw.columns:
+            values = raw[column.name].str.strip()
+            _check_nonempty(values, column, path)
+            out[column.name] = _convert(values, column, path)
+        else:
+            out[column.name] = _empty(column, len(raw))
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
+    frame.attrs["present"] = [c for c in schema.names if c in raw.columns]
+    frame.attrs["unknown_columns"] = unknown
+    frame.attrs["source"] = str(path)
+    return frame
+
+
+def _check_nonempty(values: pd.Series, column: Column, path: Path) -> None:
+    if not column.nonempty:
+        return
+    empty = values == ""
+    if empty.any():
+        first = int(np.flatnonzero(empty.to_numpy())[0])
+        raise InputError(
+            f"empty value ({int(empty.sum())} row(s) in all)",
+            file=path,
+            row=row_number(path, first),
+            column=column.name,
+            fix=f"every row needs a {column.name}",
+        )
+
+
+def _empty(column: Column, n: int) -> pd.Series:
+    if column.kind == "date":
+        return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
+    if column.kind in ("float", "int"):
+        return pd.Series(np.nan, index=range(n), dtype=float)
+    return pd.Series([pd.NA] * n, dtype="string") if n else pd.Series([], dtype="string")
+
+
+def _convert(values: pd.Series, column: Column, path: Path) -> pd.Series:
+    empty = values == ""
+    if column.kind == "date":
+        parsed = pd.to_datetime(values.where(~empty), format="%Y-%m-%d", errors="coerce")
+        _fail_where(parsed.isna() & ~empty, values, column, path, "is not a date", "write dates as YYYY-MM-DD")
+        return parsed.astype("datetime64[ns]")
+    if column.kind in ("float", "int"):
+        parsed = pd.to_numeric(values.where(~empty), errors="coerce").astype(float)
+        _fail_where(
+            parsed.isna() & ~empty, values, column, path, "is not a number", "use digits with a dot as decimal mark"
+        )
+        if column.kind == "int":
+            bad = parsed.notna() & (parsed != np.floor(parsed))
+            _fail_where(bad, values, column, path, "is not a whole number", "use whole numbers")
+        return parsed
+    text = values.astype("string").where(~empty, pd.NA)
+    if column.allowed:
+        bad = text.notna() & ~text.isin(column.allowed)
+        _fail_where(bad, values, column, path, "is not allowed", f"allowed values: {', '.join(column.allowed)}")
+    return text
+
+
+def _fail_where(bad: pd.Series, values: pd.Series, column: Column, path: Path, what: str, fix: str) -> None:
+    if not bad.any():
+        return
+    first = int(np.flatnonzero(bad.to_numpy())[0])
+    shown = "" if column.kind == "pnr" else f"'{values.iloc[first][:40]}' "
+    raise InputError(
+        f"value {shown}{what} ({int(bad.sum())} row(s) in all)",
+        file=path,
+        row=row_number(path, first),
+        column=column.name,
+        fix=fix,
+    )

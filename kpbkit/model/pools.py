@@ -1,0 +1,71 @@
+"""Ledger rows → cost pools by the client's rules (KPB-METHOD §4 "Cost pools").
+
+Rules are tried in the client's order; the first match wins. Matching compares trimmed strings
+exactly and case-sensitively, ``account_prefix`` as a string prefix; empty rule fields match anything.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from kpbkit.config import LedgerRule, parse_target
+from kpbkit.period import Period
+from kpbkit.quality import Findings
+
+UNMAPPED = "unmapped"
+
+
+def match_rules(ledger: pd.DataFrame, rules: list[LedgerRule]) -> np.ndarray:
+    """Index of the first rule each ledger row matches, or -1 where none does (vectorised per rule)."""
+    n = len(ledger)
+    matched = np.full(n, -1, dtype=np.int64)
+    if n == 0:
+        return matched
+    activity = ledger["activity"].astype("string").fillna("").str.strip()
+    account = ledger["account"].astype("string").fillna("").str.strip()
+    responsibility = ledger["responsibility"].astype("string").fillna("").str.strip()
+    for i, rule in enumerate(rules):
+        open_rows = matched < 0
+        if not open_rows.any():
+            break
+        hit = open_rows.copy()
+        if rule.activity:
+            hit &= (activity == rule.activity).to_numpy(dtype=bool)
+        if rule.account_prefix:
+            hit &= account.str.startswith(rule.account_prefix).to_numpy(dtype=bool)
+        if rule.responsibility:
+            hit &= (responsibility == rule.responsibility).to_numpy(dtype=bool)
+        matched[hit] = i
+    return matched
+
+
+def map_ledger(ledger: pd.DataFrame, rules: list[LedgerRule], period: Period, findings: Findings) -> pd.DataFrame:
+    """The period's ledger rows with their ``target`` and ``kind`` (``unmapped`` / empty where no rule matches)."""
+    in_period = (ledger["date"] >= pd.Timestamp(period.start)) & (ledger["date"] <= pd.Timestamp(period.end))
+    findings.add("ledger_outside_period", "info", "ledger", int((~in_period).sum()),
+                 "ledger rows dated outside the period: ignored")
+    rows = ledger[in_period].reset_index(drop=True)
+    index = match_rules(rows, rules)
+    targets = np.array([r.target for r in rules] + [UNMAPPED], dtype=object)
+    kinds = np.array([r.kind for r in rules] + [""], dtype=object)
+    rows = rows.assign(rule=index, target=targets[index], kind=kinds[index])
+    unmapped = rows["target"] == UNMAPPED
+    findings.add(
+        "ledger_unmapped",
+        "warning",
+        "ledger",
+        int(unmapped.sum()),
+        f"ledger rows no rule maps, {rows.loc[unmapped, 'amount'].sum():.2f} kr in all: add rules or exclude them",
+    )
+    return rows
+
+
+def pool_table(mapped: pd.DataFrame) -> pd.DataFrame:
+    """Sum of amounts per (target, kind), with the parsed target form, code or area, and regi."""
+    pools = mapped.groupby(["target", "kind"], as_index=False, sort=True)["amount"].sum()
+    parsed = [parse_target(t) if t != UNMAPPED else (UNMAPPED, None, None) for t in pools["target"]]
+    pools["form"] = [p[0] for p in parsed]
+    pools["subject"] = [p[1] for p in parsed]
+    pools["regi"] = [p[2] for p in parsed]
+    return pools

@@ -1,0 +1,40 @@
+"""Data-quality findings: collected along the flow, written as the ``data_quality`` table.
+
+A finding never carries a personnummer; ``detail`` speaks of counts, codes and pseudonyms only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+Severity = Literal["error", "warning", "info"]
+COLUMNS = ["check", "severity", "table", "count", "detail"]
+
+
+@dataclass
+class Findings:
+    """An append-only list of findings (check id, severity, table, count, detail)."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+
+    def add(self, check: str, severity: Severity, table: str, count: int | float, detail: str = "") -> None:
+        """Record a finding; zero counts are dropped so the table lists only what was found."""
+        if count:
+            self.rows.append(
+                {"check": check, "severity": severity, "table": table, "count": count, "detail": detail}
+            )
+
+    def extend(self, other: Findings) -> None:
+        self.rows.extend(other.rows)
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=COLUMNS)
+
+    def count(self, check: str, table: str | None = None) -> float:
+        """Total count of one check (optionally in one table); 0 if never found."""
+        return sum(
+            float(r["count"]) for r in self.rows if r["check"] == check and (table is None or r["table"] == table)
+        )
