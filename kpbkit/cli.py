@@ -22,8 +22,18 @@ EXAMPLE_CONFIG = Path("client_configs/exempel.yaml")
 EXAMPLE_KEY = Path(".kpbkit/exempel.key")
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to whatever ``sys.stderr`` is at the time of each record (not the stream of the first call)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(self.format(record), err=True)
+        except Exception:  # noqa: BLE001 - logging must never break a run
+            self.handleError(record)
+
+
 def _setup_logging(quiet: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     log = logging.getLogger("kpbkit")
     log.handlers[:] = [handler]

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from kpbkit.catalog import AREAS, DEFAULT_AGE_BANDS, REGIS, UNITS, Catalog, Service, parse_age_bands
 from kpbkit.errors import ConfigError
@@ -93,6 +102,27 @@ class LedgerRule(_Strict):
         return value.strip() if isinstance(value, str) else value
 
 
+def _rules_form(value: Any) -> str | None:
+    """Which form ``ledger_rules`` takes: a file path (text) or a list of inline rules."""
+    if isinstance(value, (str, Path)):
+        return "(file)"
+    if isinstance(value, list):
+        return "(inline)"
+    return None
+
+
+#: ``ledger_rules``: a rules CSV path or inline rules. The discriminator makes pydantic report errors of the form
+#: that was given only (a plain union would report both forms under internal names).
+RulesSpec = Annotated[
+    Annotated[Path, Tag("(file)")] | Annotated[list[LedgerRule], Tag("(inline)")],
+    Discriminator(
+        _rules_form,
+        custom_error_type="rules_form",
+        custom_error_message="must be the path of a rules CSV (text) or a list of rules",
+    ),
+]
+
+
 class PseudonymisationSection(_Strict):
     key_env: Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")] | None = None
     key_file: Path | None = None
@@ -112,7 +142,7 @@ class ClientConfigModel(_Strict):
     client: ClientSection
     period: PeriodSection
     input: InputSection
-    ledger_rules: Path | list[LedgerRule] | None = None
+    ledger_rules: RulesSpec | None = None
     services: list[ServiceSection] = []
     age_bands: dict[str, list[str]] = {}
     pseudonymisation: PseudonymisationSection | None = None
@@ -190,8 +220,9 @@ class ClientConfig:
         assert section.key_file is not None
         key_path = _resolve(self.path, section.key_file)
         if not key_path.is_file():
+            env_note = f"environment variable {section.key_env} is not set and " if section.key_env else ""
             raise ConfigError(
-                f"key file {key_path} does not exist",
+                f"{env_note}key file {key_path} does not exist",
                 file=self.path,
                 key="pseudonymisation.key_file",
                 fix=f"create it with `kpbkit keygen {key_path}` (keep it outside git) or correct the path",
@@ -205,6 +236,20 @@ class ClientConfig:
                 fix=f"use a long random secret, e.g. `kpbkit keygen {key_path} --force`",
             )
         return key
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """YAML's safe loader without implicit timestamps: dates stay text and are validated (and named) by pydantic.
+
+    PyYAML turns an unquoted ``2025-02-30`` into a crash rather than a value error, and reads
+    ``2025-01-01 10:00`` as a datetime; as text, both reach the model and get an error naming the key.
+    """
+
+
+_ConfigLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _resolve(config_path: Path, value: Path) -> Path:
@@ -221,7 +266,7 @@ def load_client_config(path: str | Path) -> ClientConfig:
         )
     raw = path.read_bytes()
     try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
+        data = yaml.load(raw.decode("utf-8-sig"), Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
         raise ConfigError(
@@ -241,15 +286,7 @@ def load_client_config(path: str | Path) -> ClientConfig:
     _check_age_bands(model, path, catalog)
     config_stub = ClientConfig.__new__(ClientConfig)
     config_stub.model, config_stub.path = model, path
-    rules_file = config_stub.rules_file
-    if isinstance(model.ledger_rules, list):
-        rules = list(model.ledger_rules)
-        source, offset = None, 0
-    else:
-        assert rules_file is not None
-        rules = read_rules_csv(rules_file, config_path=path)
-        source, offset = rules_file, 2
-    check_rules(rules, catalog, file=source or path, row_offset=offset, inline=source is None)
+    # Before the rules: the default rules file lives in the input folder.
     if not config_stub.input_folder.is_dir():
         raise ConfigError(
             f"input folder {config_stub.input_folder} does not exist",
@@ -257,15 +294,24 @@ def load_client_config(path: str | Path) -> ClientConfig:
             key="input.folder",
             fix="give the folder holding the canonical files, relative to the config file",
         )
+    rules_file = config_stub.rules_file
+    if isinstance(model.ledger_rules, list):
+        rules = list(model.ledger_rules)
+        check_rules(rules, catalog, file=path, inline=True)
+    else:
+        assert rules_file is not None
+        rules, rows = _read_rules_csv(rules_file, config_path=path)
+        check_rules(rules, catalog, file=rules_file, rows=rows)
     return ClientConfig(model, path, rules, raw)
 
 
 def _config_error(exc: ValidationError, path: Path) -> ConfigError:
     lines = []
     for err in exc.errors()[:10]:
-        key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in err["loc"]).replace(".[", "[")
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("(")))  # drop union tags
+        key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
         if err["type"] == "extra_forbidden":
-            parent = _model_at(err["loc"][:-1])
+            parent = _model_at(loc[:-1])
             allowed = ", ".join(parent.model_fields) if parent else ""
             lines.append(f"key '{key}': unknown key (allowed here: {allowed})")
         elif err["type"] == "missing":
@@ -351,13 +397,22 @@ def parse_target(target: str) -> tuple[str, str | None, str | None]:
 
 
 def check_rules(
-    rules: list[LedgerRule], catalog: Catalog, *, file: Path, row_offset: int = 0, inline: bool = False
+    rules: list[LedgerRule],
+    catalog: Catalog,
+    *,
+    file: Path,
+    row_offset: int = 0,
+    inline: bool = False,
+    rows: list[int] | None = None,
 ) -> None:
-    """Raise :class:`ConfigError` for a rule whose target is not a known form, service code or area."""
+    """Raise :class:`ConfigError` for a rule whose target is not a known form, service code or area.
+
+    Errors name the config key of an inline rule, or the row of a rules file: ``rows[i]`` when given (the
+    file's own row numbers), else ``i + row_offset``.
+    """
     for i, rule in enumerate(rules):
-        where: dict[str, Any] = (
-            {"key": f"ledger_rules[{i}].target"} if inline else {"row": i + row_offset, "column": "target"}
-        )
+        row = rows[i] if rows is not None and i < len(rows) else i + row_offset
+        where: dict[str, Any] = {"key": f"ledger_rules[{i}].target"} if inline else {"row": row, "column": "target"}
         form, what, regi = parse_target(rule.target)
         if form == "invalid":
             raise ConfigError(
@@ -388,7 +443,13 @@ def check_rules(
 
 def read_rules_csv(path: Path, *, config_path: Path) -> list[LedgerRule]:
     """Read the ``ledger_rules`` table (CSV, UTF-8, comma-separated) in the order the rules are tried."""
-    import pandas as pd
+    return _read_rules_csv(path, config_path=config_path)[0]
+
+
+def _read_rules_csv(path: Path, *, config_path: Path) -> tuple[list[LedgerRule], list[int]]:
+    """The rules of a rules CSV and the file row of each (header = row 1; blank lines skipped but counted)."""
+    from kpbkit.errors import InputError
+    from kpbkit.io.readers import read_raw, separator_hint
 
     if not path.is_file():
         raise ConfigError(
@@ -398,16 +459,16 @@ def read_rules_csv(path: Path, *, config_path: Path) -> list[LedgerRule]:
             fix="put ledger_rules.csv in the input folder, give its path under 'ledger_rules', or list rules inline",
         )
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ConfigError(f"cannot read the rules table ({exc})", file=path) from None
+        frame = read_raw(path)
+    except InputError as exc:
+        raise ConfigError(f"cannot read the rules table: {exc.what}", file=path, row=exc.row, fix=exc.fix) from None
     missing = [c for c in ("target", "kind") if c not in frame.columns]
     if missing:
         raise ConfigError(
             f"missing column(s) {', '.join(missing)}",
             file=path,
             fix=f"the rules table needs the columns {', '.join(RULE_COLUMNS)} (activity, account_prefix and "
-            "responsibility may be empty)",
+            "responsibility may be empty)" + separator_hint(frame.columns),
         )
     unknown = [c for c in frame.columns if c not in RULE_COLUMNS]
     if unknown:
@@ -415,17 +476,17 @@ def read_rules_csv(path: Path, *, config_path: Path) -> list[LedgerRule]:
             f"unknown column(s) {', '.join(unknown)} (allowed: {', '.join(RULE_COLUMNS)})", file=path
         )
     rules = []
-    for i, row in enumerate(frame.to_dict("records")):
+    for row_number, row in zip(frame.index, frame.to_dict("records"), strict=True):
         kind = row.get("kind", "").strip()
         if kind not in RULE_KINDS:
             raise ConfigError(
                 f"kind '{kind}' is not allowed (allowed: {', '.join(RULE_KINDS)})",
                 file=path,
-                row=i + 2,
+                row=int(row_number),
                 column="kind",
             )
         rules.append(LedgerRule(**{k: v.strip() for k, v in row.items()}))
-    return rules
+    return rules, [int(r) for r in frame.index]
 
 
 __all__ = [

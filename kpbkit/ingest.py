@@ -123,7 +123,7 @@ def _pseudonymise_table(
         raise InputError(
             f"row has neither person_id nor personnummer ({int(no_person.sum())} row(s) in all)",
             file=path,
-            row=row_number(path, first) if path else first,
+            row=row_number(path, first, frame) if path else first,
             column="personnummer" if "personnummer" in frame.attrs.get("present", []) else "person_id",
             fix="every row must name its person",
         )
@@ -234,7 +234,7 @@ def _ledger_dates(ledger: pd.DataFrame, path: Path | None) -> pd.DataFrame:
             raise InputError(
                 "period is not of the form YYYY-MM (money must be exact, so this is fatal)",
                 file=path,
-                row=row_number(path, first) if path else first,
+                row=row_number(path, first, ledger) if path else first,
                 column="period",
                 fix="write periods as YYYY-MM, e.g. 2025-03",
             )
@@ -245,7 +245,7 @@ def _ledger_dates(ledger: pd.DataFrame, path: Path | None) -> pd.DataFrame:
         raise InputError(
             f"ledger row has no date ({int(undated.sum())} row(s) in all; money must be exact, so this is fatal)",
             file=path,
-            row=row_number(path, first) if path else first,
+            row=row_number(path, first, ledger) if path else first,
             column="date" if "date" in present else "period",
             fix="give a date (YYYY-MM-DD) or a period (YYYY-MM) on every ledger row",
         )

@@ -7,6 +7,7 @@ personnummer column are never echoed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -28,13 +29,26 @@ def find_table(folder: Path, name: str) -> Path | None:
 
 
 def read_raw(path: Path) -> pd.DataFrame:
-    """All columns as text (empty cells as empty strings), header names trimmed."""
+    """All columns as text (empty cells as empty strings), header names trimmed.
+
+    The index holds the row number a person sees (CSV: the header is row 1; Parquet: the first row is 1).
+    Blank lines and rows whose every cell is empty are dropped; the other rows keep their numbers.
+    """
     try:
         if path.suffix == ".parquet":
             frame = pd.read_parquet(path)
             frame = frame.astype("str").where(frame.notna(), "")
+            first_row = 1
         else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8-sig")
+            frame = pd.read_csv(
+                path,
+                dtype=str,
+                keep_default_na=False,
+                na_values=[],
+                encoding="utf-8-sig",
+                skip_blank_lines=False,
+            )
+            first_row = 2
     except UnicodeDecodeError:
         raise InputError(
             "the file is not UTF-8",
@@ -42,8 +56,19 @@ def read_raw(path: Path) -> pd.DataFrame:
             fix="save it as UTF-8 (canonical input is UTF-8, comma-separated); other encodings come in later shapes",
         ) from None
     except (pd.errors.ParserError, ValueError, OSError) as exc:
-        raise InputError(f"cannot read the file ({_short(exc)})", file=path, fix="check that it is a CSV") from None
+        line = re.search(r"\bline (\d+)", str(exc))
+        raise InputError(
+            f"cannot read the file ({_short(exc)})",
+            file=path,
+            row=int(line.group(1)) if line else None,
+            fix="check that it is a comma-separated CSV with as many fields on every row as in the header "
+            "(quote values that contain a comma)",
+        ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
+    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
+    if len(frame.columns):
+        blank = (frame.apply(lambda col: col.str.strip()) == "").all(axis=1)
+        frame = frame.loc[~blank]
     return frame
 
 
@@ -51,9 +76,17 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200]
 
 
-def row_number(path: Path, index: int) -> int:
-    """The row a person sees: in a CSV, with the header as row 1, data row 0 is row 2."""
-    return index + 2 if path.suffix != ".parquet" else index + 1
+def row_number(path: Path, index: int, frame: pd.DataFrame | None = None) -> int:
+    """The row a person sees of the ``index``-th row (0-based) of a table read by :func:`read_table`.
+
+    In a CSV the header is row 1; blank lines count. Without ``frame`` (or its row numbers), data row 0
+    of a CSV is row 2.
+    """
+    row = index + 2 if path.suffix != ".parquet" else index + 1
+    for skipped in frame.attrs.get("skipped_rows", []) if frame is not None else []:
+        if skipped <= row:
+            row += 1
+    return row
 
 
 def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
@@ -70,13 +103,15 @@ def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
         if not set(group) & set(raw.columns):
             missing.append(" or ".join(group))
     if missing:
+        found = ", ".join(safe_name(c) for c in raw.columns) or "none"
         raise InputError(
             f"missing required column(s): {', '.join(missing)}",
             file=path,
             fix=f"the {schema.name} table needs the columns {', '.join(c.name for c in schema.columns if c.required)}"
-            f"; found: {', '.join(raw.columns) or 'none'}",
+            f"; found: {found} (is the header row missing?)" + separator_hint(raw.columns),
         )
     raw = raw[[c for c in raw.columns if c not in unknown]]
+    unknown = [safe_name(c) for c in unknown]
     out = {}
     for column in schema.columns:
         if column.name in raw.columns:
@@ -85,11 +120,28 @@ def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
             out[column.name] = _convert(values, column, path)
         else:
             out[column.name] = _empty(column, len(raw))
-    frame = pd.DataFrame(out, index=pd.RangeIndex(len(raw)))
+    frame = pd.DataFrame({name: values.reset_index(drop=True) for name, values in out.items()})
+    # Only the (few) dropped blank rows are kept, so that attrs stay small: pandas copies them along.
+    kept = raw.index.to_numpy()
+    start = 2 if path.suffix != ".parquet" else 1
+    full = np.arange(start, start + (int(kept[-1]) - start + 1 if len(kept) else 0))
+    frame.attrs["skipped_rows"] = [int(r) for r in np.setdiff1d(full, kept)]
     frame.attrs["present"] = [c for c in schema.names if c in raw.columns]
     frame.attrs["unknown_columns"] = unknown
     frame.attrs["source"] = str(path)
     return frame
+
+
+def separator_hint(columns: list[str] | pd.Index) -> str:
+    """A hint for a file whose header holds semicolons or tabs: it was read as one column."""
+    if len(columns) == 1 and any(sep in str(columns[0]) for sep in (";", "\t")):
+        return "; the file looks semicolon- or tab-separated, but canonical CSV is comma-separated"
+    return ""
+
+
+def safe_name(name: str) -> str:
+    """A column name fit for a message: one shaped like a personnummer (a data row read as header) is hidden."""
+    return "<a value shaped like a personnummer>" if _PNR_LIKE.search(name) else name
 
 
 def _check_nonempty(values: pd.Series, column: Column, path: Path) -> None:
@@ -101,7 +153,7 @@ def _check_nonempty(values: pd.Series, column: Column, path: Path) -> None:
         raise InputError(
             f"empty value ({int(empty.sum())} row(s) in all)",
             file=path,
-            row=row_number(path, first),
+            row=int(values.index[first]),
             column=column.name,
             fix=f"every row needs a {column.name}",
         )
@@ -115,6 +167,10 @@ def _empty(column: Column, n: int) -> pd.Series:
     return pd.Series([pd.NA] * n, dtype="string") if n else pd.Series([], dtype="string")
 
 
+#: A value shaped like a personnummer or samordningsnummer (10 or 12 digits, optional separator)
+_PNR_LIKE = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])")
+
+
 def _convert(values: pd.Series, column: Column, path: Path) -> pd.Series:
     empty = values == ""
     if column.kind == "date":
@@ -123,6 +179,7 @@ def _convert(values: pd.Series, column: Column, path: Path) -> pd.Series:
         return parsed.astype("datetime64[ns]")
     if column.kind in ("float", "int"):
         parsed = pd.to_numeric(values.where(~empty), errors="coerce").astype(float)
+        parsed = parsed.where(np.isfinite(parsed))  # 'inf' and 'nan' are not amounts
         _fail_where(
             parsed.isna() & ~empty, values, column, path, "is not a number", "use digits with a dot as decimal mark"
         )
@@ -141,11 +198,13 @@ def _fail_where(bad: pd.Series, values: pd.Series, column: Column, path: Path, w
     if not bad.any():
         return
     first = int(np.flatnonzero(bad.to_numpy())[0])
-    shown = "" if column.kind == "pnr" else f"'{values.iloc[first][:40]}' "
+    value = values.iloc[first]
+    # Never echo an identity: not from a personnummer column, nor one that landed in another column.
+    shown = "" if column.kind == "pnr" or _PNR_LIKE.search(value) else f"'{value[:40]}' "
     raise InputError(
         f"value {shown}{what} ({int(bad.sum())} row(s) in all)",
         file=path,
-        row=row_number(path, first),
+        row=int(values.index[first]),
         column=column.name,
         fix=fix,
     )

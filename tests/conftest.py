@@ -1,0 +1,103 @@
+"""Shared test fixtures: tiny synthetic client cases written to a temporary folder.
+
+``write_case(tmp_path, **tables)`` writes canonical CSVs into ``tmp_path/input`` plus a client config
+(``tmp_path/client.yaml``) and a pseudonymisation key file, and returns the config path. Every table not
+named gets a one-row default that runs end to end; ``name=None`` leaves a table out.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import yaml
+
+#: The key written to ``tmp_path/kpbkit.key`` by ``write_case`` (a test value, not a secret)
+TEST_KEY = "kpbkit-test-key-0123456789abcdef"
+
+DEFAULT_TABLES: dict[str, str] = {
+    "persons": "person_id,birth_date,sex\np1,1941-01-01,M\n",
+    "providers": "provider_id,name,regi\nP1,Hemtjansten,egen\n",
+    "visits": "person_id,service_code,date,minutes,provider_id\np1,hemtjanst,2025-03-01,60,P1\n",
+    "ledger": "date,account,responsibility,activity,amount\n2025-03-31,5010,100,510,1000.00\n",
+    "ledger_rules": "activity,account_prefix,responsibility,target,kind\n,,,service:hemtjanst:egen,cost\n",
+}
+
+
+def default_config() -> dict[str, Any]:
+    """The config ``write_case`` writes unless told otherwise; paths are relative to the config file."""
+    return {
+        "client": {"id": "testkommun", "name": "Testkommun", "kommunkod": "0000"},
+        "period": {"year": 2025},
+        "input": {"folder": "input", "shape": "canonical"},
+        "pseudonymisation": {"key_file": "kpbkit.key"},
+        "output": {"folder": "reports"},
+    }
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``override`` into a copy of ``base``; a value of ``None`` removes the key."""
+    out = dict(base)
+    for key, value in override.items():
+        if value is None:
+            out.pop(key, None)
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _write_table(path: Path, value: str | pd.DataFrame | list[dict[str, Any]]) -> None:
+    if isinstance(value, str):
+        path.write_text(textwrap.dedent(value).lstrip("\n"), encoding="utf-8")
+        return
+    frame = value if isinstance(value, pd.DataFrame) else pd.DataFrame(value)
+    frame.to_csv(path, index=False)
+
+
+def write_case_files(
+    tmp_path: Path,
+    *,
+    config: dict[str, Any] | str | None = None,
+    **tables: str | pd.DataFrame | list[dict[str, Any]] | None,
+) -> Path:
+    """Write a client case under ``tmp_path`` and return its config path.
+
+    Parameters
+    ----------
+    tmp_path
+        The folder to write into (``input/``, ``client.yaml``, ``kpbkit.key``).
+    config
+        A dict deep-merged over :func:`default_config` (``None`` values remove keys), or raw YAML text
+        written as is (to test what YAML itself does, e.g. unquoted numbers).
+    **tables
+        Canonical tables by name (``persons``, ``visits``, ``ledger_rules``, ...): CSV text (dedented),
+        a DataFrame or a list of row dicts. ``None`` leaves the table out.
+
+    Examples
+    --------
+    >>> cfg = write_case(tmp_path, visits="person_id,service_code,date,minutes\\np1,hemtjanst,2025-01-02,30\\n")
+    """
+    folder = tmp_path / "input"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, value in {**DEFAULT_TABLES, **tables}.items():
+        if value is not None:
+            _write_table(folder / f"{name}.csv", value)
+    (tmp_path / "kpbkit.key").write_text(TEST_KEY + "\n", encoding="utf-8")
+    path = tmp_path / "client.yaml"
+    if isinstance(config, str):
+        path.write_text(textwrap.dedent(config).lstrip("\n"), encoding="utf-8")
+    else:
+        path.write_text(yaml.safe_dump(_merge(default_config(), config or {}), sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def write_case() -> Callable[..., Path]:
+    """The :func:`write_case_files` helper: ``write_case(tmp_path, config={...}, visits=..., ...)``."""
+    return write_case_files
