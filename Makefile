@@ -16,7 +16,7 @@ demo: $(STAMP)
 	$(VENV)/bin/kpbkit demo
 
 test: $(STAMP)
-	$(PY) -m ruff check kpbkit tests bench
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
 bench: $(STAMP)
