@@ -37,6 +37,7 @@ def write_interim(data: CanonicalData, model: ModelResult, folder: Path) -> None
     tables["resolved_stays"] = model.stays
     for name, frame in tables.items():
         frame = frame.copy()
+        frame.attrs = {}  # reader bookkeeping is not part of the data
         for col in frame.columns:
             if isinstance(frame[col].dtype, pd.CategoricalDtype):
                 frame[col] = frame[col].astype("string")
