@@ -35,6 +35,7 @@ def write_interim(data: CanonicalData, model: ModelResult, folder: Path) -> None
     tables["deliveries"] = model.deliveries
     tables["granted"] = model.granted
     tables["resolved_stays"] = model.stays
+    tables["counted_visits"] = model.counted_visits
     for name, frame in tables.items():
         frame = frame.copy()
         frame.attrs = {}  # reader bookkeeping is not part of the data

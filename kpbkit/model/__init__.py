@@ -29,6 +29,7 @@ class ModelResult:
     deliveries: pd.DataFrame
     granted: pd.DataFrame
     stays: pd.DataFrame
+    counted_visits: pd.DataFrame
 
 
 def run_model(data: CanonicalData, config: ClientConfig) -> ModelResult:
@@ -69,6 +70,7 @@ def run_model(data: CanonicalData, config: ClientConfig) -> ModelResult:
         deliveries=volumes.deliveries,
         granted=volumes.granted,
         stays=volumes.stays,
+        counted_visits=volumes.counted_visits,
     )
 
 

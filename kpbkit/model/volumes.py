@@ -34,6 +34,7 @@ class VolumeResult:
     deliveries: pd.DataFrame  # one row per person, service, provider and regi with volume > 0
     granted: pd.DataFrame  # person_id, service_code, granted_hours (hour services, decisions active in period)
     stays: pd.DataFrame  # stays that own at least one day in the period, with their owned volume
+    counted_visits: pd.DataFrame  # the visits that count in volumes, with their regi (for analyses)
 
 
 def compute_volumes(
@@ -48,9 +49,8 @@ def compute_volumes(
 ) -> VolumeResult:
     """Volumes of every source for the unit of its service; see the module docstring."""
     regi_of = providers.set_index("provider_id")["regi"].astype("string")
-    parts = [
-        _hour_volumes(visits, regi_of, catalog, period, findings),
-    ]
+    hours, counted_visits = _hour_volumes(visits, regi_of, catalog, period, findings)
+    parts = [hours]
     stay_result = _stay_volumes(stays, regi_of, catalog, period, findings)
     parts.append(stay_result[DELIVERY_COLUMNS])
     valid_decisions = _valid_decisions(decisions, catalog, findings)
@@ -62,7 +62,7 @@ def compute_volumes(
     for col in ("person_id", "provider_id", "regi", "service_code"):
         deliveries[col] = deliveries[col].astype("string")
     granted = _granted_hours(valid_decisions, catalog, period)
-    return VolumeResult(deliveries=deliveries, granted=granted, stays=stay_result)
+    return VolumeResult(deliveries=deliveries, granted=granted, stays=stay_result, counted_visits=counted_visits)
 
 
 def _empty_deliveries() -> pd.DataFrame:
@@ -98,14 +98,14 @@ def _provider_regi(
 
 def _hour_volumes(
     visits: pd.DataFrame, regi_of: pd.Series, catalog: Catalog, period: Period, findings: Findings
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not len(visits):
-        return _empty_deliveries()
+        return _empty_deliveries(), visits.assign(regi=pd.Series([], dtype="string"))
     date = visits["date"]
     in_period = (date >= pd.Timestamp(period.start)) & (date <= pd.Timestamp(period.end))
     findings.add("visit_outside_period", "info", "visits", int((~in_period).sum()),
                  "visits dated outside the period: ignored")
-    v = visits.loc[in_period, ["person_id", "service_code", "minutes", "provider_id"]]
+    v = visits.loc[in_period]
     unit = _units(v["service_code"], catalog)
     keep = _left_out(unit.isna(), "service_unknown", "visits", findings,
                      "service_code not in the catalogue: rows left out")
@@ -126,7 +126,7 @@ def _hour_volumes(
     grouped["volume"] = grouped.pop("minutes") / 60.0
     grouped["priced_volume"] = 0.0
     grouped["price_weight"] = 0.0
-    return grouped[DELIVERY_COLUMNS]
+    return grouped[DELIVERY_COLUMNS], v.reset_index(drop=True)
 
 
 def _stay_volumes(

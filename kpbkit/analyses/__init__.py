@@ -1,0 +1,1 @@
+"""Analyses of a run's results: pure functions returning frames (and figures, in kpbkit.charts)."""

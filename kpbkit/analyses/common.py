@@ -1,0 +1,143 @@
+"""Analyses every area report shows (KPB-METHOD §5 "All areas"). Pure functions of a run's Results."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from kpbkit import labels
+from kpbkit.analyses.load import Results
+from kpbkit.catalog import AgeBand
+from kpbkit.model.kpis import top_share
+
+
+def area_costs(results: Results, area: str) -> pd.DataFrame:
+    """The area's person_costs rows with each person's age, age band and sex."""
+    pc = results.person_costs
+    rows = pc[pc["area"] == area].copy()
+    attrs = results.attributes()
+    rows = rows.join(attrs, on="person_id")
+    rows["age_band"] = age_band_labels(rows["age"], results.config.age_bands.get(area, ()))
+    return rows
+
+
+def age_band_labels(age: pd.Series, bands: tuple[AgeBand, ...]) -> pd.Series:
+    """The band label of each age; ``Okänd`` where the age is unknown or in no band."""
+    out = pd.Series(labels.UNKNOWN, index=age.index, dtype="string")
+    for band in bands:
+        mask = (age >= band.low) & ((age <= band.high) if band.high is not None else True)
+        out[mask.fillna(False).astype(bool)] = band.label
+    return out
+
+
+def service_mix(results: Results, area: str) -> pd.DataFrame:
+    """Per service of the area: brukare, volume, unit, gross cost, cost share and cost per brukare."""
+    rows = area_costs(results, area)
+    mix = rows.groupby("service_code").agg(
+        brukare=("person_id", "nunique"), volume=("volume", "sum"), unit=("unit", "first"),
+        gross_cost=("gross_cost", "sum"),
+    )
+    total = mix["gross_cost"].sum()
+    mix["cost_share"] = mix["gross_cost"] / total if total else math.nan
+    mix["cost_per_brukare"] = mix["gross_cost"] / mix["brukare"]
+    return mix.sort_values("gross_cost", ascending=False).reset_index()
+
+
+def unit_costs_by_regi(results: Results, area: str) -> pd.DataFrame:
+    """Per service and regi: volume, direct pool per unit and KPB cost per unit ((direct + overhead) / volume)."""
+    rows = area_costs(results, area)
+    grouped = rows.groupby(["service_code", "regi"]).agg(
+        brukare=("person_id", "nunique"), volume=("volume", "sum"), unit=("unit", "first"),
+        direct=("direct_cost", "sum"), overhead=("overhead_cost", "sum"),
+    ).reset_index()
+    uc = results.unit_costs[["service_code", "regi", "gross_pool", "cost_per_unit"]]
+    out = grouped.merge(uc, on=["service_code", "regi"], how="left")
+    out["kpb_cost_per_unit"] = (out["direct"] + out["overhead"]) / out["volume"].where(out["volume"] > 0)
+    return out.drop(columns=["direct", "overhead"]).sort_values(["service_code", "regi"]).reset_index(drop=True)
+
+
+def cost_per_person(results: Results, area: str) -> pd.Series:
+    """Each brukare's gross cost in the area, largest first."""
+    rows = area_costs(results, area)
+    return rows.groupby("person_id")["gross_cost"].sum().sort_values(ascending=False)
+
+
+def cost_concentration(results: Results, area: str) -> dict[str, float]:
+    """Share of the area's cost carried by the most expensive 10 % and 1 % of brukare."""
+    costs = cost_per_person(results, area)
+    return {"brukare": float(len(costs)), "top10": top_share(costs, 0.10), "top1": top_share(costs, 0.01)}
+
+
+def lorenz_curve(costs: pd.Series) -> pd.DataFrame:
+    """Cumulative share of brukare (cheapest first) against cumulative share of cost, from (0, 0)."""
+    values = np.sort(np.clip(costs.to_numpy(dtype=float), 0, None))
+    n = len(values)
+    total = values.sum()
+    share_people = np.concatenate([[0.0], np.arange(1, n + 1) / n]) if n else np.array([0.0])
+    share_cost = np.concatenate([[0.0], np.cumsum(values) / total]) if n and total else np.zeros(len(share_people))
+    return pd.DataFrame({"share_of_brukare": share_people, "cumulative_cost_share": share_cost})
+
+
+def top_cases(results: Results, area: str, n: int = 10) -> pd.DataFrame:
+    """The ``n`` most expensive brukare of the area (pseudonymised): age band, sex, services, costs."""
+    rows = area_costs(results, area)
+    persons = rows.groupby("person_id").agg(
+        age_band=("age_band", "first"), sex=("sex", "first"), gross_cost=("gross_cost", "sum"),
+        net_cost=("net_cost", "sum"),
+        services=("service_code", lambda s: ", ".join(labels.service(c) for c in sorted(set(s)))),
+    )
+    top = persons.sort_values("gross_cost", ascending=False).head(n).reset_index()
+    top.insert(0, "rank", np.arange(1, len(top) + 1))
+    top["sex"] = top["sex"].map(labels.SEX).fillna(labels.UNKNOWN)
+    return top
+
+
+def by_age_band_and_sex(results: Results, area: str, *, service: str | None = None) -> pd.DataFrame:
+    """Brukare, volume, gross cost and cost per brukare per age band and sex (unknowns shown as such)."""
+    rows = area_costs(results, area)
+    if service:
+        rows = rows[rows["service_code"] == service]
+    rows = rows.assign(sex=rows["sex"].map(labels.SEX).fillna(labels.UNKNOWN))
+    out = rows.groupby(["age_band", "sex"]).agg(
+        brukare=("person_id", "nunique"), volume=("volume", "sum"), gross_cost=("gross_cost", "sum"),
+    ).reset_index()
+    out["cost_per_brukare"] = out["gross_cost"] / out["brukare"]
+    out["volume_per_brukare"] = out["volume"] / out["brukare"]
+    order = [b.label for b in results.config.age_bands.get(area, ())] + [labels.UNKNOWN]
+    out["age_band"] = pd.Categorical(out["age_band"], categories=order, ordered=True)
+    return out.sort_values(["age_band", "sex"]).reset_index(drop=True)
+
+
+def reconciliation_summary(results: Results, area: str | None = None) -> pd.DataFrame:
+    """Tie-out of the ledger: amounts per kind of target (and per area when given), with a total row."""
+    rec = results.reconciliation.copy()
+    rec["kind"] = rec["kind"].fillna("")
+    form = rec["target"].str.split(":").str[0]
+    subject = rec["target"].str.split(":").str[1]
+    service_area = subject.map(results.config.catalog.area_of)
+    rec["area"] = np.where(form == "service", service_area, np.where(form.isin(["overhead", "myndighet"]), subject, ""))
+    if area is not None:
+        rec = rec[rec["area"] == area]
+    rec["form"] = form.loc[rec.index].map(labels.TARGET_FORMS).fillna(form.loc[rec.index])
+    rec["kind_label"] = rec["kind"].map(labels.RULE_KINDS).fillna(rec["kind"])
+    out = rec.groupby(["form", "kind_label"], sort=False)[["ledger_amount", "allocated_amount", "residual"]].sum()
+    out = out.reset_index()
+    total = pd.DataFrame([{
+        "form": labels.TOTAL, "kind_label": "", **out[["ledger_amount", "allocated_amount", "residual"]].sum().to_dict()
+    }])
+    return pd.concat([out, total], ignore_index=True)
+
+
+def quality_findings(results: Results, tables: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """data_quality with Swedish check names, errors and warnings first."""
+    dq = results.data_quality.copy()
+    if tables is not None:
+        dq = dq[dq["table"].isin(tables)]
+    order = {"error": 0, "warning": 1, "info": 2}
+    dq = dq.assign(_order=dq["severity"].map(order)).sort_values(["_order", "check"]).drop(columns="_order")
+    dq["check"] = dq["check"].map(labels.check)
+    dq["severity"] = dq["severity"].map(labels.SEVERITY).fillna(dq["severity"])
+    dq["table"] = dq["table"].map(labels.TABLES).fillna(dq["table"])
+    return dq.reset_index(drop=True)

@@ -1,0 +1,141 @@
+"""House-style charts (seaborn on matplotlib): Swedish labels and numbers, one palette, alt text.
+
+Every function returns a matplotlib Figure; :func:`show` renders it as an accessible inline SVG
+figure (``role="img"`` with the alt text and a caption), so the HTML report is self-contained and the
+PDF keeps vector text.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from kpbkit import formats  # noqa: E402
+
+PALETTE = ["#1f5a7a", "#e07b39", "#4c9a8a", "#a33b5c", "#7a8b99", "#c9a227"]
+REGI_COLORS = {"Egen regi": PALETTE[0], "Extern regi": PALETTE[1]}
+SEX_COLORS = {"Kvinnor": PALETTE[3], "Män": PALETTE[2], "Okänd": PALETTE[4]}
+WIDTH = 7.0  # inches: fits an A4 page with margins
+
+
+def _style() -> None:
+    sns.set_theme(style="whitegrid", palette=PALETTE, font="DejaVu Sans", rc={
+        "axes.titlesize": 11, "axes.titleweight": "bold", "axes.labelsize": 9, "xtick.labelsize": 8.5,
+        "ytick.labelsize": 8.5, "legend.fontsize": 8.5, "axes.spines.top": False, "axes.spines.right": False,
+        "svg.fonttype": "none", "figure.dpi": 100,
+    })
+
+
+_style()
+
+
+def _formatter(kind: str) -> FuncFormatter:
+    fmt = formats.FORMATTERS[kind]
+    return FuncFormatter(lambda value, _pos: fmt(value))
+
+
+def figure(height: float = 3.2) -> tuple[plt.Figure, plt.Axes]:
+    """A new figure in the report's width."""
+    fig, ax = plt.subplots(figsize=(WIDTH, height), layout="constrained")
+    return fig, ax
+
+
+def barh(frame: pd.DataFrame, *, label: str, value: str, title: str, value_format: str = "kr",
+         color_by: str | None = None) -> plt.Figure:
+    """Horizontal bars, largest on top, values written at the bar ends."""
+    data = frame.sort_values(value, ascending=True)
+    fig, ax = figure(max(1.6, 0.38 * len(data) + 0.9))
+    colors = [REGI_COLORS.get(c, PALETTE[0]) for c in data[color_by]] if color_by else PALETTE[0]
+    ax.barh(data[label].astype(str), data[value], color=colors)
+    fmt = formats.FORMATTERS[value_format]
+    span = float(np.nanmax(np.abs(data[value]))) if len(data) else 1.0
+    for y, v in enumerate(data[value]):
+        ax.text(v + span * 0.01, y, fmt(v), va="center", fontsize=8)
+    ax.set_xlim(0, span * 1.18 if span > 0 else 1)
+    ax.xaxis.set_major_formatter(_formatter(value_format))
+    ax.set_title(title, loc="left")
+    ax.set_ylabel("")
+    ax.grid(axis="y", visible=False)
+    return fig
+
+
+def grouped_bars(frame: pd.DataFrame, *, x: str, hue: str, value: str, title: str, value_format: str = "int",
+                 colors: dict[str, str] | None = None, xlabel: str = "") -> plt.Figure:
+    """Vertical bars grouped by ``x`` and coloured by ``hue`` (e.g. age band × sex)."""
+    fig, ax = figure()
+    sns.barplot(data=frame, x=x, y=value, hue=hue, ax=ax, palette=colors or PALETTE[: frame[hue].nunique()],
+                errorbar=None)
+    ax.yaxis.set_major_formatter(_formatter(value_format))
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("")
+    ax.legend(title="", frameon=False)
+    return fig
+
+
+def histogram(values: pd.Series, *, title: str, xlabel: str, bins: int | np.ndarray = 30,
+              marker: float | None = None, marker_label: str = "") -> plt.Figure:
+    """Distribution of one measure, with an optional vertical marker (e.g. the median)."""
+    fig, ax = figure()
+    ax.hist(values.dropna(), bins=bins, color=PALETTE[0], edgecolor="white")
+    if marker is not None and np.isfinite(marker):
+        ax.axvline(marker, color=PALETTE[1], linewidth=2)
+        ax.text(marker, ax.get_ylim()[1] * 0.95, f" {marker_label}", color=PALETTE[1], va="top", fontsize=8.5)
+    ax.set_title(title, loc="left")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("Antal brukare")
+    ax.xaxis.set_major_formatter(_formatter("int"))
+    return fig
+
+
+def lorenz(curve: pd.DataFrame, *, title: str) -> plt.Figure:
+    """Lorenz curve of cost over brukare, with the line of equal shares."""
+    fig, ax = figure(3.6)
+    ax.plot([0, 1], [0, 1], color=PALETTE[4], linestyle="--", linewidth=1, label="Lika fördelning")
+    ax.plot(curve["share_of_brukare"], curve["cumulative_cost_share"], color=PALETTE[0], linewidth=2,
+            label="Faktisk fördelning")
+    ax.fill_between(curve["share_of_brukare"], curve["cumulative_cost_share"], curve["share_of_brukare"],
+                    color=PALETTE[0], alpha=0.08)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.xaxis.set_major_formatter(_formatter("percent"))
+    ax.yaxis.set_major_formatter(_formatter("percent"))
+    ax.set_xlabel("Andel av brukarna (billigast först)")
+    ax.set_ylabel("Andel av kostnaden")
+    ax.set_title(title, loc="left")
+    ax.legend(frameon=False, loc="upper left")
+    return fig
+
+
+def svg(fig: plt.Figure) -> str:
+    """The figure as an SVG string (text kept as text), closing the figure."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def figure_html(fig: plt.Figure, alt: str, caption: str = "") -> str:
+    """An accessible ``<figure>``: inline SVG labelled with the alt text, and a caption."""
+    body = svg(fig)
+    body = body.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" ', 1)
+    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
+    return f'<figure class="kpb-figure">{body}{cap}</figure>'
+
+
+def show(fig: plt.Figure, alt: str, caption: str = ""):
+    """Display a chart in a notebook as an accessible inline figure."""
+    from IPython.display import HTML
+
+    return HTML(figure_html(fig, alt, caption))

@@ -1,0 +1,142 @@
+"""Views every area report shows: service mix, unit costs, distribution, top cases, age and sex, tie-out, quality."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+from IPython.display import HTML
+
+from kpbkit import charts, formats, labels, tables
+from kpbkit.analyses import common
+from kpbkit.analyses.load import Results
+
+H = labels.COLUMNS
+
+
+def paragraph(text: str) -> HTML:
+    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>')
+
+
+def service_mix(results: Results, area: str) -> HTML:
+    """Brukare, volume, gross cost, cost share and cost per brukare per insats, with a bar chart."""
+    mix = common.service_mix(results, area)
+    mix = mix.assign(service=mix["service_code"].map(labels.service), unit=mix["unit"].map(labels.UNITS))
+    table = tables.render_html(
+        mix,
+        {"service": "text", "brukare": "int", "volume": "int", "unit": "text", "gross_cost": "kr",
+         "cost_share": "percent", "cost_per_brukare": "kr"},
+        H,
+    )
+    largest = mix["service"].iloc[0] if len(mix) else "–"
+    chart = charts.figure_html(
+        charts.barh(mix, label="service", value="gross_cost", title=labels.CHARTS["service_cost"],
+                    value_format="mkr"),
+        labels.CHARTS["service_cost_alt"].format(largest=largest),
+    )
+    return HTML(table + chart)
+
+
+def unit_costs(results: Results, area: str) -> HTML:
+    """Cost per unit per insats and regi: the direct pool per unit and the KPB unit cost incl. overhead."""
+    uc = common.unit_costs_by_regi(results, area)
+    uc = uc.assign(service=uc["service_code"].map(labels.service), regi_label=uc["regi"].map(labels.REGI),
+                   unit=uc["unit"].map(labels.UNIT_SINGULAR))
+    headers = {**H, "regi_label": H["regi"], "cost_per_unit": "Direkt kostnad per enhet, kr",
+               "kpb_cost_per_unit": "Kostnad per enhet inkl. overhead, kr"}
+    return tables.show(
+        uc,
+        {"service": "text", "regi_label": "text", "brukare": "int", "volume": "int", "unit": "text",
+         "gross_pool": "kr", "cost_per_unit": "kr", "kpb_cost_per_unit": "kr"},
+        headers,
+    )
+
+
+def cost_distribution(results: Results, area: str) -> HTML:
+    """Top 10 % / 1 % cost shares, a Lorenz curve and the distribution of cost per brukare."""
+    costs = common.cost_per_person(results, area)
+    conc = common.cost_concentration(results, area)
+    n = int(conc["brukare"])
+    text = labels.SENTENCES["concentration"].format(
+        n10=formats.count(math.ceil(n * 0.1)), top10=formats.percent(conc["top10"]),
+        n1=formats.count(math.ceil(n * 0.01)), top1=formats.percent(conc["top1"]),
+    )
+    lorenz = charts.figure_html(
+        charts.lorenz(common.lorenz_curve(costs), title=labels.CHARTS["lorenz"]),
+        labels.CHARTS["lorenz_alt"].format(top10=formats.percent(conc["top10"])),
+    )
+    median = float(costs.median()) if len(costs) else math.nan
+    hist = charts.figure_html(
+        charts.histogram(costs, title=labels.CHARTS["cost_per_brukare_hist"], xlabel="Kronor per brukare",
+                         marker=median, marker_label=f"median {formats.kr(median)}"),
+        labels.CHARTS["cost_per_brukare_hist_alt"].format(median=formats.kr(median)),
+    )
+    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + lorenz + hist)
+
+
+def top_cases(results: Results, area: str, n: int = 10) -> HTML:
+    """The most expensive brukare (pseudonymised)."""
+    top = common.top_cases(results, area, n)
+    return tables.show(
+        top,
+        {"rank": "int", "person_id": "text", "age_band": "text", "sex": "text", "services": "text",
+         "gross_cost": "kr", "net_cost": "kr"},
+        H,
+    )
+
+
+def age_and_sex(results: Results, area: str, *, service: str | None = None) -> HTML:
+    """Brukare, cost per brukare and volume per brukare per age band and sex, with charts."""
+    data = common.by_age_band_and_sex(results, area, service=service)
+    unit = "timmar" if service == "hemtjanst" else "volym"
+    table = tables.render_html(
+        data,
+        {"age_band": "text", "sex": "text", "brukare": "int", "volume": "int", "volume_per_brukare": "dec1",
+         "gross_cost": "kr", "cost_per_brukare": "kr"},
+        {**H, "volume": f"Volym ({unit})", "volume_per_brukare": f"Volym per brukare ({unit})"},
+    )
+    plot = data.assign(age_band=data["age_band"].astype(str))
+    brukare = charts.figure_html(
+        charts.grouped_bars(plot, x="age_band", hue="sex", value="brukare", title=labels.CHARTS["age_sex"],
+                            colors=charts.SEX_COLORS),
+        labels.CHARTS["age_sex_alt"],
+    )
+    per = charts.figure_html(
+        charts.grouped_bars(plot, x="age_band", hue="sex", value="volume_per_brukare",
+                            title=labels.CHARTS["hours_age_sex"], colors=charts.SEX_COLORS, value_format="dec1"),
+        labels.CHARTS["hours_age_sex_alt"],
+    )
+    return HTML(table + brukare + per)
+
+
+def reconciliation(results: Results, area: str | None = None) -> HTML:
+    """The tie-out: ledger, allocated and residual per kind of target, with the check in words."""
+    rec = common.reconciliation_summary(results, area)
+    table = tables.render_html(
+        rec,
+        {"form": "text", "kind_label": "text", "ledger_amount": "kr", "allocated_amount": "kr", "residual": "kr"},
+        {**H, "form": H["target"], "kind_label": H["kind"]},
+        total_row=True,
+    )
+    full = results.reconciliation
+    gap = float((full["allocated_amount"] + full["residual"] - full["ledger_amount"]).abs().max())
+    text = labels.SENTENCES["reconciliation_ok"].format(
+        ledger=formats.kr(float(full["ledger_amount"].sum())), gap=formats.kr(gap, 2)
+    )
+    return HTML(table + f'<p class="kpb-text">{html.escape(text)}</p>')
+
+
+def quality(results: Results) -> HTML:
+    """Data-quality findings, errors and warnings first."""
+    dq = common.quality_findings(results)
+    if not len(dq):
+        return paragraph(labels.SENTENCES["no_findings"])
+    return tables.show(dq, {"severity": "text", "check": "text", "table": "text", "count": "int"}, H)
+
+
+def key_figures_table(figures: pd.DataFrame) -> str:
+    rows = figures.assign(shown=[formats.FORMATTERS[f](v) for f, v in zip(figures["format"], figures["value"],
+                                                                          strict=True)])
+    return tables.render_html(rows, {"label": "text", "shown": "text"}, {"label": H["key_figure"],
+                                                                         "shown": H["value"]})

@@ -1,0 +1,165 @@
+"""Views of the hemtjänst genomlysning (KPB-METHOD §5 "aldreomsorg")."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, display
+
+from kpbkit import charts, formats, labels, tables
+from kpbkit.analyses import hemtjanst as analysis
+from kpbkit.analyses.load import Results, load_results
+from kpbkit.views import KEY_FIGURES_MIME
+from kpbkit.views.common import H, key_figures_table, paragraph
+
+AREA = analysis.AREA
+
+
+def load(config_path: str, period: str, results_dir: str = "") -> Results:
+    """The run's results for this report (see :func:`kpbkit.analyses.load.load_results`)."""
+    return load_results(config_path, period, results_dir)
+
+
+def title(results: Results) -> HTML:
+    cfg = results.config
+    return HTML(
+        f'<div class="kpb-title"><h1>Genomlysning av hemtjänsten</h1>'
+        f'<p class="kpb-subtitle">{html.escape(cfg.client_name)} · {html.escape(_period_text(results))}</p></div>'
+    )
+
+
+def _period_text(results: Results) -> str:
+    p = results.config.period
+    return f"år {p.start.year}" if p.is_calendar_year else f"{p.start.isoformat()} – {p.end.isoformat()}"
+
+
+def summary(results: Results) -> HTML:
+    """Key figures first: a short text and the table, plus the figures as machine-readable output."""
+    figures = analysis.key_figures(results)
+    value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
+    text = labels.SENTENCES["summary_hemtjanst"].format(
+        period=_period_text(results), client=results.config.client_name,
+        brukare=formats.count(results.kpi(AREA, "brukare", "hemtjanst")),
+        hours=formats.count(value["delivered_hours/total"]), granted=formats.count(value["granted_hours/total"]),
+        ratio=formats.percent(value["delivery_ratio/total"]), cost_per_hour=formats.kr(value["cost_per_hour/total"]),
+        egen=formats.kr(value["cost_per_hour/egen"]), extern=formats.kr(value["cost_per_hour/extern"]),
+    )
+    text2 = labels.SENTENCES["summary_coverage"].format(
+        coverage=formats.percent(value["coverage_80/total"]),
+        hours_80=formats.number(value["hours_per_inhabitant_80/total"], 1),
+        under_65=formats.percent(value["share_under_65/total"]),
+    )
+    display({KEY_FIGURES_MIME: analysis.key_figures_payload(results)}, raw=True)
+    return HTML(f'<p class="kpb-text">{html.escape(text)}</p><p class="kpb-text">{html.escape(text2)}</p>'
+                + key_figures_table(figures))
+
+
+def granted_vs_delivered(results: Results) -> HTML:
+    """Beviljad vs utförd tid per group (utförandegrad)."""
+    data = analysis.delivery_by_group(results)
+    return tables.show(
+        data, {"group": "text", "granted_hours": "int", "delivered_hours": "int", "delivery_ratio": "percent"},
+        {**H, "group": H["group"]},
+    )
+
+
+def hours_per_month(results: Results) -> HTML:
+    """Hours per brukare and decision month: text, distribution and histogram."""
+    per = analysis.hours_per_brukare_month(results)["hours_per_month"]
+    stats = analysis.distribution_summary(per, threshold=80)
+    text = labels.SENTENCES["hours_distribution"].format(
+        mean=formats.number(stats["mean"], 1), median=formats.number(stats["median"], 1),
+        above=formats.percent(stats["above"]),
+    )
+    upper = float(np.nanpercentile(per, 99)) if len(per) else 1.0
+    bins = np.linspace(0, max(upper, 1.0), 31)
+    chart = charts.figure_html(
+        charts.histogram(per.clip(upper=upper), title=labels.CHARTS["hours_hist"], xlabel="Timmar per månad",
+                         bins=bins, marker=stats["median"],
+                         marker_label=f"median {formats.number(stats['median'], 1)}"),
+        labels.CHARTS["hours_hist_alt"].format(median=formats.number(stats["median"], 1)),
+    )
+    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + chart)
+
+
+def coverage(results: Results) -> HTML:
+    """Coverage of 80+, hours per inhabitant 80+ and the share under 65, for women, men and all."""
+    data = analysis.coverage_by_sex(results)
+    return tables.show(
+        data, {"group": "text", "coverage_80": "percent", "hours_per_inhabitant_80": "dec1",
+               "share_under_65": "percent"},
+        {"group": H["group"], "coverage_80": labels.KPIS["coverage_80"],
+         "hours_per_inhabitant_80": labels.KPIS["hours_per_inhabitant_80"],
+         "share_under_65": labels.KPIS["share_under_65"]},
+    )
+
+
+def regi(results: Results) -> HTML:
+    """Egen regi vs LOV: hours per brukare and cost per hour, per regi and per provider."""
+    comparison = analysis.regi_comparison(results)
+    table = tables.render_html(
+        comparison, {"regi_label": "text", "brukare": "int", "hours": "int", "hours_per_brukare": "dec1",
+                     "cost_per_hour": "kr"}, {**H, "regi_label": H["regi"], "hours": H["hours"]},
+    )
+    values = dict(zip(comparison["regi"], comparison["cost_per_hour"], strict=True))
+    chart = charts.figure_html(
+        charts.barh(comparison.fillna({"cost_per_hour": 0}), label="regi_label", value="cost_per_hour",
+                    title=labels.CHARTS["cost_per_hour_regi"], color_by="regi_label"),
+        labels.CHARTS["cost_per_hour_regi_alt"].format(egen=formats.kr(values.get("egen", math.nan)),
+                                                       extern=formats.kr(values.get("extern", math.nan))),
+    )
+    providers = analysis.provider_table(results)
+    ptable = tables.render_html(
+        providers, {"provider": "text", "regi_label": "text", "brukare": "int", "hours": "int",
+                    "hours_per_brukare": "dec1"}, {**H, "regi_label": H["regi"]},
+    )
+    pchart = charts.figure_html(
+        charts.barh(providers, label="provider", value="hours", title=labels.CHARTS["providers"],
+                    value_format="int", color_by="regi_label"),
+        labels.CHARTS["providers_alt"],
+    )
+    return HTML(table + chart + ptable + pchart)
+
+
+def first_visit(results: Results) -> HTML:
+    """Days from decision to first visit for decisions made in the period."""
+    days = analysis.days_to_first_visit(results)["days"]
+    if not len(days):
+        return paragraph(labels.SENTENCES["no_decisions_in_period"])
+    stats = analysis.distribution_summary(days.astype(float))
+    text = labels.SENTENCES["days_to_first_visit"].format(
+        n=formats.count(stats["n"]), median=formats.number(stats["median"], 0), p90=formats.number(stats["p90"], 0)
+    )
+    chart = charts.figure_html(
+        charts.histogram(days, title=labels.CHARTS["days_hist"], xlabel="Dagar", bins=np.arange(0, days.max() + 2),
+                         marker=stats["median"], marker_label=f"median {formats.number(stats['median'], 0)}"),
+        labels.CHARTS["days_hist_alt"].format(median=formats.number(stats["median"], 0)),
+    )
+    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + chart)
+
+
+def continuity(results: Results) -> HTML:
+    """Staff continuity: distinct staff per brukare and 14 days, per regi."""
+    data = analysis.staff_continuity(results)
+    if not len(data):
+        return paragraph(labels.SENTENCES["no_staff_ids"])
+    values = dict(zip(data["regi"], data["mean_staff"], strict=True))
+    return paragraph(labels.SENTENCES["continuity"].format(
+        total=formats.number(values.get("total"), 1), egen=formats.number(values.get("egen"), 1),
+        extern=formats.number(values.get("extern"), 1),
+    ))
+
+
+def sabo(results: Results) -> HTML:
+    """Särskilt boende as context: brukare, days, cost per day."""
+    data = analysis.sabo_context(results)
+    return tables.show(data, {"regi": "text", "brukare": "int", "days": "int", "gross_cost": "kr",
+                              "cost_per_day": "kr"}, H)
+
+
+def to_frame(results: Results) -> pd.DataFrame:
+    """The key figures as a frame (for tests and the explorer)."""
+    return analysis.key_figures(results)
