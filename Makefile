@@ -4,18 +4,24 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean system
 
+# The venv, with a kernelspec "python3" in it: papermill runs report templates with this venv's interpreter
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (kpbkit)" > /dev/null
 	touch $(STAMP)
 
-demo: $(STAMP)
+# Chromium (PDF), poppler-utils (PDF text), fonts and pango: installed with apt-get when missing
+system:
+	bash scripts/setup-system.sh
+
+demo: system $(STAMP)
 	$(VENV)/bin/kpbkit demo
 
-test: $(STAMP)
+test: system $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 

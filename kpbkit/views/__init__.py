@@ -2,4 +2,6 @@
 
 from __future__ import annotations
 
-KEY_FIGURES_MIME = "application/vnd.kpbkit.keyfigures+json"
+from kpbkit.report.export import KEY_FIGURES_MIME
+
+__all__ = ["KEY_FIGURES_MIME"]
