@@ -18,8 +18,7 @@ import click
 from kpbkit import __version__
 from kpbkit.errors import KpbkitError
 
-EXAMPLE_CONFIG = Path("client_configs/exempel.yaml")
-EXAMPLE_KEY = Path(".kpbkit/exempel.key")
+DEMO_CONFIG = Path("client_configs/exempelkommun.yaml")
 
 
 class _StderrHandler(logging.Handler):
@@ -88,15 +87,27 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
 
 @main.command()
 @click.argument("config", type=click.Path(path_type=Path))
-def run(config: Path) -> None:
-    """Run the KPB model for CONFIG and write its results folder.
+@click.option("--only", "only", metavar="AREA", help="Render only this area's report (e.g. aldreomsorg).")
+@click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
+@click.option("--results-only", is_flag=True, help="Write the results folder only, no reports.")
+def run(config: Path, only: str | None, no_pdf: bool, results_only: bool) -> None:
+    """Run the KPB model for CONFIG and render its reports.
 
-    Example: kpbkit run client_configs/exempel.yaml
+    Writes reports/<client>/<period>/: results/ (the contract's tables and run.json), interim/ (pseudonymised
+    tables), and per area the executed notebook, an HTML and a PDF report.
+
+    Example: kpbkit run client_configs/exempelkommun.yaml --only aldreomsorg
     """
     from kpbkit.pipeline import run_client
 
-    result = run_client(config)
-    click.echo(f"Results: {result.results_dir}")
+    result = run_client(config, render=not results_only, only=only, pdf=not no_pdf)
+    _print_outputs(result.output_dir)
+
+
+def _print_outputs(folder: Path) -> None:
+    click.echo(f"Results: {folder / 'results'}")
+    for path in sorted(folder.glob("*.html")) + sorted(folder.glob("*.pdf")):
+        click.echo(f"Report:  {path}")
 
 
 @main.command()
@@ -121,28 +132,24 @@ def validate(config: Path) -> None:
 
 
 @main.command()
-@click.option("--config", "config", type=click.Path(path_type=Path), default=EXAMPLE_CONFIG, show_default=True,
-              help="The example client's config.")
-def demo(config: Path) -> None:
-    """Run the built-in example client end to end and print where the results went.
+@click.option("--config", "config", type=click.Path(path_type=Path), default=DEMO_CONFIG, show_default=True,
+              help="The demo municipality's config.")
+@click.option("--regenerate", is_flag=True, help="Generate the demo data anew even if it exists.")
+@click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
+def demo(config: Path, regenerate: bool, no_pdf: bool) -> None:
+    """Generate the demo municipality Exempelkommun and run everything on it.
 
-    Creates the example's pseudonymisation key (git-ignored, under .kpbkit/) on first use.
+    The demo's raw extracts (synthetic; Skatteverket's test personnummer only) are written under
+    .kpbkit/demo/ with a pseudonymisation key, then ingested like a real client's data.
     """
+    from kpbkit.demo import ensure_demo
     from kpbkit.pipeline import run_client
 
     if not config.is_file():
-        raise KpbkitError(f"example config {config} not found", fix="run the demo from the kpbkit project folder")
-    _ensure_key(EXAMPLE_KEY)
-    result = run_client(config)
-    click.echo(f"Results: {result.results_dir}")
-
-
-def _ensure_key(path: Path) -> None:
-    if path.is_file():
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_key(path)
-    logging.getLogger("kpbkit").info("Created a pseudonymisation key for the example client: %s", path)
+        raise KpbkitError(f"demo config {config} not found", fix="run the demo from the kpbkit project folder")
+    ensure_demo(config, force=regenerate)
+    result = run_client(config, render=True, pdf=not no_pdf)
+    _print_outputs(result.output_dir)
 
 
 def _write_key(path: Path) -> None:

@@ -139,7 +139,7 @@ def test_validate_reports_a_bad_input_value_by_file_row_and_column(tmp_path, wri
 def test_rules_error_in_run_gives_one_message(tmp_path, write_case):
     rules = "activity,account_prefix,responsibility,target,kind\n,,,service:hemtjanst:privat,cost\n"
     path = write_case(tmp_path, ledger_rules=rules)
-    result = invoke("run", path)
+    result = invoke("run", path, "--results-only")
     assert_one_clean_error(result)
     assert "ledger_rules.csv" in result.output and "row 2" in result.output
     assert not (tmp_path / "reports").exists()
@@ -154,7 +154,7 @@ def sha256(path: Path) -> str:
 
 def test_run_writes_the_results_folder(tmp_path, write_case):
     path = write_case(tmp_path)
-    result = invoke("run", path)
+    result = invoke("run", path, "--results-only")
     assert result.exit_code == 0, result.output
     out = tmp_path / "reports" / "testkommun" / "2025"
     results = out / "results"
@@ -179,16 +179,16 @@ def test_run_writes_the_results_folder(tmp_path, write_case):
 
 def test_run_with_a_half_year_period_uses_its_label(tmp_path, write_case):
     path = write_case(tmp_path, config={"period": {"year": None, "start": "2025-01-01", "end": "2025-06-30"}})
-    assert invoke("run", path).exit_code == 0
+    assert invoke("run", path, "--results-only").exit_code == 0
     assert (tmp_path / "reports" / "testkommun" / "2025-01-01_2025-06-30" / "results" / "run.json").is_file()
 
 
 def test_a_second_run_replaces_the_results(tmp_path, write_case):
     path = write_case(tmp_path)
-    assert invoke("run", path).exit_code == 0
+    assert invoke("run", path, "--results-only").exit_code == 0
     ledger = tmp_path / "input" / "ledger.csv"
     ledger.write_text(ledger.read_text().replace("1000.00", "2000.00"))
-    assert invoke("run", path).exit_code == 0
+    assert invoke("run", path, "--results-only").exit_code == 0
     costs = pd.read_csv(tmp_path / "reports" / "testkommun" / "2025" / "results" / "person_costs.csv")
     assert costs["direct_cost"].sum() == pytest.approx(2000.0)
 
@@ -198,7 +198,7 @@ BAD_VISITS = "person_id,service_code,date,minutes,provider_id\np1,hemtjanst,2025
 
 def test_failing_run_leaves_nothing_under_the_output_folder(tmp_path, write_case):
     path = write_case(tmp_path, visits=BAD_VISITS)
-    result = invoke("run", path)
+    result = invoke("run", path, "--results-only")
     assert_one_clean_error(result)
     assert "visits.csv" in result.output and "row 2" in result.output and "minutes" in result.output
     assert tree(tmp_path / "reports") == {}
@@ -206,10 +206,10 @@ def test_failing_run_leaves_nothing_under_the_output_folder(tmp_path, write_case
 
 def test_failing_run_leaves_previous_results_untouched(tmp_path, write_case):
     path = write_case(tmp_path)
-    assert invoke("run", path).exit_code == 0
+    assert invoke("run", path, "--results-only").exit_code == 0
     before = tree(tmp_path / "reports")
     (tmp_path / "input" / "visits.csv").write_text(BAD_VISITS, encoding="utf-8")
-    result = invoke("run", path)
+    result = invoke("run", path, "--results-only")
     assert_one_clean_error(result)
     assert tree(tmp_path / "reports") == before
 
@@ -223,7 +223,7 @@ def test_failure_while_writing_results_leaves_no_half_written_output(tmp_path, w
 
     path = write_case(tmp_path)
     monkeypatch.setattr(kpbkit.pipeline, "write_interim", fail)  # results/ is written by then
-    result = invoke("run", path)
+    result = invoke("run", path, "--results-only")
     assert result.exit_code != 0
     assert "Traceback" not in result.output
     assert tree(tmp_path / "reports") == {}  # no results, no empty client folder
@@ -235,7 +235,7 @@ def test_failure_while_writing_keeps_previous_results(tmp_path, write_case, monk
     import kpbkit.pipeline
 
     path = write_case(tmp_path)
-    assert invoke("run", path).exit_code == 0
+    assert invoke("run", path, "--results-only").exit_code == 0
     before = tree(tmp_path / "reports")
 
     def fail(*args, **kwargs):
@@ -244,7 +244,7 @@ def test_failure_while_writing_keeps_previous_results(tmp_path, write_case, monk
     monkeypatch.setattr(kpbkit.pipeline, "write_interim", fail)
     ledger = tmp_path / "input" / "ledger.csv"
     ledger.write_text(ledger.read_text().replace("1000.00", "2000.00"))
-    result = invoke("run", path)
+    result = invoke("run", path, "--results-only")
     assert_one_clean_error(result)
     assert tree(tmp_path / "reports") == before
 
@@ -257,7 +257,7 @@ def test_internal_error_shows_its_type_only_and_debug_the_traceback(tmp_path, wr
 
     path = write_case(tmp_path)
     monkeypatch.setattr(kpbkit.pipeline, "run_model", fail)
-    result = invoke("run", path)
+    result = invoke("run", path, "--results-only")
     assert result.exit_code == 1
     assert "RuntimeError" in result.output
     assert "Traceback" not in result.output
@@ -304,7 +304,7 @@ def test_no_personnummer_in_any_output_file(tmp_path, write_case):
     path = write_case(tmp_path / "case", **{p.stem: p.read_text(encoding="utf-8") for p in EXAMPLE_DATA.glob("*.csv")})
     forms = pnr_forms(tmp_path / "case" / "input")
     assert len(forms) > 20  # the example identifies persons by personnummer in several formats
-    result = invoke("run", path)
+    result = invoke("run", path, "--results-only")
     assert result.exit_code == 0, result.output
     texts = all_output_text(tmp_path / "case" / "reports")
     assert any(name.endswith(".parquet") for name in texts)
@@ -323,7 +323,7 @@ def test_personnummer_input_without_a_key_gives_one_message_naming_the_key(tmp_p
     visits = f"personnummer,service_code,date,minutes,provider_id\n{PNR_M_1941},hemtjanst,2025-01-02,30,P1\n"
     path = write_case(tmp_path, visits=visits, config={"pseudonymisation": {"key_env": "KPBKIT_TEST_KEY_CLI",
                                                                               "key_file": None}})
-    result = invoke("run", path)
+    result = invoke("run", path, "--results-only")
     assert_one_clean_error(result)
     assert "pseudonymisation.key_env" in result.output and "KPBKIT_TEST_KEY_CLI" in result.output
     assert PNR_M_1941 not in result.output

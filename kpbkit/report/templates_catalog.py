@@ -1,0 +1,49 @@
+"""Which notebook template renders which area's report, and where the templates live."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpbkit.errors import KpbkitError
+
+TEMPLATES_ENV = "KPBKIT_TEMPLATES"
+
+
+@dataclass(frozen=True)
+class ReportTemplate:
+    name: str  # file stem and report file name: hemtjanst -> hemtjanst.html / .pdf
+    area: str
+    title: str
+
+
+REPORTS: tuple[ReportTemplate, ...] = (
+    ReportTemplate("hemtjanst", "aldreomsorg", "Genomlysning av hemtjänsten"),
+)
+
+#: the template's parameters (all simple values): the config path, the period label, and where the results are
+PARAMETERS: tuple[str, ...] = ("config_path", "period", "results_dir")
+
+
+def templates_dir() -> Path:
+    """``templates/notebooks`` of the project (or ``$KPBKIT_TEMPLATES``)."""
+    override = os.environ.get(TEMPLATES_ENV)
+    folder = Path(override) if override else Path(__file__).resolve().parents[2] / "templates" / "notebooks"
+    if not folder.is_dir():
+        raise KpbkitError(
+            f"template folder {folder} not found",
+            fix=f"install kpbkit from its project folder (`make demo`) or set {TEMPLATES_ENV}",
+        )
+    return folder
+
+
+def reports_for(only: str | None = None) -> list[ReportTemplate]:
+    """The reports to render, all or those of one area (``--only``)."""
+    if only is None:
+        return list(REPORTS)
+    chosen = [r for r in REPORTS if only in (r.area, r.name)]
+    if not chosen:
+        allowed = ", ".join(sorted({r.area for r in REPORTS} | {r.name for r in REPORTS}))
+        raise KpbkitError(f"no report for '{only}'", fix=f"use --only with one of: {allowed}")
+    return chosen
