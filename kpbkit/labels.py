@@ -159,6 +159,7 @@ CHECKS = {
     "provider_missing": "Utförare saknas (räknas som egen regi)",
     "end_before_start": "Slutdatum före startdatum (utelämnad)",
     "daily_price_not_positive": "Dygnspris noll eller negativt (räknas som utan pris)",
+    "daily_price_missing": "Vistelse utan dygnspris bland prissatta (vägs med snittpriset)",
     "overlapping_stays": "Överlappande vistelser (varje dygn räknas en gång)",
     "overlapping_decisions": "Överlappande beslut (varje dag räknas en gång)",
     "ledger_unmapped": "Huvudboksrader utan regel",

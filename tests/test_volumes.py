@@ -240,3 +240,12 @@ def test_no_inputs_gives_empty_deliveries() -> None:
     result, _ = run()
     assert len(result.deliveries) == 0 and len(result.granted) == 0
     assert isinstance(result.deliveries, pd.DataFrame)
+
+
+def test_unpriced_stay_in_a_priced_pool_is_a_finding() -> None:
+    _, findings = run(stays=[
+        stay("1", "2025-01-01", "2025-01-31", price=4000),
+        stay("2", "2025-01-01", "2025-01-31", person="b"),                          # unpriced, same pool
+        stay("3", "2025-01-01", "2025-01-31", person="c", provider="E"),            # unpriced, pool without prices
+    ])
+    assert findings.count("daily_price_missing") == 1

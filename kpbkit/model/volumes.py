@@ -155,6 +155,9 @@ def _stay_volumes(
     s = s[s["days"] > 0].copy()
     s["volume"] = np.where(s["unit"] == "weekday", s["weekdays"], s["days"]).astype(float)
     priced = s["daily_price"].notna()
+    pool_has_price = priced.groupby([s["service_code"], s["regi"]], observed=True).transform("any")
+    findings.add("daily_price_missing", "info", "stays", int((~priced & pool_has_price).sum()),
+                 "stays without daily_price in a pool with priced stays: weighted by the pool's mean price")
     s["priced_volume"] = np.where(priced, s["volume"], 0.0)
     s["price_weight"] = np.where(priced, s["volume"] * s["daily_price"].fillna(0.0), 0.0)
     return s[columns].reset_index(drop=True)

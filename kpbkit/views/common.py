@@ -32,7 +32,7 @@ def service_mix(results: Results, area: str) -> HTML:
     largest = mix["service"].iloc[0] if len(mix) else "–"
     chart = charts.figure_html(
         charts.barh(mix, label="service", value="gross_cost", title=labels.CHARTS["service_cost"],
-                    value_format="mkr"),
+                    value_format="mkr" if mix["gross_cost"].abs().max() >= 2e6 else "kr"),
         labels.CHARTS["service_cost_alt"].format(largest=largest),
     )
     return HTML(table + chart)
