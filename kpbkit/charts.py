@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from kpbkit import formats  # noqa: E402
 
@@ -62,6 +62,7 @@ def barh(frame: pd.DataFrame, *, label: str, value: str, title: str, value_forma
     for y, v in enumerate(data[value]):
         ax.text(v + span * 0.01, y, fmt(v), va="center", fontsize=8)
     ax.set_xlim(0, span * 1.18 if span > 0 else 1)
+    ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(_formatter(value_format))
     ax.set_title(title, loc="left")
     ax.set_ylabel("")
@@ -120,7 +121,7 @@ def lorenz(curve: pd.DataFrame, *, title: str) -> plt.Figure:
 def svg(fig: plt.Figure) -> str:
     """The figure as an SVG string (text kept as text), closing the figure."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Creator": None, "Date": None})
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]

@@ -93,6 +93,7 @@ COLUMNS = {
     "age_band": "Åldersgrupp",
     "sex": "Kön",
     "person": "Brukare (pseudonym)",
+    "person_id": "Brukare (pseudonym)",
     "services": "Insatser",
     "rank": "Rang",
     "key_figure": "Nyckeltal",
