@@ -97,6 +97,8 @@ def ingest(config: ClientConfig) -> CanonicalData:
     frames["ledger"] = _ledger_dates(frames["ledger"], files.get("ledger"))
     for name in DELIVERY_TABLES:
         frames[name]["service_code"] = frames[name]["service_code"].astype("category")
+    # Few providers, many visits: a categorical keeps lookups and memory small.
+    frames["visits"]["provider_id"] = frames["visits"]["provider_id"].astype("category")
     return CanonicalData(**frames, input_files=files, findings=findings)
 
 

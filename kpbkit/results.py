@@ -37,7 +37,7 @@ def write_interim(data: CanonicalData, model: ModelResult, folder: Path) -> None
     tables["resolved_stays"] = model.stays
     tables["counted_visits"] = model.counted_visits
     for name, frame in tables.items():
-        frame = frame.copy()
+        frame = frame.copy(deep=False)
         frame.attrs = {}  # reader bookkeeping is not part of the data
         for col in frame.columns:
             if isinstance(frame[col].dtype, pd.CategoricalDtype):

@@ -36,8 +36,7 @@ def read_raw(path: Path) -> pd.DataFrame:
     """
     try:
         if path.suffix == ".parquet":
-            frame = pd.read_parquet(path)
-            frame = frame.astype("str").where(frame.notna(), "")
+            frame = _parquet_as_text(path)
             first_row = 1
         else:
             frame = pd.read_csv(
@@ -67,8 +66,30 @@ def read_raw(path: Path) -> pd.DataFrame:
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
     if len(frame.columns):
-        blank = (frame.apply(lambda col: col.str.strip()) == "").all(axis=1)
-        frame = frame.loc[~blank]
+        # Only rows whose first cell is empty can be blank: test those candidates alone (fast on big files).
+        candidates = frame.index[(frame.iloc[:, 0].str.strip() == "").to_numpy()]
+        if len(candidates):
+            subset = frame.loc[candidates]
+            blank = candidates[(subset.apply(lambda col: col.str.strip()) == "").all(axis=1).to_numpy()]
+            frame = frame.drop(index=blank)
+    return frame
+
+
+def _parquet_as_text(path: Path) -> pd.DataFrame:
+    """A Parquet file with every column as text, cast by Arrow (dates as YYYY-MM-DD, nulls as "")."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    columns = {}
+    for name, column in zip(table.column_names, table.columns, strict=True):
+        if pa.types.is_timestamp(column.type):
+            column = pc.cast(column, pa.date32())
+        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+            column = pc.cast(column, pa.string())
+        columns[str(name)] = pc.fill_null(column, "")
+    frame = pa.table(columns).to_pandas(types_mapper=lambda _t: pd.StringDtype())
     return frame
 
 
@@ -125,7 +146,9 @@ def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
     kept = raw.index.to_numpy()
     start = 2 if path.suffix != ".parquet" else 1
     full = np.arange(start, start + (int(kept[-1]) - start + 1 if len(kept) else 0))
-    frame.attrs["skipped_rows"] = [int(r) for r in np.setdiff1d(full, kept)]
+    present = np.zeros(len(full), dtype=bool)
+    present[kept - start] = True
+    frame.attrs["skipped_rows"] = [int(r) for r in full[~present]]
     frame.attrs["present"] = [c for c in schema.names if c in raw.columns]
     frame.attrs["unknown_columns"] = unknown
     frame.attrs["source"] = str(path)
@@ -164,7 +187,7 @@ def _empty(column: Column, n: int) -> pd.Series:
         return pd.Series(pd.NaT, index=range(n), dtype="datetime64[ns]")
     if column.kind in ("float", "int"):
         return pd.Series(np.nan, index=range(n), dtype=float)
-    return pd.Series([pd.NA] * n, dtype="string") if n else pd.Series([], dtype="string")
+    return pd.Series(pd.NA, index=range(n), dtype="string")
 
 
 #: A value shaped like a personnummer or samordningsnummer (10 or 12 digits, optional separator)

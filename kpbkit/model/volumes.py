@@ -71,8 +71,16 @@ def _empty_deliveries() -> pd.DataFrame:
 
 
 def _units(codes: pd.Series, catalog: Catalog) -> pd.Series:
+    """The unit of each row's service (NA where the code is unknown)."""
     units = {code: s.unit for code, s in catalog.services.items()}
-    return codes.astype("string").map(units).astype("string")
+    if not isinstance(codes.dtype, pd.CategoricalDtype):
+        return codes.astype("string").map(units).astype("string")
+    # Map the few categories, not the millions of rows.
+    per_category = codes.cat.categories.astype("string").map(units)
+    names = pd.unique(per_category.dropna())
+    lookup = np.array([list(names).index(u) if isinstance(u, str) else -1 for u in per_category] + [-1])
+    row_codes = lookup[codes.cat.codes.to_numpy()]  # code -1 (missing) picks the trailing -1
+    return pd.Series(pd.Categorical.from_codes(row_codes, categories=names), index=codes.index)
 
 
 def _left_out(mask: pd.Series, check: str, table: str, findings: Findings, detail: str) -> pd.Series:
