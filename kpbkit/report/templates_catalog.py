@@ -20,6 +20,8 @@ class ReportTemplate:
 
 REPORTS: tuple[ReportTemplate, ...] = (
     ReportTemplate("hemtjanst", "aldreomsorg", "Genomlysning av hemtjänsten"),
+    ReportTemplate("lss", "lss", "Genomlysning av LSS"),
+    ReportTemplate("barn_unga", "barn_unga", "Genomlysning av barn och unga"),
 )
 
 #: the template's parameters (all simple values): the config path, the period label, and where the results are
@@ -39,11 +41,13 @@ def templates_dir() -> Path:
 
 
 def reports_for(only: str | None = None) -> list[ReportTemplate]:
-    """The reports to render, all or those of one area (``--only``)."""
+    """The reports to render, all or those of one area (``--only``), among the templates that exist."""
+    folder = templates_dir()
+    available = [r for r in REPORTS if (folder / f"{r.name}.ipynb").is_file()]
     if only is None:
-        return list(REPORTS)
-    chosen = [r for r in REPORTS if only in (r.area, r.name)]
+        return available
+    chosen = [r for r in available if only in (r.area, r.name)]
     if not chosen:
-        allowed = ", ".join(sorted({r.area for r in REPORTS} | {r.name for r in REPORTS}))
+        allowed = ", ".join(sorted({r.area for r in available} | {r.name for r in available}))
         raise KpbkitError(f"no report for '{only}'", fix=f"use --only with one of: {allowed}")
     return chosen

@@ -1,0 +1,1 @@
+"""Swedish display text of the barn och unga genomlysning (placements)."""

@@ -1,0 +1,1 @@
+"""Swedish display text of the LSS genomlysning and the personal-assistance six-month report."""
