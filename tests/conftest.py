@@ -101,3 +101,27 @@ def write_case_files(
 def write_case() -> Callable[..., Path]:
     """The :func:`write_case_files` helper: ``write_case(tmp_path, config={...}, visits=..., ...)``."""
     return write_case_files
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """One full demo run (Exempelkommun generated, every report rendered) shared by the report tests.
+
+    Returns ``(RunResult, data_folder)``; the output is ``result.output_dir`` (``.../exempelkommun/2025``).
+    """
+    from kpbkit.demo import generate_demo
+    from kpbkit.pipeline import run_client
+
+    folder = tmp_path_factory.mktemp("demo")
+    data = generate_demo(folder / "data")
+    config = folder / "exempelkommun.yaml"
+    committed = yaml.safe_load((Path(__file__).resolve().parents[1] / "client_configs" / "exempelkommun.yaml")
+                               .read_text(encoding="utf-8"))
+    committed["input"]["folder"] = str(data)
+    committed["ledger_rules"] = str(data / "ledger_rules.csv")
+    committed["pseudonymisation"] = {"key_file": "demo.key"}
+    committed["output"] = {"folder": "reports"}
+    config.write_text(yaml.safe_dump(committed, allow_unicode=True), encoding="utf-8")
+    (folder / "demo.key").write_text("test-key-for-the-demo-smoke-run\n", encoding="utf-8")
+    result = run_client(config, render=True, progress=lambda *a: None)
+    return result, data

@@ -10,8 +10,6 @@ import nbformat
 import pandas as pd
 import pytest
 
-from kpbkit.demo import generate_demo
-from kpbkit.pipeline import run_client
 from kpbkit.report import pdf_text, read_key_figures
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,21 +32,6 @@ def test_template_contract(path: Path) -> None:
         assert not re.search(r"^\s*(def|class|import pandas|import numpy)\b", cell.source, re.M), cell.source
         assert len(cell.source.splitlines()) <= 6, "a template cell is a few lines calling kpbkit"
     assert nb.metadata["kernelspec"]["name"] == "python3"
-
-
-@pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("demo")
-    data = generate_demo(folder / "data")
-    config = folder / "exempelkommun.yaml"
-    config.write_text(
-        "client: {id: exempelkommun, name: Exempelkommun, kommunkod: '0000'}\nperiod: {year: 2025}\n"
-        f"input: {{folder: {data}}}\npseudonymisation: {{key_file: demo.key}}\noutput: {{folder: reports}}\n",
-        encoding="utf-8",
-    )
-    (folder / "demo.key").write_text("test-key-for-the-template-smoke-run\n", encoding="utf-8")
-    result = run_client(config, render=True, progress=lambda *a: None)
-    return result, data
 
 
 def test_demo_run_writes_the_report_and_the_results(demo_run) -> None:
