@@ -262,7 +262,7 @@ def load_client_config(path: str | Path) -> ClientConfig:
     path = Path(path).resolve()
     if not path.is_file():
         raise ConfigError(
-            "config file not found", file=path, fix="check the path, e.g. client_configs/exempel.yaml"
+            "config file not found", file=path, fix="check the path, e.g. client_configs/exempelkommun.yaml"
         )
     raw = path.read_bytes()
     try:
