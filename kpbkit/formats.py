@@ -61,4 +61,5 @@ FORMATTERS = {
     "dec1": lambda v: number(v, 1),
     "dec2": lambda v: number(v, 2),
     "text": lambda v: "" if _missing(v) else str(v),
+    "numtext": lambda v: "" if _missing(v) else str(v),  # already formatted, aligned as a number
 }

@@ -12,7 +12,7 @@ import pandas as pd
 
 from kpbkit import formats
 
-NUMERIC_FORMATS = {"kr", "mkr", "percent", "int", "dec1", "dec2"}
+NUMERIC_FORMATS = {"kr", "mkr", "percent", "int", "dec1", "dec2", "numtext"}
 
 
 def render_html(frame: pd.DataFrame, column_formats: dict[str, str], headers: dict[str, str],

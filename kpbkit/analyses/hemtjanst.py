@@ -12,9 +12,12 @@ from kpbkit.model.volumes import resolve_overlaps
 
 AREA = "aldreomsorg"
 SERVICE = "hemtjanst"
+#: KPIs that count every service of the area, not only hemtjänst
+AREA_WIDE = ("brukare", "gross_cost", "cost_per_brukare", "top10_cost_share")
 
 #: the summary's key figures: (kpi, group, format) — values always come from kpis.csv
 KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
+    ("brukare", "hemtjanst", "int"),
     ("brukare", "total", "int"),
     ("gross_cost", "total", "mkr"),
     ("cost_per_brukare", "total", "kr"),
@@ -36,8 +39,12 @@ def key_figures(results: Results) -> pd.DataFrame:
     rows = []
     for kpi, group, fmt in KEY_FIGURES:
         label = labels.KPIS[kpi]
-        if group != "total":
+        if group == SERVICE:
+            label = f"{label} med hemtjänst"
+        elif group != "total":
             label = f"{label}, {labels.REGI.get(group, group).lower()}"
+        elif kpi in AREA_WIDE:
+            label = f"{label}, hela äldreomsorgen"
         rows.append({"kpi": kpi, "group": group, "label": label, "value": results.kpi(AREA, kpi, group),
                      "format": fmt})
     return pd.DataFrame(rows)

@@ -138,5 +138,5 @@ def quality(results: Results) -> HTML:
 def key_figures_table(figures: pd.DataFrame) -> str:
     rows = figures.assign(shown=[formats.FORMATTERS[f](v) for f, v in zip(figures["format"], figures["value"],
                                                                           strict=True)])
-    return tables.render_html(rows, {"label": "text", "shown": "text"}, {"label": H["key_figure"],
+    return tables.render_html(rows, {"label": "text", "shown": "numtext"}, {"label": H["key_figure"],
                                                                          "shown": H["value"]})

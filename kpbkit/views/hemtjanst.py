@@ -42,7 +42,7 @@ def summary(results: Results) -> HTML:
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
     text = labels.SENTENCES["summary_hemtjanst"].format(
         period=_period_text(results), client=results.config.client_name,
-        brukare=formats.count(results.kpi(AREA, "brukare", "hemtjanst")),
+        brukare=formats.count(value["brukare/hemtjanst"]),
         hours=formats.count(value["delivered_hours/total"]), granted=formats.count(value["granted_hours/total"]),
         ratio=formats.percent(value["delivery_ratio/total"]), cost_per_hour=formats.kr(value["cost_per_hour/total"]),
         egen=formats.kr(value["cost_per_hour/egen"]), extern=formats.kr(value["cost_per_hour/extern"]),
