@@ -163,6 +163,7 @@ CHECKS = {
     "daily_price_missing": "Vistelse utan dygnspris bland prissatta (vägs med snittpriset)",
     "overlapping_stays": "Överlappande vistelser (varje dygn räknas en gång)",
     "overlapping_decisions": "Överlappande beslut (varje dag räknas en gång)",
+    "placement_without_decision": "Placering utan beslut om insatsen (räknas ändå)",
     "ledger_unmapped": "Huvudboksrader utan regel",
     "pool_without_volume": "Kostnad utan volym att fördela på",
     "volume_without_pool": "Volym utan kostnad i huvudboken",

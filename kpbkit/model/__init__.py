@@ -9,6 +9,7 @@ import pandas as pd
 from kpbkit.config import ClientConfig
 from kpbkit.ingest import CanonicalData
 from kpbkit.model.allocate import allocate, person_rows
+from kpbkit.model.checks import check_placement_decisions
 from kpbkit.model.kpis import compute_kpis
 from kpbkit.model.pools import map_ledger, pool_table
 from kpbkit.model.volumes import compute_volumes
@@ -46,6 +47,7 @@ def run_model(data: CanonicalData, config: ClientConfig) -> ModelResult:
         period=period,
         findings=findings,
     )
+    check_placement_decisions(volumes.stays, data.decisions, findings)
     rows = person_rows(volumes.deliveries, catalog)
     mapped = map_ledger(data.ledger, config.rules, period, findings)
     pools = pool_table(mapped)

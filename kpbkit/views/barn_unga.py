@@ -1,0 +1,439 @@
+"""Views of the barn och unga genomlysning: out-of-home placements (KPB-METHOD §5 "barn_unga")."""
+
+from __future__ import annotations
+
+import html
+import math
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from IPython.display import HTML, display
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from kpbkit import charts, formats, labels, tables
+from kpbkit.analyses import barn_unga as analysis
+from kpbkit.analyses import common as common_analysis
+from kpbkit.analyses.load import Results, load_results
+from kpbkit.labels import barn_unga as bl
+from kpbkit.views import KEY_FIGURES_MIME
+from kpbkit.views.common import key_figures_table, paragraph
+
+AREA = analysis.AREA
+H = {**labels.COLUMNS, **bl.COLUMNS}
+#: colours of girls and boys in charts (the house colours of women and men)
+SEX_COLORS = {bl.SEX["K"]: charts.SEX_COLORS["Kvinnor"], bl.SEX["M"]: charts.SEX_COLORS["Män"],
+              labels.UNKNOWN: charts.SEX_COLORS["Okänd"]}
+
+
+def load(config_path: str, period: str, results_dir: str = "") -> Results:
+    """The run's results for this report (see :func:`kpbkit.analyses.load.load_results`)."""
+    return load_results(config_path, period, results_dir)
+
+
+def _text(*sentences: str) -> str:
+    return "".join(f'<p class="kpb-text">{html.escape(s)}</p>' for s in sentences)
+
+
+def _period_text(results: Results) -> str:
+    p = results.config.period
+    return f"år {p.start.year}" if p.is_calendar_year else f"{p.start.isoformat()} – {p.end.isoformat()}"
+
+
+def _date(value: pd.Timestamp) -> str:
+    return "–" if pd.isna(value) else f"{value.day} {bl.MONTHS[value.month - 1]} {value.year}"
+
+
+def title(results: Results) -> HTML:
+    cfg = results.config
+    return HTML(
+        f'<div class="kpb-title"><h1>{html.escape(bl.TITLE)}</h1>'
+        f'<p class="kpb-subtitle">{html.escape(bl.SUBTITLE)} · {html.escape(cfg.client_name)} · '
+        f'{html.escape(_period_text(results))}</p></div>'
+    )
+
+
+def summary(results: Results) -> HTML:
+    """Key figures first: a short text, the key figures and the per-form figures, plus the machine-readable output."""
+    figures = analysis.key_figures(results)
+    value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
+    groups = analysis.family_vs_institution(results).set_index("form_group")["days_share"]
+    mix = analysis.open_care_vs_placement(results).set_index("kind")
+    text = bl.SENTENCES["summary"].format(
+        period=_period_text(results), client=results.config.client_name,
+        placed=formats.count(value["placed_children/total"]),
+        per_1000=formats.number(value["placed_per_1000_0_20/total"], 1),
+        days=formats.count(value["care_days/total"]), cost_per_day=formats.kr(value["cost_per_care_day/total"]),
+        family=formats.percent(groups.get("family_home", math.nan)),
+        institution=formats.percent(groups.get("institution", math.nan)),
+    )
+    text2 = bl.SENTENCES["summary_area"].format(
+        gross=formats.mkr(value["gross_cost/total"]), brukare=formats.count(value["brukare/total"]),
+        per_brukare=formats.kr(value["cost_per_brukare/total"]),
+        placement_share=formats.percent(mix["cost_share"].get("placement", math.nan)),
+    )
+    forms = analysis.form_figures(results)
+    form_table = tables.render_html(
+        forms, {"service": "text", "placed_children": "int", "care_days": "int", "cost_per_care_day": "kr"}, H,
+    )
+    display({KEY_FIGURES_MIME: analysis.key_figures_payload(results)}, raw=True)
+    return HTML(_text(text, text2) + key_figures_table(figures) + form_table)
+
+
+def service_mix(results: Results) -> HTML:
+    """Brukare, volume, gross cost, cost share and cost per brukare per insats of barn och unga, with a chart."""
+    mix = common_analysis.service_mix(results, AREA)
+    mix = mix.assign(service=mix["service_code"].map(labels.service), unit=mix["unit"].map(labels.UNITS))
+    table = tables.render_html(
+        mix, {"service": "text", "brukare": "int", "volume": "int", "unit": "text", "gross_cost": "kr",
+              "cost_share": "percent", "cost_per_brukare": "kr"}, {**H, "service": H["insats"]},
+    )
+    largest = mix["service"].iloc[0] if len(mix) else "–"
+    chart = charts.figure_html(
+        charts.barh(mix, label="service", value="gross_cost", title=bl.CHARTS["service_cost"],
+                    value_format="mkr" if mix["gross_cost"].abs().max() >= 2e6 else "kr"),
+        bl.CHARTS["service_cost_alt"].format(largest=largest),
+    )
+    return HTML(table + chart)
+
+
+def forms(results: Results) -> HTML:
+    """Children placed, care days and cost per care day per form; family homes vs institutions."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    data = analysis.forms_table(results)
+    table = tables.render_html(
+        data, {"service": "text", "placed_children": "int", "care_days": "int", "days_share": "percent",
+               "gross_cost": "kr", "cost_per_child": "kr", "cost_per_care_day": "kr"}, H, total_row=True,
+    )
+    per_form = data[data["service_code"] != "total"]
+    long = pd.concat([
+        per_form.assign(measure=bl.CHARTS["kpb_cost"], value=per_form["cost_per_care_day"]),
+        per_form.assign(measure=bl.CHARTS["contract_price"], value=per_form["mean_price"]),
+    ]).fillna({"value": 0.0})
+    highest = per_form.loc[per_form["cost_per_care_day"].idxmax(), "service"]
+    chart = charts.figure_html(
+        _form_bars(long), bl.CHARTS["forms_cost_alt"].format(highest=highest),
+    )
+    groups = analysis.family_vs_institution(results)
+    gtable = tables.render_html(
+        groups, {"label": "text", "services": "text", "children": "int", "days": "int", "days_share": "percent",
+                 "cost_per_care_day": "kr"}, {**H, "label": H["service"]},
+    )
+    shares = groups.set_index("form_group")
+    costs = shares["cost_per_care_day"]
+    text = bl.SENTENCES["forms"].format(family_cost=formats.kr(costs.get("family_home", math.nan)),
+                                        institution_cost=formats.kr(costs.get("institution", math.nan)))
+    return HTML(table + chart + _text(text) + gtable)
+
+
+def _form_bars(long: pd.DataFrame) -> Figure:
+    """Grouped horizontal bars per placement form: KPB cost per care day and the mean contracted price."""
+    forms_ = list(dict.fromkeys(long["service"]))
+    measures = list(dict.fromkeys(long["measure"]))
+    fig, ax = charts.figure(max(2.0, 0.55 * len(forms_) + 1.0))
+    height = 0.38
+    y = np.arange(len(forms_))[::-1]
+    span = float(long["value"].max()) or 1.0
+    for i, (measure, color) in enumerate(zip(measures, charts.PALETTE, strict=False)):
+        values = long[long["measure"] == measure].set_index("service")["value"].reindex(forms_).fillna(0.0)
+        pos = y + (0.5 - i) * height
+        ax.barh(pos, values.to_numpy(), height=height, color=color, label=measure)
+        for yy, v in zip(pos, values, strict=True):
+            if v > 0:
+                ax.text(v + span * 0.01, yy, formats.kr(v), va="center", fontsize=7.5)
+    ax.set_yticks(y, forms_)
+    ax.set_xlim(0, span * 1.22)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.kr(v)))
+    ax.set_title(bl.CHARTS["forms_cost"], loc="left")
+    ax.grid(axis="y", visible=False)
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.4, -0.12), ncol=2)
+    return fig
+
+
+def providers(results: Results) -> HTML:
+    """Contracted prices against the ledger per form, and care days and cost per care day per provider."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    cvl = analysis.contracted_vs_ledger(results)
+    ctable = tables.render_html(
+        cvl, {"service": "text", "regi_label": "text", "days": "int", "priced_share": "percent", "mean_price": "kr",
+              "direct_per_day": "kr", "ratio": "dec2"}, H,
+    )
+    bought = cvl[(cvl["regi"] == "extern") & (cvl["contracted"] > 0)]
+    sentence = ""
+    if len(bought):
+        ratio = float(bought["priced_direct"].sum() / bought["contracted"].sum())
+        sentence = _text(bl.SENTENCES["contracted"].format(ratio=formats.percent(ratio, 0),
+                                                           days=formats.count(bought["priced_days"].sum())))
+    data = analysis.provider_table(results)
+    ptable = tables.render_html(
+        data, {"service": "text", "provider": "text", "regi_label": "text", "children": "int", "days": "int",
+               "mean_price": "kr", "direct_per_day": "kr", "cost_per_care_day": "kr"}, H,
+    )
+    plot = data.assign(label=data["provider"] + " (" + data["service"] + ")")
+    chart = charts.figure_html(
+        charts.barh(plot.fillna({"cost_per_care_day": 0}), label="label", value="cost_per_care_day",
+                    title=bl.CHARTS["providers"], color_by="regi_label"),
+        bl.CHARTS["providers_alt"],
+    )
+    return HTML(ctable + sentence + ptable + chart)
+
+
+def per_1000(results: Results) -> HTML:
+    """Placed children 0–20 per 1 000 inhabitants 0–20, in total and per sex."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    data = analysis.placed_per_1000(results)
+    values = data.set_index("group")
+    text = bl.SENTENCES["per_1000"].format(
+        placed=formats.count(values.loc["total", "placed"]), inhabitants=formats.count(values.loc["total",
+                                                                                                  "inhabitants"]),
+        per_1000=formats.number(values.loc["total", "per_1000"], 1),
+        girls=formats.number(values.loc["K", "per_1000"], 1), boys=formats.number(values.loc["M", "per_1000"], 1),
+    )
+    table = tables.render_html(data, {"label": "text", "placed": "int", "inhabitants": "int", "per_1000": "dec1"},
+                               H)
+    return HTML(_text(text) + table)
+
+
+def lengths(results: Results) -> HTML:
+    """Length of placements per stay (ended and ongoing) as a distribution, per form, and as episodes."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    stats = analysis.length_summary(results).set_index("status")
+    text = bl.SENTENCES["lengths"].format(
+        n_ended=formats.count(stats.loc["ended", "n"]), median_ended=formats.number(stats.loc["ended", "median"]),
+        mean_ended=formats.number(stats.loc["ended", "mean"]), n_ongoing=formats.count(stats.loc["ongoing", "n"]),
+        median_ongoing=formats.number(stats.loc["ongoing", "median"]),
+    )
+    dist = analysis.length_distribution(results)
+    long = pd.concat([
+        dist.assign(status=bl.STATUS["ended"], n=dist["ended"]),
+        dist.assign(status=bl.STATUS["ongoing"], n=dist["ongoing"]),
+    ])
+    chart = charts.figure_html(
+        charts.grouped_bars(long, x="band_label", hue="status", value="n", title=bl.CHARTS["lengths"]),
+        bl.CHARTS["lengths_alt"],
+    )
+    dtable = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H)
+    stable = tables.render_html(analysis.length_summary(results),
+                                {"label": "text", "n": "int", "mean": "int", "median": "int", "p90": "int"},
+                                {**H, "label": ""})
+    by_form = tables.render_html(analysis.length_by_form(results),
+                                 {"service": "text", "stays": "int", "ended": "int", "ended_median": "int",
+                                  "ongoing": "int", "ongoing_median": "int"}, H)
+    return HTML(_text(text) + chart + dtable + stable + by_form)
+
+
+def episodes(results: Results) -> HTML:
+    """Lengths of placement episodes (transfers without a break joined), labelled as such."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    stats = analysis.length_summary(results, per_episode=True).set_index("status")
+    text = bl.SENTENCES["episodes"].format(
+        n=formats.count(stats.loc["all", "n"]), n_ended=formats.count(stats.loc["ended", "n"]),
+        median_ended=formats.number(stats.loc["ended", "median"]), n_ongoing=formats.count(stats.loc["ongoing", "n"]),
+        median_ongoing=formats.number(stats.loc["ongoing", "median"]),
+    )
+    dist = analysis.length_distribution(results, per_episode=True)
+    table = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H)
+    return HTML(_text(text) + table)
+
+
+def flows(results: Results) -> HTML:
+    """Inflow and outflow per month (stays and episodes) with a chart."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    data = analysis.flows_by_month(results)
+    text = bl.SENTENCES["flows"].format(
+        started=formats.count(data["stays_started"].sum()), ended=formats.count(data["stays_ended"].sum()),
+        new=formats.count(data["episodes_started"].sum()), closed=formats.count(data["episodes_ended"].sum()),
+    )
+    long = pd.concat([
+        data.assign(kind=bl.CHARTS["started"], n=data["stays_started"]),
+        data.assign(kind=bl.CHARTS["ended"], n=data["stays_ended"]),
+    ])
+    long["month_short"] = long["month"].map(lambda m: bl.MONTHS[m.month - 1])
+    chart = charts.figure_html(
+        charts.grouped_bars(long, x="month_short", hue="kind", value="n", title=bl.CHARTS["flows"]),
+        bl.CHARTS["flows_alt"],
+    )
+    totals = pd.DataFrame([{"month_label": labels.TOTAL, **data[["stays_started", "stays_ended", "episodes_started",
+                                                                 "episodes_ended"]].sum().to_dict()}])
+    table = tables.render_html(
+        pd.concat([data, totals], ignore_index=True),
+        {"month_label": "text", "stays_started": "int", "stays_ended": "int", "episodes_started": "int",
+         "episodes_ended": "int"}, H, total_row=True,
+    )
+    return HTML(_text(text) + chart + table)
+
+
+def per_day(results: Results) -> HTML:
+    """Children placed on each day of the period, stacked per form."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    daily = analysis.placed_per_day(results)
+    stats = analysis.placed_per_day_summary(results)
+    text = bl.SENTENCES["per_day"].format(
+        mean=formats.number(stats["mean"], 1), min=formats.count(stats["min"]), max=formats.count(stats["max"]),
+        max_date=_date(stats["max_date"]),
+    )
+    chart = charts.figure_html(_daily_chart(daily), bl.CHARTS["per_day_alt"].format(mean=formats.number(stats["mean"],
+                                                                                                        1)))
+    return HTML(_text(text) + chart)
+
+
+def _daily_chart(daily: pd.DataFrame) -> Figure:
+    """Stacked areas per placement form (a child in two forms on a transfer day counts in both)."""
+    fig, ax = charts.figure(3.2)
+    forms_ = [c for c in analysis.PLACEMENTS if c in daily.columns]
+    if forms_:
+        ax.stackplot(daily["date"], *[daily[c] for c in forms_], labels=[labels.service(c) for c in forms_],
+                     colors=charts.PALETTE[: len(forms_)], alpha=0.85)
+    ax.set_title(bl.CHARTS["per_day"], loc="left")
+    ax.set_ylabel(bl.CHARTS["per_day_y"])
+    ax.set_xlim(daily["date"].min(), daily["date"].max())
+    ax.set_ylim(0, None)
+    ax.xaxis.set_major_formatter(FuncFormatter(_month_tick))
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    ax.grid(axis="x", visible=False)
+    return fig
+
+
+def _month_tick(value: float, _pos: int) -> str:
+    """A date axis tick as the Swedish month abbreviation."""
+    return bl.MONTHS[mdates.num2date(value).month - 1]
+
+
+def age_and_sex(results: Results) -> HTML:
+    """Placed children, care days and cost per child per age band and sex, with charts."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    data = analysis.cost_by_age_and_sex(results)
+    table = tables.render_html(
+        data, {"age_band": "text", "sex_label": "text", "children": "int", "days": "int", "days_per_child": "int",
+               "gross_cost": "kr", "cost_per_child": "kr"}, H,
+    )
+    plot = data.assign(age_band=data["age_band"].astype(str))
+    children = charts.figure_html(
+        charts.grouped_bars(plot, x="age_band", hue="sex_label", value="children",
+                            title=bl.CHARTS["age_sex_children"], colors=SEX_COLORS),
+        bl.CHARTS["age_sex_children_alt"],
+    )
+    cost = charts.figure_html(
+        charts.grouped_bars(plot, x="age_band", hue="sex_label", value="cost_per_child", title=bl.CHARTS["age_sex"],
+                            colors=SEX_COLORS, value_format="kr"),
+        bl.CHARTS["age_sex_alt"],
+    )
+    by_sex = tables.render_html(
+        analysis.cost_by_sex(results), {"sex_label": "text", "children": "int", "days": "int",
+                                        "days_per_child": "int", "gross_cost": "kr", "cost_per_child": "kr"}, H,
+        total_row=True,
+    )
+    return HTML(by_sex + table + children + cost)
+
+
+def legal_basis(results: Results) -> HTML:
+    """SoL / LVU: children, stays, care days and cost per legal basis, and care days per form and law."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    data = analysis.law_split(results)
+    shares = data.set_index("law")["days_share"]
+    text = bl.SENTENCES["law"].format(lvu=formats.percent(shares.get("LVU", 0.0)),
+                                      sol=formats.percent(shares.get("SoL", 0.0)))
+    table = tables.render_html(
+        data, {"law": "text", "children": "int", "stays": "int", "days": "int", "days_share": "percent",
+               "gross_cost": "kr", "cost_per_care_day": "kr"}, H, total_row=True,
+    )
+    by_form = analysis.law_by_form(results)
+    laws = [c for c in by_form.columns if c not in ("service_code", "service", "lvu_share")]
+    form_table = tables.render_html(
+        by_form, {"service": "text", **dict.fromkeys(laws, "int"), "lvu_share": "percent"},
+        {**H, **{law: f"Vårddygn {law}" for law in laws}},
+    )
+    return HTML(_text(text) + table + form_table)
+
+
+def open_care(results: Results) -> HTML:
+    """Placements next to open care: brukare, volume, cost and cost per brukare; who had both."""
+    data = analysis.open_care_vs_placement(results)
+    persons = analysis.open_care_and_placement_persons(results)
+    text = bl.SENTENCES["open_care"].format(both=formats.count(persons["both"]),
+                                            open_only=formats.count(persons["open_care_only"]),
+                                            placement_only=formats.count(persons["placement_only"]))
+    table = tables.render_html(
+        data, {"label": "text", "brukare": "int", "volume": "int", "unit": "text", "gross_cost": "kr",
+               "cost_share": "percent", "cost_per_brukare": "kr", "net_cost": "kr"}, {**H, "label": ""},
+        total_row=True,
+    )
+    return HTML(table + _text(text))
+
+
+def reimbursement(results: Results) -> HTML:
+    """State reimbursement (återsökning) per service where the ledger has it."""
+    data = analysis.reimbursement(results)
+    if not len(data):
+        return paragraph(bl.SENTENCES["no_reimbursement"])
+    total = data[data["service_code"] == "total"].iloc[0]
+    text = bl.SENTENCES["reimbursement"].format(amount=formats.kr(-total["reimbursement"]),
+                                                net=formats.kr(total["net_cost"]))
+    table = tables.render_html(
+        data, {"service": "text", "persons": "int", "gross_cost": "kr", "reimbursement": "kr",
+               "reimbursed_share": "percent", "net_cost_per_day": "kr"},
+        {**H, "service": H["insats"]}, total_row=True,
+    )
+    return HTML(_text(text) + table)
+
+
+def cost_distribution(results: Results) -> HTML:
+    """Top 10 % / 1 % cost shares, a Lorenz curve and the distribution of cost per brukare of barn och unga."""
+    costs = common_analysis.cost_per_person(results, AREA)
+    conc = common_analysis.cost_concentration(results, AREA)
+    n = int(conc["brukare"])
+    text = bl.SENTENCES["concentration"].format(
+        n10=formats.count(math.ceil(n * 0.1)), top10=formats.percent(conc["top10"]),
+        n1=formats.count(math.ceil(n * 0.01)), top1=formats.percent(conc["top1"]),
+    )
+    lorenz = charts.figure_html(
+        charts.lorenz(common_analysis.lorenz_curve(costs), title=bl.CHARTS["lorenz"]),
+        bl.CHARTS["lorenz_alt"].format(top10=formats.percent(conc["top10"])),
+    )
+    median = float(costs.median()) if len(costs) else math.nan
+    hist = charts.figure_html(
+        charts.histogram(costs, title=bl.CHARTS["cost_hist"], xlabel=bl.CHARTS["cost_hist_x"], marker=median,
+                         marker_label=f"median {formats.kr(median)}"),
+        bl.CHARTS["cost_hist_alt"].format(median=formats.kr(median)),
+    )
+    return HTML(_text(text) + lorenz + hist)
+
+
+def top_placements(results: Results, n: int = 10) -> HTML:
+    """The placed children with the highest placement cost (pseudonymised)."""
+    if not analysis.has_placements(results):
+        return paragraph(bl.SENTENCES["no_placements"])
+    top = analysis.top_placements(results, n)
+    return tables.show(
+        top, {"rank": "int", "person_id": "text", "age_band": "text", "sex": "text", "services": "text",
+              "days": "int", "gross_cost": "kr", "cost_per_care_day": "kr", "net_cost": "kr"},
+        {**H, "sex": labels.COLUMNS["sex"], "cost_per_care_day": bl.COLUMNS["cost_per_care_day_short"]},
+    )
+
+
+def quality(results: Results) -> HTML:
+    """The placement findings (overlaps, placements without a decision, missing prices) and price coverage."""
+    data = analysis.placement_quality(results)
+    table = tables.render_html(data, {"label": "text", "count": "int", "consequence": "text"},
+                               {**H, "label": H["check"]})
+    coverage = analysis.price_coverage(results)
+    ctable = tables.render_html(
+        coverage, {"service": "text", "regi_label": "text", "stays": "int", "priced": "int", "unpriced": "int",
+                   "priced_share": "percent"}, H,
+    )
+    return HTML(table + ctable)
+
+
+def to_frame(results: Results) -> pd.DataFrame:
+    """The key figures as a frame (for tests and the explorer)."""
+    return analysis.key_figures(results)
