@@ -37,6 +37,8 @@ SERVICES = {
 
 REGI = {"egen": "Egen regi", "extern": "Extern regi"}
 SEX = {"K": "Kvinnor", "M": "Män"}
+#: "inom <area>" for sentences about an area's costs
+AREA_IN = {"aldreomsorg": "inom äldreomsorgen", "lss": "inom LSS", "barn_unga": "inom barn och unga"}
 UNITS = {"hour": "timmar", "day": "dygn", "weekday": "vardagar", "month": "månader"}
 UNIT_SINGULAR = {"hour": "timme", "day": "dygn", "weekday": "vardag", "month": "månad"}
 SEVERITY = {"error": "Fel", "warning": "Varning", "info": "Information"}
@@ -204,7 +206,7 @@ SENTENCES = {
         "invånare 80+. {under_65} av brukarna var yngre än 65 år."
     ),
     "concentration": (
-        "De dyraste 10 procenten av brukarna ({n10} personer) bar {top10} av äldreomsorgens kostnad och den "
+        "De dyraste 10 procenten av brukarna ({n10} personer) bar {top10} av kostnaden {area_in} och den "
         "dyraste procenten ({n1} personer) {top1}."
     ),
     "hours_distribution": (
@@ -236,15 +238,15 @@ CHARTS = {
     "hours_hist": "Utförda timmar per brukare och beslutsmånad",
     "hours_hist_alt": "Histogram över timmar per brukare och månad; median {median} timmar.",
     "age_sex": "Brukare per åldersgrupp och kön",
-    "age_sex_alt": "Stapeldiagram: antal hemtjänstbrukare per åldersgrupp, kvinnor och män.",
-    "hours_age_sex": "Utförda timmar per brukare, per åldersgrupp och kön",
-    "hours_age_sex_alt": "Stapeldiagram: utförda timmar per brukare per åldersgrupp, kvinnor och män.",
+    "age_sex_alt": "Stapeldiagram: antal brukare {scope} per åldersgrupp, kvinnor och män.",
+    "volume_age_sex": "{Unit} per brukare, per åldersgrupp och kön",
+    "volume_age_sex_alt": "Stapeldiagram: {unit} per brukare {scope} per åldersgrupp, kvinnor och män.",
     "days_hist": "Dagar från beslut till första besök",
     "days_hist_alt": "Histogram över dagar från beslut till första besök; median {median} dagar.",
     "providers": "Utförda timmar per utförare",
     "providers_alt": "Stapeldiagram: utförda hemtjänsttimmar per utförare, egen regi och externa.",
     "service_cost": "Bruttokostnad per insats",
-    "service_cost_alt": "Stapeldiagram: äldreomsorgens bruttokostnad per insats; störst är {largest}.",
+    "service_cost_alt": "Stapeldiagram: bruttokostnad per insats {area_in}; störst är {largest}.",
     "cost_per_brukare_hist": "Kostnad per brukare",
-    "cost_per_brukare_hist_alt": "Histogram över äldreomsorgens kostnad per brukare; median {median}.",
+    "cost_per_brukare_hist_alt": "Histogram över kostnad per brukare {area_in}; median {median}.",
 }

@@ -15,6 +15,10 @@ from kpbkit.analyses.load import Results
 H = labels.COLUMNS
 
 
+def _area_in(area: str) -> str:
+    return labels.AREA_IN.get(area, f"inom {labels.AREAS.get(area, area)}")
+
+
 def paragraph(text: str) -> HTML:
     return HTML(f'<p class="kpb-text">{html.escape(text)}</p>')
 
@@ -33,7 +37,7 @@ def service_mix(results: Results, area: str) -> HTML:
     chart = charts.figure_html(
         charts.barh(mix, label="service", value="gross_cost", title=labels.CHARTS["service_cost"],
                     value_format="mkr" if mix["gross_cost"].abs().max() >= 2e6 else "kr"),
-        labels.CHARTS["service_cost_alt"].format(largest=largest),
+        labels.CHARTS["service_cost_alt"].format(largest=largest, area_in=_area_in(area)),
     )
     return HTML(table + chart)
 
@@ -59,6 +63,7 @@ def cost_distribution(results: Results, area: str) -> HTML:
     conc = common.cost_concentration(results, area)
     n = int(conc["brukare"])
     text = labels.SENTENCES["concentration"].format(
+        area_in=_area_in(area),
         n10=formats.count(math.ceil(n * 0.1)), top10=formats.percent(conc["top10"]),
         n1=formats.count(math.ceil(n * 0.01)), top1=formats.percent(conc["top1"]),
     )
@@ -70,7 +75,7 @@ def cost_distribution(results: Results, area: str) -> HTML:
     hist = charts.figure_html(
         charts.histogram(costs, title=labels.CHARTS["cost_per_brukare_hist"], xlabel="Kronor per brukare",
                          marker=median, marker_label=f"median {formats.kr(median)}"),
-        labels.CHARTS["cost_per_brukare_hist_alt"].format(median=formats.kr(median)),
+        labels.CHARTS["cost_per_brukare_hist_alt"].format(median=formats.kr(median), area_in=_area_in(area)),
     )
     return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + lorenz + hist)
 
@@ -89,7 +94,9 @@ def top_cases(results: Results, area: str, n: int = 10) -> HTML:
 def age_and_sex(results: Results, area: str, *, service: str | None = None) -> HTML:
     """Brukare, cost per brukare and volume per brukare per age band and sex, with charts."""
     data = common.by_age_band_and_sex(results, area, service=service)
-    unit = "timmar" if service == "hemtjanst" else "volym"
+    unit_code = results.config.catalog.unit_of(service) if service else None
+    unit = labels.UNITS.get(unit_code, "volym") if unit_code else "volym"
+    scope = f"med {labels.service(service).lower()}" if service else _area_in(area)
     table = tables.render_html(
         data,
         {"age_band": "text", "sex": "text", "brukare": "int", "volume": "int", "volume_per_brukare": "dec1",
@@ -100,12 +107,13 @@ def age_and_sex(results: Results, area: str, *, service: str | None = None) -> H
     brukare = charts.figure_html(
         charts.grouped_bars(plot, x="age_band", hue="sex", value="brukare", title=labels.CHARTS["age_sex"],
                             colors=charts.SEX_COLORS),
-        labels.CHARTS["age_sex_alt"],
+        labels.CHARTS["age_sex_alt"].format(scope=scope),
     )
     per = charts.figure_html(
         charts.grouped_bars(plot, x="age_band", hue="sex", value="volume_per_brukare",
-                            title=labels.CHARTS["hours_age_sex"], colors=charts.SEX_COLORS, value_format="dec1"),
-        labels.CHARTS["hours_age_sex_alt"],
+                            title=labels.CHARTS["volume_age_sex"].format(Unit=unit.capitalize()),
+                            colors=charts.SEX_COLORS, value_format="dec1"),
+        labels.CHARTS["volume_age_sex_alt"].format(unit=unit, scope=scope),
     )
     return HTML(table + brukare + per)
 
