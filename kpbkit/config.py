@@ -138,6 +138,26 @@ class OutputSection(_Strict):
     folder: Path = Path("reports")
 
 
+class LssSection(_Strict):
+    """The LSS report's settings: FK's hourly rate per year and the six-month report's flag thresholds."""
+
+    #: FK's hourly rate for personal assistance (*schablonbelopp*), kr per hour, by calendar year
+    fk_hourly_rates: dict[Annotated[int, Field(ge=1990, le=2200)], Annotated[float, Field(gt=0, lt=10_000)]] = {}
+    #: a case falls "clearly short" when delivered hours are below this share of granted hours
+    shortfall_threshold: Annotated[float, Field(gt=0, le=1)] = 0.9
+    #: a raised-rate candidate costs more per hour than FK's rate × (1 + rate_margin)
+    rate_margin: Annotated[float, Field(ge=0, le=1)] = 0.12
+
+    @field_validator("fk_hourly_rates", mode="before")
+    @classmethod
+    def _rates_mapping(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ValueError("must be a mapping of year to kr per hour, e.g. {2024: 332.60, 2025: 339.30}")
+        return value
+
+
 class ClientConfigModel(_Strict):
     client: ClientSection
     period: PeriodSection
@@ -147,6 +167,7 @@ class ClientConfigModel(_Strict):
     age_bands: dict[str, list[str]] = {}
     pseudonymisation: PseudonymisationSection | None = None
     output: OutputSection = OutputSection()
+    lss: LssSection = LssSection()
 
 
 class ClientConfig:
@@ -196,6 +217,22 @@ class ClientConfig:
         """``<output>/<client>/<period>/``, e.g. ``reports/exempel/2025``."""
         return self.output_root / self.client_id / self.period.label
 
+    @property
+    def lss(self) -> LssSection:
+        """The LSS report's settings (FK hourly rates, flag thresholds); defaults when the config has none."""
+        return self.model.lss
+
+    def fk_hourly_rate(self, year: int) -> float:
+        """FK's hourly rate for personal assistance in ``year``; a :class:`ConfigError` naming the key if absent.
+
+        >>> config.fk_hourly_rate(2025)  # doctest: +SKIP
+        339.3
+        """
+        rates = self.model.lss.fk_hourly_rates
+        if year not in rates:
+            raise missing_fk_rate_error(year, rates, self.path)
+        return float(rates[year])
+
     def pseudonym_key(self) -> bytes:
         """The client's secret for pseudonymisation, read from the environment or a key file."""
         section = self.model.pseudonymisation
@@ -236,6 +273,18 @@ class ClientConfig:
                 fix=f"use a long random secret, e.g. `kpbkit keygen {key_path} --force`",
             )
         return key
+
+
+def missing_fk_rate_error(year: int, rates: dict[int, float], path: Path | None) -> ConfigError:
+    """The error for a year without FK hourly rate, naming the key and the years the config has."""
+    have = ", ".join(str(y) for y in sorted(rates)) or "none"
+    return ConfigError(
+        f"no FK hourly rate (schablonbelopp) for {year}, needed for the personal-assistance six-month report "
+        f"(years in the config: {have}); add it under lss.fk_hourly_rates",
+        file=path,
+        key="lss.fk_hourly_rates",
+        fix=f"add e.g. 'lss: {{fk_hourly_rates: {{{year}: <kr per hour>}}}}' with Försäkringskassan's rate for {year}",
+    )
 
 
 class _ConfigLoader(yaml.SafeLoader):

@@ -15,8 +15,14 @@ problems are planted (visits of 0 minutes, visits at a provider missing from the
 visits dated in December 2024, overlapping stays, an HVB stay without its contracted price, unmapped and
 out-of-period ledger rows); none is fatal.
 
+LSS is shaped for the LSS report: group homes and service flats whose own units carry internal day prices (so
+each unit has its own cost per day) beside a dearer purchased one; personal assistance under SFB delivered by
+the municipality and bought from an assistance company (dearer than FK's rate + 12 %), and under LSS; a few
+assistance cases planted short of their granted hours, one above them; decisions with levels.
+
 The demo assumes an FK hourly rate (*schablonbelopp*) of 339.30 kr for 2025, about 2 % above 2024's
-332.60 kr: an assumption of the demo data only (the rate table is configuration in the product).
+332.60 kr: an assumption of the demo data only, used to book FK's reimbursement in the demo ledger. The
+reports read the rate from the config (``lss.fk_hourly_rates`` in ``client_configs/exempelkommun.yaml``).
 
 Example
 -------
@@ -49,7 +55,7 @@ log = logging.getLogger("kpbkit")
 __all__ = ["DEMO_FILES", "DEMO_VERSION", "build_demo_tables", "ensure_demo", "generate_demo", "load_test_personnummer"]
 
 #: Bump whenever the generator's output changes: ``ensure_demo`` regenerates folders of another version.
-DEMO_VERSION = "1"
+DEMO_VERSION = "2"
 DEFAULT_SEED = 2025
 YEAR = 2025
 #: Demo assumption: FK's hourly rate for personal assistance 2025 (2024: 332.60 kr, + about 2 %).
@@ -93,6 +99,7 @@ PROVIDERS: tuple[tuple[str, str, str], ...] = (
     ("SB2", "Ekhagens särskilda boende", "egen"),
     ("SB3", "Solrosens vård- och omsorgsboende AB", "extern"),
     ("PA", "Kommunens personliga assistans", "egen"),
+    ("PAX", "Assistanspartner i Norr AB", "extern"),
     ("LSS", "LSS-stöd och service", "egen"),
     ("FYR", "Korttidshemmet Fyren", "egen"),
     ("LRK", "Barnboendet Lärkan AB", "extern"),
@@ -101,6 +108,7 @@ PROVIDERS: tuple[tuple[str, str, str], ...] = (
     ("GB3", "Gruppbostad Ekbacken", "egen"),
     ("GB4", "Havsviksgården LSS AB", "extern"),
     ("SVB", "Servicebostad Granen", "egen"),
+    ("SVB2", "Servicebostad Björken", "egen"),
     ("DVL", "Daglig verksamhet Verkstan", "egen"),
     ("DVX", "Aktivitetshuset Nova AB", "extern"),
     ("FHE", "Familjehemsenheten", "egen"),
@@ -122,7 +130,8 @@ HOME_CARE_UNITS = {"HTN": 0.40, "HTC": 0.35, "HTS": 0.25}
 #: LOV providers: choice weight and hourly compensation (kr); their mean is about 426 kr
 LOV_PROVIDERS = {"LOV1": (0.38, 432.0), "LOV2": (0.30, 421.0), "LOV3": (0.20, 428.0), "LOV4": (0.12, 415.0)}
 LOV_SHARE = 0.37
-STAFF_POOL = {"HTN": 38, "HTC": 34, "HTS": 26, "LOV1": 14, "LOV2": 11, "LOV3": 8, "LOV4": 6, "PA": 80, "LSS": 24}
+STAFF_POOL = {"HTN": 38, "HTC": 34, "HTS": 26, "LOV1": 14, "LOV2": 11, "LOV3": 8, "LOV4": 6, "PA": 80, "PAX": 30,
+               "LSS": 24}
 
 # Unit costs (kr) the pools are sized to: pool = unit cost × the volume generated.
 UNIT_COST = {
@@ -132,6 +141,7 @@ UNIT_COST = {
     "korttid_aldre": 2900.0,  # per day
     "sarskilt_boende": 2380.0,  # per day
     "pa_sfb": 355.0,  # per hour
+    "pa_sfb_extern": 398.0,  # per hour, invoiced by the assistance company (above FK's rate + 12 %)
     "pa_lss": 370.0,
     "ledsagarservice": 320.0,
     "avlosarservice": 345.0,
@@ -145,6 +155,11 @@ UNIT_COST = {
     "oppenvard_bou_extern": 9500.0,
 }
 OVERHEAD_SHARE = {"aldreomsorg": 0.06, "lss": 0.05, "barn_unga": 0.08}
+#: Internal day prices of the own group homes and service flats (staffing differs): the egen pools are
+#: allocated by days × price, so each unit gets its own cost per day
+EGEN_DAY_PRICE = {"GB1": 2450.0, "GB2": 2800.0, "GB3": 3150.0, "SVB": 1380.0, "SVB2": 1560.0}
+#: Personal assistance (SFB) bought from an assistance company: these cases (by order) go to PAX
+PA_EXTERN_CASES = (4, 6)
 MYNDIGHET = {"aldreomsorg": 5_400_000.0, "lss": 1_900_000.0, "barn_unga": 7_200_000.0}
 
 # ------------------------------------------------------------------------------------------------ population
@@ -297,6 +312,7 @@ class _Segment:
     minutes: float  # mean visit length
     team: np.ndarray  # staff numbers of the person's regular team
     substitute: float = 0.12  # share of visits by someone outside the team
+    steady: bool = False  # a fixed schedule: as many visits as the hours need (no Poisson count)
 
 
 @dataclass
@@ -498,31 +514,38 @@ def _plant_aldre_overlaps(rows: _Rows) -> None:
 
 def _lss(people: _People, rows: _Rows, rng: np.random.Generator) -> dict[str, Any]:
     """LSS and SFB: personal assistance, hour services, contact persons, short stays, housing, daily activity."""
-    info: dict[str, Any] = {"pa_cases": []}
-    # Personal assistance, SFB (FK reimburses hours beyond the municipality's first 20 per week).
+    info: dict[str, Any] = {"pa_cases": [], "pa_cases_extern": []}
+    # Personal assistance, SFB (FK reimburses hours beyond the municipality's first 20 per week). Planted for the
+    # six-month report: case 1 delivers clearly short of granted, case 2 above granted, case 5 short from July
+    # (a hospital stay), cases 4 and 6 are bought from an assistance company dearer than FK's rate + 12 %.
+    july = np.datetime64(f"{YEAR}-07-01", "D")
     for c, p in enumerate(people.take(rng, 8, 6, 66)):
         hours = float(rng.integers(30, 75) * 10)
         ratio = float(np.clip(rng.normal(0.95, 0.05), 0.84, 1.07))
+        ratio = {1: 0.80, 2: 1.08}.get(c, 0.95 + 0.2 * (ratio - 0.95))
         start = _plus(P0, -int(rng.integers(200, 3000))) if c != 7 else np.datetime64(f"{YEAR}-04-01", "D")
         team = c * 10 + np.arange(int(rng.integers(4, 8)))
-        rows.decision(int(p), "pa_sfb", _plus(start, -rng.integers(20, 90)), start, NAT, hours, "PA")
+        provider = "PAX" if c in PA_EXTERN_CASES else "PA"
+        rows.decision(int(p), "pa_sfb", _plus(start, -rng.integers(20, 90)), start, NAT, hours, provider)
+        first, pieces = max(start, P0), [(max(start, P0), P1, hours, ratio)]
         if c == 3:  # FK's reassessment raises the hours from July
-            cut = np.datetime64(f"{YEAR}-07-01", "D")
-            rows.decisions[-1] = (*rows.decisions[-1][:4], _plus(cut, -1), *rows.decisions[-1][5:])
-            rows.decision(int(p), "pa_sfb", _plus(cut, -25), cut, NAT, hours + 60, "PA")
-            rows.segments.append(_Segment(int(p), "pa_sfb", "PA", max(start, P0), _plus(cut, -1), hours, ratio,
-                                          420, team, 0.05))
-            rows.segments.append(_Segment(int(p), "pa_sfb", "PA", cut, P1, hours + 60, ratio, 420, team, 0.05))
-        else:
-            rows.segments.append(_Segment(int(p), "pa_sfb", "PA", max(start, P0), P1, hours, ratio, 420, team, 0.05))
-        info["pa_cases"].append(int(p))
+            rows.decisions[-1] = (*rows.decisions[-1][:4], _plus(july, -1), *rows.decisions[-1][5:])
+            rows.decision(int(p), "pa_sfb", _plus(july, -25), july, NAT, hours + 60, provider)
+            pieces = [(first, _plus(july, -1), hours, ratio), (july, P1, hours + 60, ratio)]
+        elif c == 5:
+            pieces = [(first, _plus(july, -1), hours, ratio), (july, P1, hours, 0.72)]
+        for v_first, v_last, v_hours, v_ratio in pieces:
+            rows.segments.append(_Segment(int(p), "pa_sfb", provider, v_first, v_last, v_hours, v_ratio, 420, team,
+                                          0.05, steady=True))
+        info["pa_cases_extern" if c in PA_EXTERN_CASES else "pa_cases"].append(int(p))
     for c, p in enumerate(people.take(rng, 3, 5, 40)):
         hours = float(rng.integers(7, 12) * 10)
         start = _plus(P0, -int(rng.integers(100, 2000)))
         rows.decision(int(p), "pa_lss", _plus(start, -30), start, NAT, hours, "PA")
         team = 70 + c * 3 + np.arange(3)
-        rows.segments.append(_Segment(int(p), "pa_lss", "PA", P0, P1, hours, float(rng.uniform(0.85, 1.0)), 180,
-                                      team, 0.05))
+        ratio = 0.93 + 0.3 * (float(rng.uniform(0.85, 1.0)) - 0.85)
+        rows.segments.append(_Segment(int(p), "pa_lss", "PA", P0, P1, hours, 0.72 if c == 0 else ratio, 180,
+                                      team, 0.05, steady=True))
     # Housing and daily activity.
     housing: list[int] = []
     for unit, n in (("GB1", 6), ("GB2", 5), ("GB3", 6), ("GB4", 4)):
@@ -537,7 +560,7 @@ def _lss(people: _People, rows: _Rows, rng: np.random.Generator) -> dict[str, An
                 end = np.datetime64(f"{YEAR}-06-30", "D")
             if unit == "GB2" and i == 1:
                 start = np.datetime64(f"{YEAR}-09-01", "D")
-            price = float(rng.choice([3950.0, 4200.0, 4450.0, 4600.0])) if unit == "GB4" else np.nan
+            price = float(rng.choice([3950.0, 4200.0, 4450.0, 4600.0])) if unit == "GB4" else EGEN_DAY_PRICE[unit]
             rows.decision(int(p), "gruppbostad", _plus(start, -45), start, end, provider=unit,
                           level=str(int(rng.integers(2, 5))))
             rows.stay(int(p), "gruppbostad", start, end, unit, price)
@@ -547,7 +570,7 @@ def _lss(people: _People, rows: _Rows, rng: np.random.Generator) -> dict[str, An
         end = np.datetime64(f"{YEAR}-10-31", "D") if i == 1 else NAT
         rows.decision(int(p), "servicebostad", _plus(start, -40), start, end, provider="SVB",
                       level=str(int(rng.integers(1, 3))))
-        rows.stay(int(p), "servicebostad", start, end, "SVB")
+        rows.stay(int(p), "servicebostad", start, end, "SVB", EGEN_DAY_PRICE["SVB"])
         housing.append(int(p))
     daily = [p for p in housing if people.age[p] < 65][:18]
     daily += people.take(rng, 24, 20, 64).tolist()
@@ -594,7 +617,31 @@ def _lss(people: _People, rows: _Rows, rng: np.random.Generator) -> dict[str, An
     rows.decision(int(child), "boende_barn_lss", np.datetime64("2023-06-20", "D"), np.datetime64("2023-08-14", "D"),
                   provider="LRK")
     rows.stay(int(child), "boende_barn_lss", np.datetime64("2023-08-14", "D"), NAT, "LRK", 7400.0)
+    _lss_additions(people, rows, rng.spawn(1)[0], info)
     return info
+
+
+def _lss_additions(people: _People, rows: _Rows, rng: np.random.Generator, info: dict[str, Any]) -> None:
+    """Three women with personal assistance (SFB), and Servicebostad Björken with seven residents.
+
+    Drawn from a child generator and from ages 22-58, which no later role takes, so the rest of the demo stays
+    as it was: the gender analysis of personal assistance gets groups of five, service flats a second unit
+    (one resident moves in, one out during the year).
+    """
+    for c, p in enumerate(people.take(rng, 3, 22, 58, "K")):
+        hours = float(rng.integers(30, 60) * 10)
+        start = _plus(P0, -int(rng.integers(200, 2500)))
+        rows.decision(int(p), "pa_sfb", _plus(start, -rng.integers(20, 90)), start, NAT, hours, "PA")
+        rows.segments.append(_Segment(int(p), "pa_sfb", "PA", P0, P1, hours, float(rng.uniform(0.95, 0.98)), 420,
+                                      100 + c * 10 + np.arange(5), 0.05, steady=True))
+        info["pa_cases"].append(int(p))
+    residents = [*people.take(rng, 4, 22, 58, "K"), *people.take(rng, 3, 22, 58, "M")]
+    for i, p in enumerate(residents):
+        start = _plus(P0, -int(rng.integers(60, 3500))) if i != 2 else np.datetime64(f"{YEAR}-05-01", "D")
+        end = np.datetime64(f"{YEAR}-09-30", "D") if i == 5 else NAT
+        rows.decision(int(p), "servicebostad", _plus(start, -40), start, end, provider="SVB2",
+                      level=str(int(rng.integers(1, 3))))
+        rows.stay(int(p), "servicebostad", start, end, "SVB2", EGEN_DAY_PRICE["SVB2"])
 
 
 # ------------------------------------------------------------------------------------------------ barn och unga
@@ -718,6 +765,8 @@ def _visits(segments: list[_Segment], rng: np.random.Generator, *, round_to: np.
     mean = np.array([s.minutes for s in segments])
     target = hours * 60 * days * 12 / 365
     n = np.where(days > 0, np.maximum(rng.poisson(target / mean), 1), 0)
+    steady = np.array([s.steady for s in segments])
+    n = np.where(steady & (days > 0), np.maximum(np.round(target / mean), 1).astype(np.int64), n)
     idx = np.repeat(np.arange(len(segments)), n)
     rank = np.arange(len(idx)) - np.repeat(np.cumsum(n) - n, n)
     offset = ((rank + rng.random(len(idx))) * days[idx] / n[idx]).astype(np.int64)
@@ -885,7 +934,9 @@ LEDGER_RULES: tuple[tuple[str, str, str, str, str], ...] = (
     ("5150", "", "", "service:sarskilt_boende:egen", "cost"),
     ("5200", "", "", "overhead:lss", "cost"),
     ("5201", "", "", "myndighet:lss", "cost"),
+    ("5210", "35", "42900", "service:pa_sfb:extern", "state_reimbursement"),
     ("5210", "35", "", "service:pa_sfb:egen", "state_reimbursement"),
+    ("5210", "45", "", "service:pa_sfb:extern", "cost"),
     ("5210", "", "", "service:pa_sfb:egen", "cost"),
     ("5211", "", "", "service:pa_lss:egen", "cost"),
     ("5220", "", "", "service:ledsagarservice:egen", "cost"),
@@ -1032,8 +1083,12 @@ def _ledger(rows: _Rows, visits: dict[str, np.ndarray], people: _People, info: d
 
     # LSS and SFB.
     egen_pool("lss", "pa_sfb", UNIT_COST["pa_sfb"], STAFF_ACCOUNTS, {"42100": 1.0})
+    bought = vol.units.get(("pa_sfb", "PAX"), np.zeros(12)) * UNIT_COST["pa_sfb_extern"]
+    book.monthly("5210", "4510", "42900", bought)
+    direct["lss"] += float(bought.sum())
     reimbursed = _fk_reimbursement(rows, visits, info["pa_cases"])
     book.monthly("5210", "3510", "42100", -reimbursed)
+    book.monthly("5210", "3510", "42900", -_fk_reimbursement(rows, visits, info["pa_cases_extern"]))
     book.add(f"{YEAR}-10-31", "3510", "42100", "5210", round(0.023 * reimbursed[:6].sum(), 2))  # settlement Jan-Jun
     egen_pool("lss", "pa_lss", UNIT_COST["pa_lss"], STAFF_ACCOUNTS, {"42100": 1.0})
     egen_pool("lss", "ledsagarservice", UNIT_COST["ledsagarservice"], STAFF_ACCOUNTS, {"42200": 1.0})
