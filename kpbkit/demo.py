@@ -55,7 +55,7 @@ log = logging.getLogger("kpbkit")
 __all__ = ["DEMO_FILES", "DEMO_VERSION", "build_demo_tables", "ensure_demo", "generate_demo", "load_test_personnummer"]
 
 #: Bump whenever the generator's output changes: ``ensure_demo`` regenerates folders of another version.
-DEMO_VERSION = "2"
+DEMO_VERSION = "3"
 DEFAULT_SEED = 2025
 YEAR = 2025
 #: Demo assumption: FK's hourly rate for personal assistance 2025 (2024: 332.60 kr, + about 2 %).
@@ -668,6 +668,8 @@ def _birthday(birth: np.datetime64, year: int) -> np.datetime64:
 def _barn_unga(people: _People, rows: _Rows, rng: np.random.Generator) -> dict[str, Any]:
     info: dict[str, Any] = {}
     ended: list[tuple[int, np.datetime64]] = []
+    first_stay = len(rows.stays)
+    undecided: list[int] = []  # placements planted without a decision (a data-quality finding)
     # Long-term family homes (egen, mostly unpriced; a few reinforced homes with an agreed daily amount).
     for i, p in enumerate(people.take(rng, 25, 2, 19)):
         start = _placement_start(rng, people.birth[p], 3.0)
@@ -684,7 +686,9 @@ def _barn_unga(people: _People, rows: _Rows, rng: np.random.Generator) -> dict[s
     for i, p in enumerate(emergency):
         start = _between(rng, _plus(P0, 15), _plus(P1, -40))
         end = _plus(start, rng.integers(4, 26))
-        rows.stay(int(p), "familjehem", start, end, "FHE", law="LVU")
+        row = rows.stay(int(p), "familjehem", start, end, "FHE", law="LVU")
+        if i == 1:
+            undecided.append(row)
         if i == 0:
             rows.stay(int(p), "hvb", end, _plus(end, 75), "HVB2", 4900.0, "LVU")
         else:
@@ -737,8 +741,17 @@ def _barn_unga(people: _People, rows: _Rows, rng: np.random.Generator) -> dict[s
             start = _between(rng, _plus(P0, 10), _plus(P1, -90))
             end = NAT if rng.random() < 0.6 else _plus(start, rng.integers(60, 200))
             end = end if np.isnat(end) or end <= P1 else NAT
-        rows.stay(p, "stodboende", start, end, "STB", price, "SoL")
+        row = rows.stay(p, "stodboende", start, end, "STB", price, "SoL")
+        if i == 3:
+            undecided.append(row)
     info["unaccompanied"] = youth[5]
+    # A decision for every placement (decided the same day under LVU, a week before otherwise), but two.
+    for row in range(first_stay, len(rows.stays)):
+        person, service, start, end, provider, _price, law = rows.stays[row]
+        if row not in undecided:
+            decided = start if law == "LVU" else _plus(start, -7)
+            rows.decision(int(person), service, decided, start, end, provider=provider)
+    info["placements_without_decision"] = len(undecided)
     # Open care (month decisions), among others for some of those whose placement ended.
     open_care = [p for p, _ in ended[:4]] + people.take(rng, 36, 3, 17).tolist()
     for i, p in enumerate(open_care):

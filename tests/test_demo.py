@@ -220,7 +220,8 @@ def test_visits_have_staff_and_decisions_precede_the_first_visit(run: DemoRun) -
     first_visit = home.groupby("person_id")["date"].min()
     lag = (new["person_id"].map(first_visit) - new["decided_on"]).dt.days.dropna()
     assert len(lag) > 50 and lag.between(1, 30).mean() > 0.95 and lag.nunique() > 10
-    assert (decisions["decided_on"] < decisions["start_date"]).all()
+    assert (decisions["decided_on"] <= decisions["start_date"]).all()  # LVU placements: decided the same day
+    assert (decisions["decided_on"] < decisions["start_date"]).mean() > 0.95
 
 
 def test_nursing_homes_house_a_realistic_share_of_80_plus(run: DemoRun) -> None:
@@ -319,6 +320,7 @@ PLANTED = {
     ("overlapping_stays", "stays"),
     ("ledger_unmapped", "ledger"),
     ("ledger_outside_period", "ledger"),
+    ("placement_without_decision", "stays"),
 }
 NEVER = (
     "personnummer_invalid", "person_not_in_persons", "persons_contradict_personnummer", "duplicate_",
@@ -335,6 +337,7 @@ def test_data_quality_reports_the_planted_problems_only(run: DemoRun) -> None:
     counts = dq.set_index(["check", "table"])["count"]
     assert counts[("minutes_not_positive", "visits")] == 5
     assert counts[("overlapping_stays", "stays")] >= 4
+    assert counts[("placement_without_decision", "stays")] == 2  # two placements planted without a decision
     assert not dq["check"].str.startswith(NEVER).any(), dq.to_string()
     assert not (dq["severity"] == "error").any()
 
