@@ -83,9 +83,9 @@ def form_figures(results: Results) -> pd.DataFrame:
 
 def key_figures_payload(results: Results) -> dict[str, float | None]:
     """Key figures and per-form figures as ``{"area/kpi/group": value}`` for the machine-readable output."""
-    out: dict[str, float | None] = {}
-    for row in key_figures(results).itertuples():
-        out[f"{AREA}/{row.kpi}/{row.group}"] = _plain(row.value)
+    from kpbkit.analyses.common import key_figures_payload as payload
+
+    out = payload(key_figures(results), AREA)
     for row in form_figures(results).itertuples():
         for kpi in FORM_KPIS:
             out[f"{AREA}/{kpi}/{row.service_code}"] = _plain(getattr(row, kpi))

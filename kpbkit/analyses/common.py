@@ -13,6 +13,14 @@ from kpbkit.catalog import AgeBand
 from kpbkit.model.kpis import top_share
 
 
+def key_figures_payload(figures: pd.DataFrame, area: str) -> dict[str, float | None]:
+    """Key figures (``kpi``, ``group``, ``value`` columns) as ``{"area/kpi/group": value}``; NaN becomes None."""
+    return {
+        f"{area}/{kpi}/{group}": None if value is None or math.isnan(value) else float(value)
+        for kpi, group, value in zip(figures["kpi"], figures["group"], figures["value"], strict=True)
+    }
+
+
 def area_costs(results: Results, area: str) -> pd.DataFrame:
     """The area's person_costs rows with each person's age, age band and sex."""
     pc = results.person_costs

@@ -51,11 +51,10 @@ def key_figures(results: Results) -> pd.DataFrame:
 
 
 def key_figures_payload(results: Results) -> dict[str, float | None]:
-    """Key figures as ``{"kpi/group": value}`` for the report's machine-readable output."""
-    out: dict[str, float | None] = {}
-    for row in key_figures(results).itertuples():
-        out[f"{AREA}/{row.kpi}/{row.group}"] = None if math.isnan(row.value) else float(row.value)
-    return out
+    """Key figures as ``{"aldreomsorg/kpi/group": value}`` for the report's machine-readable output."""
+    from kpbkit.analyses.common import key_figures_payload as payload
+
+    return payload(key_figures(results), AREA)
 
 
 def delivery_by_group(results: Results) -> pd.DataFrame:

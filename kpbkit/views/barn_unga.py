@@ -15,9 +15,10 @@ from matplotlib.ticker import FuncFormatter
 from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import barn_unga as analysis
 from kpbkit.analyses import common as common_analysis
-from kpbkit.analyses.load import Results, load_results
+from kpbkit.analyses.load import Results
 from kpbkit.labels import barn_unga as bl
 from kpbkit.views import KEY_FIGURES_MIME
+from kpbkit.views import common as common_views
 from kpbkit.views.common import key_figures_table, paragraph
 
 AREA = analysis.AREA
@@ -27,18 +28,14 @@ SEX_COLORS = {bl.SEX["K"]: charts.SEX_COLORS["Kvinnor"], bl.SEX["M"]: charts.SEX
               labels.UNKNOWN: charts.SEX_COLORS["Okänd"]}
 
 
-def load(config_path: str, period: str, results_dir: str = "") -> Results:
-    """The run's results for this report (see :func:`kpbkit.analyses.load.load_results`)."""
-    return load_results(config_path, period, results_dir)
+load = common_views.load
 
 
 def _text(*sentences: str) -> str:
     return "".join(f'<p class="kpb-text">{html.escape(s)}</p>' for s in sentences)
 
 
-def _period_text(results: Results) -> str:
-    p = results.config.period
-    return f"år {p.start.year}" if p.is_calendar_year else f"{p.start.isoformat()} – {p.end.isoformat()}"
+_period_text = common_views.period_text
 
 
 def _date(value: pd.Timestamp) -> str:
@@ -46,12 +43,7 @@ def _date(value: pd.Timestamp) -> str:
 
 
 def title(results: Results) -> HTML:
-    cfg = results.config
-    return HTML(
-        f'<div class="kpb-title"><h1>{html.escape(bl.TITLE)}</h1>'
-        f'<p class="kpb-subtitle">{html.escape(bl.SUBTITLE)} · {html.escape(cfg.client_name)} · '
-        f'{html.escape(_period_text(results))}</p></div>'
-    )
+    return common_views.title(bl.TITLE, bl.SUBTITLE, results.config.client_name, _period_text(results))
 
 
 def summary(results: Results) -> HTML:

@@ -10,9 +10,26 @@ from IPython.display import HTML
 
 from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import common
-from kpbkit.analyses.load import Results
+from kpbkit.analyses.load import Results, load_results
 
 H = labels.COLUMNS
+
+
+def load(config_path: str, period: str, results_dir: str = "") -> Results:
+    """The run's results for a report (see :func:`kpbkit.analyses.load.load_results`)."""
+    return load_results(config_path, period, results_dir)
+
+
+def period_text(results: Results) -> str:
+    """``år 2025`` for a calendar year, else ``2025-01-01 – 2025-06-30``."""
+    p = results.config.period
+    return f"år {p.start.year}" if p.is_calendar_year else f"{p.start.isoformat()} – {p.end.isoformat()}"
+
+
+def title(heading: str, *subtitle: str) -> HTML:
+    """The report's title block: a heading and a subtitle of parts joined by a middle dot."""
+    parts = " · ".join(html.escape(part) for part in subtitle if part)
+    return HTML(f'<div class="kpb-title"><h1>{html.escape(heading)}</h1><p class="kpb-subtitle">{parts}</p></div>')
 
 
 def _area_in(area: str) -> str:

@@ -11,29 +11,22 @@ from IPython.display import HTML, display
 
 from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import hemtjanst as analysis
-from kpbkit.analyses.load import Results, load_results
+from kpbkit.analyses.load import Results
 from kpbkit.views import KEY_FIGURES_MIME
+from kpbkit.views import common as common_views
 from kpbkit.views.common import H, key_figures_table, paragraph
 
 AREA = analysis.AREA
 
 
-def load(config_path: str, period: str, results_dir: str = "") -> Results:
-    """The run's results for this report (see :func:`kpbkit.analyses.load.load_results`)."""
-    return load_results(config_path, period, results_dir)
+load = common_views.load
 
 
 def title(results: Results) -> HTML:
-    cfg = results.config
-    return HTML(
-        f'<div class="kpb-title"><h1>Genomlysning av hemtjänsten</h1>'
-        f'<p class="kpb-subtitle">{html.escape(cfg.client_name)} · {html.escape(_period_text(results))}</p></div>'
-    )
+    return common_views.title("Genomlysning av hemtjänsten", results.config.client_name, _period_text(results))
 
 
-def _period_text(results: Results) -> str:
-    p = results.config.period
-    return f"år {p.start.year}" if p.is_calendar_year else f"{p.start.isoformat()} – {p.end.isoformat()}"
+_period_text = common_views.period_text
 
 
 def summary(results: Results) -> HTML:

@@ -16,9 +16,10 @@ from IPython.display import HTML, display
 from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import common, pa_settlement
 from kpbkit.analyses import lss as analysis
-from kpbkit.analyses.load import Results, load_results
+from kpbkit.analyses.load import Results
 from kpbkit.labels import lss as text
 from kpbkit.views import KEY_FIGURES_MIME
+from kpbkit.views import common as common_views
 from kpbkit.views.common import H, key_figures_table, paragraph
 
 AREA = analysis.AREA
@@ -27,23 +28,12 @@ S = {**text.SIX_MONTH_COLUMNS, **text.REPORT_COLUMNS, "service": H["service"], "
      "cases": text.COLUMNS["cases"]}
 
 
-def load(config_path: str, period: str, results_dir: str = "") -> Results:
-    """The run's results for this report (see :func:`kpbkit.analyses.load.load_results`)."""
-    return load_results(config_path, period, results_dir)
+load = common_views.load
+_period_text = common_views.period_text
 
 
 def title(results: Results) -> HTML:
-    cfg = results.config
-    return HTML(
-        f'<div class="kpb-title"><h1>{html.escape(text.TITLE)}</h1>'
-        f'<p class="kpb-subtitle">{html.escape(cfg.client_name)} · {html.escape(_period_text(results))} · '
-        f"{html.escape(text.SUBTITLE)}</p></div>"
-    )
-
-
-def _period_text(results: Results) -> str:
-    p = results.config.period
-    return f"år {p.start.year}" if p.is_calendar_year else f"{p.start.isoformat()} – {p.end.isoformat()}"
+    return common_views.title(text.TITLE, results.config.client_name, _period_text(results), text.SUBTITLE)
 
 
 def period_label(label: str, *, long: bool = False) -> str:
