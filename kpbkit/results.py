@@ -42,7 +42,7 @@ def write_interim(data: CanonicalData, model: ModelResult, folder: Path) -> None
     tables["deliveries"] = model.deliveries
     tables["granted"] = model.granted
     tables["resolved_stays"] = model.stays
-    tables["counted_visits"] = model.counted_visits
+    tables["visits"] = flag_counted_visits(data.visits, model.counted_visits)
     for name, frame in tables.items():
         frame = frame.copy(deep=False)
         frame.attrs = {}  # reader bookkeeping is not part of the data
@@ -50,6 +50,14 @@ def write_interim(data: CanonicalData, model: ModelResult, folder: Path) -> None
             if isinstance(frame[col].dtype, pd.CategoricalDtype):
                 frame[col] = frame[col].astype("string")
         frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def flag_counted_visits(visits: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
+    """The visits with ``counted`` (they count in volumes) and their ``regi``: one table instead of two copies."""
+    out = visits.copy(deep=False)
+    out["counted"] = out.index.isin(counted.index)
+    out["regi"] = counted["regi"].astype("string").reindex(out.index)
+    return out
 
 
 def run_record(

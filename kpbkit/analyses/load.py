@@ -19,7 +19,6 @@ INTERIM_TABLES = (
     "providers",
     "decisions",
     "visits",
-    "counted_visits",
     "stays",
     "resolved_stays",
     "deliveries",
@@ -88,6 +87,9 @@ def load_results(config_path: str | Path, period: str = "", results_dir: str | P
         path = interim / f"{name}.parquet"
         if path.is_file():
             tables[name] = pd.read_parquet(path, to_pandas_kwargs={"date_as_object": False})
+    if "visits" in tables and "counted" in tables["visits"].columns:
+        visits = tables["visits"]
+        tables["counted_visits"] = visits[visits["counted"]].drop(columns="counted").reset_index(drop=True)
     run_path = folder / "run.json"
     run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
     return Results(config=config, folder=folder, tables=tables, run=run)

@@ -34,7 +34,7 @@ class VolumeResult:
     deliveries: pd.DataFrame  # one row per person, service, provider and regi with volume > 0
     granted: pd.DataFrame  # person_id, service_code, granted_hours (hour services, decisions active in period)
     stays: pd.DataFrame  # stays that own at least one day in the period, with their owned volume
-    counted_visits: pd.DataFrame  # the visits that count in volumes, with their regi (for analyses)
+    counted_visits: pd.DataFrame  # the visits that count in volumes, with their regi, indexed as in `visits`
 
 
 def compute_volumes(
@@ -134,7 +134,7 @@ def _hour_volumes(
     grouped["volume"] = grouped.pop("minutes") / 60.0
     grouped["priced_volume"] = 0.0
     grouped["price_weight"] = 0.0
-    return grouped[DELIVERY_COLUMNS], v.reset_index(drop=True)
+    return grouped[DELIVERY_COLUMNS], v  # keeps the visits' own index, so interim can flag them
 
 
 def _stay_volumes(
