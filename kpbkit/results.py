@@ -131,17 +131,8 @@ def write_pa_six_month(config: ClientConfig, data: CanonicalData, model: ModelRe
     A year with ``pa_sfb`` hours but no FK hourly rate in the config leaves that year's reimbursement empty
     (a logged warning); the LSS report, which needs it, stops with an error naming ``lss.fk_hourly_rates``.
     """
-    table = pa_settlement.six_month_report(
-        data.decisions,
-        model.counted_visits,
-        pa_settlement.pa_unit_costs(model.person_costs),
-        period=config.period,
-        fk_hourly_rates=config.lss.fk_hourly_rates,
-        shortfall_threshold=config.lss.shortfall_threshold,
-        rate_margin=config.lss.rate_margin,
-        require_rates=False,
-        config_path=config.path,
-    )
+    table = pa_settlement.for_run(config, data.decisions, model.counted_visits, model.person_costs,
+                                  require_rates=False)
     missing = table[(table["service_code"] == pa_settlement.REIMBURSED_SERVICE) & table["fk_rate"].isna()]
     if len(missing):
         years = sorted({str(d.year) for d in missing["period_end"]})

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from kpbkit.config import missing_fk_rate_error
+from kpbkit.config import ClientConfig, missing_fk_rate_error
 from kpbkit.period import Period, interval_months, to_day64
 
 if TYPE_CHECKING:
@@ -176,13 +176,19 @@ def six_month_report(
     return out
 
 
-def from_results(results: Results, *, require_rates: bool = True) -> pd.DataFrame:
-    """The six-month report of a loaded run (:class:`~kpbkit.analyses.load.Results`), with the config's settings."""
-    config = results.config
+def for_run(
+    config: ClientConfig,
+    decisions: pd.DataFrame,
+    counted_visits: pd.DataFrame,
+    person_costs: pd.DataFrame,
+    *,
+    require_rates: bool = True,
+) -> pd.DataFrame:
+    """The six-month report of one run's tables with the config's rates and thresholds."""
     return six_month_report(
-        results.decisions,
-        results.counted_visits,
-        pa_unit_costs(results.person_costs),
+        decisions,
+        counted_visits,
+        pa_unit_costs(person_costs),
         period=config.period,
         fk_hourly_rates=config.lss.fk_hourly_rates,
         shortfall_threshold=config.lss.shortfall_threshold,
@@ -190,6 +196,12 @@ def from_results(results: Results, *, require_rates: bool = True) -> pd.DataFram
         require_rates=require_rates,
         config_path=config.path,
     )
+
+
+def from_results(results: Results, *, require_rates: bool = True) -> pd.DataFrame:
+    """The six-month report of a loaded run (:class:`~kpbkit.analyses.load.Results`)."""
+    return for_run(results.config, results.decisions, results.counted_visits, results.person_costs,
+                   require_rates=require_rates)
 
 
 def current_settlement_label(period: Period) -> str:
