@@ -80,7 +80,9 @@ def grouped_bars(frame: pd.DataFrame, *, x: str, hue: str, value: str, title: st
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
-    ax.legend(title="", frameon=False)
+    # above the plot, right-aligned, so it never covers a bar
+    ax.legend(title="", frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=frame[hue].nunique(),
+              borderaxespad=0.2)
     return fig
 
 

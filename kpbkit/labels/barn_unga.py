@@ -11,9 +11,9 @@ SEX = {"K": "Flickor", "M": "Pojkar"}
 #: (kpi, group) → label of the summary's key figures
 KEY_FIGURES = {
     ("placed_children", "total"): "Placerade barn och unga",
-    ("placed_per_1000_0_20", "total"): "Placerade 0–20 år per 1 000 invånare 0–20 år",
-    ("placed_per_1000_0_20", "K"): "Placerade per 1 000 invånare 0–20 år, flickor",
-    ("placed_per_1000_0_20", "M"): "Placerade per 1 000 invånare 0–20 år, pojkar",
+    ("placed_per_1000_0_20", "total"): "Placerade 0–20 år per 1\u00a0000 invånare 0–20 år",
+    ("placed_per_1000_0_20", "K"): "Placerade per 1\u00a0000 invånare 0–20 år, flickor",
+    ("placed_per_1000_0_20", "M"): "Placerade per 1\u00a0000 invånare 0–20 år, pojkar",
     ("care_days", "total"): "Vårddygn",
     ("cost_per_care_day", "total"): "Kostnad per vårddygn inkl. overhead",
     ("brukare", "total"): "Brukare inom barn och unga (placering och öppenvård)",
@@ -91,7 +91,7 @@ COLUMNS = {
     "contracted": "Avtalat belopp, kr",
     "inhabitants": "Invånare 0–20 år",
     "placed": "Placerade 0–20 år",
-    "per_1000": "Per 1 000 invånare",
+    "per_1000": "Per 1\u00a0000 invånare",
     "n": "Antal",
     "mean": "Medel, dygn",
     "median": "Median, dygn",
@@ -135,7 +135,7 @@ COLUMNS = {
 # --- report sentences (filled with formatted numbers by kpbkit.views.barn_unga) -----------------------
 SENTENCES = {
     "summary": (
-        "Under {period} var {placed} barn och unga placerade utanför hemmet i {client}, {per_1000} per 1 000 "
+        "Under {period} var {placed} barn och unga placerade utanför hemmet i {client}, {per_1000} per 1\u00a0000 "
         "invånare 0–20 år. Placeringarna omfattade {days} vårddygn, och ett vårddygn kostade i genomsnitt "
         "{cost_per_day} inklusive overhead. {family} av vårddygnen var i familjehem och {institution} på "
         "institution (HVB eller SiS)."
@@ -154,7 +154,7 @@ SENTENCES = {
     ),
     "per_1000": (
         "{placed} av kommunens {inhabitants} invånare 0–20 år var placerade någon gång under perioden, {per_1000} "
-        "per 1 000 invånare ({girls} för flickor och {boys} för pojkar)."
+        "per 1\u00a0000 invånare ({girls} för flickor och {boys} för pojkar)."
     ),
     "lengths": (
         "Av de {n_ended} vistelser som avslutades under perioden varade hälften högst {median_ended} dygn "

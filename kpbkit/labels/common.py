@@ -64,7 +64,7 @@ KPIS = {
     "placed_children": "Placerade barn och unga",
     "care_days": "Vårddygn",
     "cost_per_care_day": "Kostnad per vårddygn",
-    "placed_per_1000_0_20": "Placerade per 1 000 invånare 0–20 år",
+    "placed_per_1000_0_20": "Placerade per 1\u00a0000 invånare 0–20 år",
 }
 
 COLUMNS = {
