@@ -158,6 +158,34 @@ class LssSection(_Strict):
         return value
 
 
+class ControlTotal(_Strict):
+    """A control total the client states (e.g. the RS figure) that the period's ledger rows must add up to."""
+
+    label: str
+    amount: float
+    #: verksamhet codes the figure covers (exact, trimmed); empty = every activity
+    activities: list[str] = []
+    #: account prefixes the figure covers (e.g. cost accounts "4".."7"); empty = every account
+    account_prefixes: list[str] = []
+
+    @field_validator("activities", "account_prefixes", mode="before")
+    @classmethod
+    def _codes_are_text(cls, value: Any) -> Any:
+        if isinstance(value, list) and any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value):
+            raise ValueError('codes must be text in quotes, e.g. ["5110"] (unquoted, YAML reads numbers)')
+        return value
+
+
+class QualitySection(_Strict):
+    """Data-quality settings: the client's control totals and the plausibility limits of the checks."""
+
+    control_totals: list[ControlTotal] = []
+    #: |ledger − control total| above this many kronor is an error finding
+    control_tolerance: Annotated[float, Field(ge=0)] = 1.0
+    #: a visit longer than this many minutes is implausible (a finding; still counted)
+    max_visit_minutes: Annotated[float, Field(gt=0)] = 1440.0
+
+
 class ClientConfigModel(_Strict):
     client: ClientSection
     period: PeriodSection
@@ -168,6 +196,7 @@ class ClientConfigModel(_Strict):
     pseudonymisation: PseudonymisationSection | None = None
     output: OutputSection = OutputSection()
     lss: LssSection = LssSection()
+    quality: QualitySection = QualitySection()
 
 
 class ClientConfig:
@@ -221,6 +250,11 @@ class ClientConfig:
     def lss(self) -> LssSection:
         """The LSS report's settings (FK hourly rates, flag thresholds); defaults when the config has none."""
         return self.model.lss
+
+    @property
+    def quality(self) -> QualitySection:
+        """Data-quality settings (control totals, plausibility limits); defaults when the config has none."""
+        return self.model.quality
 
     def fk_hourly_rate(self, year: int) -> float:
         """FK's hourly rate for personal assistance in ``year``; a :class:`ConfigError` naming the key if absent.

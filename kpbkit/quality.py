@@ -11,7 +11,8 @@ from typing import Literal
 import pandas as pd
 
 Severity = Literal["error", "warning", "info"]
-COLUMNS = ["check", "severity", "table", "count", "detail"]
+#: the contract's columns, then ``example``: one offending row described without any identity (file row, codes, dates)
+COLUMNS = ["check", "severity", "table", "count", "detail", "example"]
 
 
 @dataclass
@@ -20,11 +21,18 @@ class Findings:
 
     rows: list[dict[str, object]] = field(default_factory=list)
 
-    def add(self, check: str, severity: Severity, table: str, count: int | float, detail: str = "") -> None:
-        """Record a finding; zero counts are dropped so the table lists only what was found."""
+    def add(
+        self, check: str, severity: Severity, table: str, count: int | float, detail: str = "", example: str = ""
+    ) -> None:
+        """Record a finding; zero counts are dropped so the table lists only what was found.
+
+        ``example`` describes one offending row so a client can find it (e.g. ``visits.csv row 17: hemtjanst
+        2025-03-04, provider LOV9, 0 min``); it must never carry a personnummer or a person's pseudonym.
+        """
         if count:
             self.rows.append(
-                {"check": check, "severity": severity, "table": table, "count": count, "detail": detail}
+                {"check": check, "severity": severity, "table": table, "count": count, "detail": detail,
+                 "example": example}
             )
 
     def extend(self, other: Findings) -> None:

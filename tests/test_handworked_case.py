@@ -976,6 +976,6 @@ def test_data_quality_is_well_formed(run):
     # Check names are the implementation's choice; the spec fixes only the columns and the severities.
     # Every left-out row here is a finding, never fatal: nothing in this case is an error.
     frame = _read(run, "data_quality.csv")
-    assert list(frame.columns) == ["check", "severity", "table", "count", "detail"]
+    assert list(frame.columns) == ["check", "severity", "table", "count", "detail", "example"]
     assert set(frame["severity"]) <= {"warning", "info"}
     assert {"visits", "stays", "decisions", "ledger"} <= set(frame["table"])

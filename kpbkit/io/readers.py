@@ -17,6 +17,8 @@ from kpbkit.errors import InputError
 from kpbkit.io.schema import Column, TableSchema
 
 SUFFIXES = (".csv", ".parquet")
+#: column added to every table read: the source file's row number (CSV and Excel header = row 1)
+SOURCE_ROW = "source_row"
 
 
 def find_table(folder: Path, name: str) -> Path | None:
@@ -142,6 +144,8 @@ def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
         else:
             out[column.name] = _empty(column, len(raw))
     frame = pd.DataFrame({name: values.reset_index(drop=True) for name, values in out.items()})
+    # The row a person sees in the source file: findings cite it so the client can find the row.
+    frame[SOURCE_ROW] = raw.index.to_numpy(dtype=np.int32)
     # Only the (few) dropped blank rows are kept, so that attrs stay small: pandas copies them along.
     kept = raw.index.to_numpy()
     start = 2 if path.suffix != ".parquet" else 1
