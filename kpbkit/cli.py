@@ -115,10 +115,14 @@ def _print_outputs(folder: Path) -> None:
 def validate(config: Path) -> None:
     """Check CONFIG, its ledger rules and its input files without writing anything.
 
+    Reads every input file, runs the model in memory (reconciliation included) and lists every
+    data-quality finding: check id, table, count, what it means and an example row.
+
     Example: kpbkit validate client_configs/exempel.yaml
     """
     from kpbkit.config import load_client_config
     from kpbkit.ingest import ingest
+    from kpbkit.model import run_model
 
     cfg = load_client_config(config)
     click.echo(f"Config OK: {cfg.client_name} ({cfg.client_id}), period {cfg.period.label}, "
@@ -126,9 +130,12 @@ def validate(config: Path) -> None:
     data = ingest(cfg)
     rows = ", ".join(f"{name} {len(frame)}" for name, frame in data.tables().items() if len(frame))
     click.echo(f"Input OK: {rows}")
-    for finding in data.findings.rows:
+    model = run_model(data, cfg)
+    click.echo(f"Model OK: reconciled to the öre; {len(model.data_quality)} data-quality finding(s)")
+    for finding in model.data_quality.to_dict("records"):
+        example = f" e.g. {finding['example']}" if finding.get("example") else ""
         click.echo(f"  {finding['severity']}: {finding['check']} ({finding['table']}, {finding['count']}) "
-                   f"{finding['detail']}")
+                   f"{finding['detail']}{example}")
 
 
 @main.command()

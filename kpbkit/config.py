@@ -72,9 +72,83 @@ class PeriodSection(_Strict):
         return Period(self.start, self.end)
 
 
+def _known_shape(value: str) -> str:
+    from kpbkit.io.presets import preset_names
+
+    if value not in preset_names():
+        raise ValueError(f"unknown shape '{value}' (allowed: {', '.join(preset_names())})")
+    return value
+
+
+class TableInput(_Strict):
+    """Where one table comes from and how its file names things, when not as the shape's defaults."""
+
+    #: the file, relative to the input folder (default: looked for by the shape's file names)
+    file: Path | None = None
+    #: the shape of this file (default: input.shape)
+    shape: str | None = None
+    #: the Excel sheet (default: the first)
+    sheet: str | None = None
+    #: canonical column -> the header the client's file uses for it
+    columns: dict[str, str] = {}
+
+    @field_validator("shape")
+    @classmethod
+    def _shape(cls, value: str | None) -> str | None:
+        return None if value is None else _known_shape(value)
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _headers_are_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+                    for k, v in value.items()}
+        return value
+
+
+#: columns whose codes a client may translate under input.codes
+CODE_COLUMNS: tuple[str, ...] = ("service_code", "provider_id", "regi", "sex", "law", "level")
+
+
 class InputSection(_Strict):
     folder: Path
-    shape: Literal["canonical"] = "canonical"
+    #: canonical, or a source preset (kpbkit/io/presets): swedish, register
+    shape: str = "canonical"
+    tables: dict[str, TableInput] = {}
+    #: column -> {the client's code: the canonical code}, e.g. service_code: {"HTJ": hemtjanst}
+    codes: dict[str, dict[str, str]] = {}
+
+    @field_validator("shape")
+    @classmethod
+    def _shape(cls, value: str) -> str:
+        return _known_shape(value)
+
+    @field_validator("codes", mode="before")
+    @classmethod
+    def _codes_are_text(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {col: ({str(k): str(v) for k, v in book.items()} if isinstance(book, dict) else book)
+                    for col, book in value.items()}
+        return value
+
+    @model_validator(mode="after")
+    def _known_names(self) -> InputSection:
+        from kpbkit.io.presets import EXTRA_COLUMNS
+        from kpbkit.io.schema import SCHEMAS
+
+        for table, spec in self.tables.items():
+            if table not in SCHEMAS:
+                raise ValueError(f"input.tables: unknown table '{table}' (allowed: {', '.join(SCHEMAS)})")
+            allowed = [*SCHEMAS[table].names, *EXTRA_COLUMNS]
+            for column in spec.columns:
+                if column not in allowed:
+                    raise ValueError(
+                        f"input.tables.{table}.columns: unknown column '{column}' (allowed: {', '.join(allowed)})"
+                    )
+        for column in self.codes:
+            if column not in CODE_COLUMNS:
+                raise ValueError(f"input.codes: unknown column '{column}' (allowed: {', '.join(CODE_COLUMNS)})")
+        return self
 
 
 class ServiceSection(_Strict):
@@ -224,6 +298,17 @@ class ClientConfig:
     @property
     def input_folder(self) -> Path:
         return _resolve(self.path, self.model.input.folder)
+
+    def table_input(self, table: str) -> TableInput:
+        """How ``table`` is read: its file, shape, sheet and the client's header names (defaults filled in)."""
+        spec = self.model.input.tables.get(table, TableInput())
+        file = _resolve_in(self.input_folder, spec.file) if spec.file is not None else None
+        return spec.model_copy(update={"shape": spec.shape or self.model.input.shape, "file": file})
+
+    @property
+    def codes(self) -> dict[str, dict[str, str]]:
+        """The client's code lists (column -> {client code: canonical code})."""
+        return self.model.input.codes
 
     @property
     def rules_file(self) -> Path | None:
@@ -377,6 +462,7 @@ def load_client_config(path: str | Path) -> ClientConfig:
             key="input.folder",
             fix="give the folder holding the canonical files, relative to the config file",
         )
+    _check_input_files(model, config_stub.input_folder, path)
     rules_file = config_stub.rules_file
     if isinstance(model.ledger_rules, list):
         rules = list(model.ledger_rules)
@@ -386,6 +472,24 @@ def load_client_config(path: str | Path) -> ClientConfig:
         rules, rows = _read_rules_csv(rules_file, config_path=path)
         check_rules(rules, catalog, file=rules_file, rows=rows)
     return ClientConfig(model, path, rules, raw)
+
+
+def _check_input_files(model: ClientConfigModel, folder: Path, path: Path) -> None:
+    """Every file the config names must exist: a config that points nowhere stops before anything runs."""
+    for table, spec in model.input.tables.items():
+        if spec.file is not None and not _resolve_in(folder, spec.file).is_file():
+            raise ConfigError(
+                f"file {_resolve_in(folder, spec.file)} does not exist",
+                file=path,
+                key=f"input.tables.{table}.file",
+                fix="give the file's name relative to the input folder (input.folder), or remove the key so the "
+                "shape's usual names are looked for",
+            )
+
+
+def _resolve_in(folder: Path, value: Path) -> Path:
+    value = Path(os.path.expanduser(str(value)))
+    return value if value.is_absolute() else (folder / value).resolve()
 
 
 def _config_error(exc: ValidationError, path: Path) -> ConfigError:

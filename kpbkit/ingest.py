@@ -8,6 +8,7 @@ sex from them, and drops the personnummer. Nothing after this step sees a person
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,8 +16,10 @@ import pandas as pd
 
 from kpbkit.config import ClientConfig
 from kpbkit.errors import InputError
-from kpbkit.io.readers import find_table, read_table, row_number
+from kpbkit.io.presets import CANONICAL, Preset, load_preset
+from kpbkit.io.readers import SOURCE_ROW, find_table, read_table, row_number
 from kpbkit.io.schema import SCHEMAS, TABLE_ORDER
+from kpbkit.io.sources import SourceSpec, find_source, read_source
 from kpbkit.personnummer import parse_personnummer, pseudonymise
 from kpbkit.quality import Findings
 
@@ -59,20 +62,20 @@ def ingest(config: ClientConfig) -> CanonicalData:
     files: dict[str, Path] = {}
     for name in TABLE_ORDER:
         schema = SCHEMAS[name]
-        path = find_table(folder, name)
+        path, read = _locate(config, name)
         if path is None:
             if schema.required_table:
                 raise InputError(
                     f"the {name} table is missing",
                     file=folder / f"{name}.csv",
-                    fix=f"put {name}.csv (or {name}.parquet) in the input folder named by the config's input.folder",
+                    fix=_missing_fix(config, name),
                 )
             frames[name] = read_empty(name)
             if name != "population_forecast":
                 findings.add("table_missing", "info" if name != "population" else "warning", name, 1,
                              f"no {name} file in the input folder; treated as empty")
             continue
-        frames[name] = read_table(path, schema)
+        frames[name] = read(path)
         files[name] = path
         unknown = frames[name].attrs.get("unknown_columns", [])
         if unknown:
@@ -102,12 +105,39 @@ def ingest(config: ClientConfig) -> CanonicalData:
     return CanonicalData(**frames, input_files=files, findings=findings)
 
 
+def _source_spec(config: ClientConfig, name: str) -> SourceSpec:
+    spec = config.table_input(name)
+    preset = load_preset(spec.shape) if spec.shape != CANONICAL else Preset(CANONICAL, "", {}, {})
+    return SourceSpec(name, preset, file=spec.file, sheet=spec.sheet, columns=dict(spec.columns),
+                      codes=config.codes, config_path=config.path)
+
+
+def _locate(config: ClientConfig, name: str) -> tuple[Path | None, Callable[[Path], pd.DataFrame]]:
+    """The file of table ``name`` and the reader for it: strict canonical, or through its source shape."""
+    source = _source_spec(config, name)
+    schema = SCHEMAS[name]
+    if source.preset.name == CANONICAL and not source.columns and not source.codes:
+        path = source.file or find_table(config.input_folder, name)
+        if path is None or path.suffix in (".csv", ".parquet"):
+            return path, lambda p: read_table(p, schema)
+    path = source.file or find_source(config.input_folder, source)
+    return path, lambda p: read_source(source, p, schema)
+
+
+def _missing_fix(config: ClientConfig, name: str) -> str:
+    source = _source_spec(config, name)
+    names = ", ".join(dict.fromkeys([*source.shape.files, name]))
+    return (f"put the {name} file in the input folder named by input.folder (names looked for: {names}; "
+            f"suffixes .csv, .txt, .xlsx, .parquet), or name it under input.tables.{name}.file in the config")
+
+
 def read_empty(name: str) -> pd.DataFrame:
     """An empty frame with the table's canonical columns and types."""
     schema = SCHEMAS[name]
     from kpbkit.io.readers import _empty
 
     frame = pd.DataFrame({c.name: _empty(c, 0) for c in schema.columns})
+    frame[SOURCE_ROW] = pd.Series([], dtype="int32")
     frame.attrs["present"] = []
     return frame
 
@@ -121,14 +151,14 @@ def _pseudonymise_table(
     has_pnr = pnr.notna()
     no_person = ~has_pnr & frame["person_id"].isna()
     if len(frame) and no_person.any():
+        # A row that names nobody cannot be traced to a brukare: left out, and the client is told where.
         first = int(no_person.to_numpy().nonzero()[0][0])
-        raise InputError(
-            f"row has neither person_id nor personnummer ({int(no_person.sum())} row(s) in all)",
-            file=path,
-            row=row_number(path, first, frame) if path else first,
-            column="personnummer" if "personnummer" in frame.attrs.get("present", []) else "person_id",
-            fix="every row must name its person",
-        )
+        where = f"{path.name} row {int(frame[SOURCE_ROW].iloc[first])}" if path else f"row {first + 1}"
+        findings.add("personnummer_missing", "warning", name, int(no_person.sum()),
+                     "rows without personnummer (or person_id): left out, they cannot be traced to a person",
+                     example=f"{where}: empty personnummer")
+        keep = ~no_person.to_numpy()
+        frame, pnr, has_pnr = frame.loc[keep], pnr.loc[keep], has_pnr.loc[keep]
     if not has_pnr.any():
         return frame, None
     parsed = parse_personnummer(pnr[has_pnr], reference_year=reference_year)

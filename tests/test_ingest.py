@@ -219,15 +219,23 @@ def test_parquet_input(tmp_path, write_case):
         f"person_id,service_code,date,minutes,provider_id\np1,hemtjanst,{PNR_M_1941[2:8]}-{PNR_M_1941[8:]},30,P1\n",
         # a personnummer shifted into the minutes column
         f"person_id,service_code,date,minutes,provider_id\np1,hemtjanst,2025-01-01,{ten(PNR_M_1941)},P1\n",
-        # a row without person
-        f"personnummer,person_id,service_code,date,minutes,provider_id\n{PNR_M_1941},,hemtjanst,2025-01-01,30,P1\n"
-        ",,hemtjanst,2025-01-01,30,P1\n",
     ],
 )
 def test_personnummer_never_in_an_error_message(tmp_path, write_case, visits):
     err = input_error(write_case(tmp_path, visits=visits))
     assert_no_pnr(str(err))
     assert_no_pnr(repr(err.args))
+
+
+def test_row_without_person_is_left_out_as_a_finding(tmp_path, write_case):
+    visits = (f"personnummer,person_id,service_code,date,minutes,provider_id\n{PNR_M_1941},,hemtjanst,2025-01-01,30,P1\n"
+              ",,hemtjanst,2025-01-01,45,P1\n")
+    data = run_ingest(write_case(tmp_path, visits=visits))
+    assert data.visits["minutes"].tolist() == [30.0]
+    found = [r for r in data.findings.rows if r["check"] == "personnummer_missing"]
+    assert [(r["table"], r["count"]) for r in found] == [("visits", 1)]
+    assert found[0]["example"] == "visits.csv row 3: empty personnummer"
+    assert_no_pnr(repr(data.findings.rows))
 
 
 def test_file_without_header_row_does_not_echo_the_personnummer(tmp_path, write_case):
@@ -249,16 +257,6 @@ def test_personnummer_in_a_code_column_is_not_echoed(tmp_path, write_case):
     err = input_error(write_case(tmp_path, persons=persons))
     assert err.column == "sex"
     assert_no_pnr(str(err))
-
-
-def test_row_without_person_names_the_row(tmp_path, write_case):
-    visits = (
-        f"personnummer,person_id,service_code,date,minutes,provider_id\n{PNR_M_1941},,hemtjanst,2025-01-01,30,P1\n"
-        ",,hemtjanst,2025-01-01,30,P1\n"
-    )
-    err = input_error(write_case(tmp_path, visits=visits))
-    assert err.row == 3
-    assert err.file.endswith("visits.csv")
 
 
 # --- ledger -----------------------------------------------------------------------------------------------------

@@ -67,13 +67,19 @@ def read_raw(path: Path) -> pd.DataFrame:
         ) from None
     frame.columns = [str(c).strip() for c in frame.columns]
     frame.index = pd.RangeIndex(first_row, first_row + len(frame))
-    if len(frame.columns):
-        # Only rows whose first cell is empty can be blank: test those candidates alone (fast on big files).
-        candidates = frame.index[(frame.iloc[:, 0].str.strip() == "").to_numpy()]
-        if len(candidates):
-            subset = frame.loc[candidates]
-            blank = candidates[(subset.apply(lambda col: col.str.strip()) == "").all(axis=1).to_numpy()]
-            frame = frame.drop(index=blank)
+    return drop_blank_rows(frame)
+
+
+def drop_blank_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with at least one non-blank cell; the others' numbers (the index) are kept by the rest."""
+    if not len(frame.columns):
+        return frame
+    # Only rows whose first cell is empty can be blank: test those candidates alone (fast on big files).
+    candidates = frame.index[(frame.iloc[:, 0].str.strip() == "").to_numpy()]
+    if len(candidates):
+        subset = frame.loc[candidates]
+        blank = candidates[(subset.apply(lambda col: col.str.strip()) == "").all(axis=1).to_numpy()]
+        frame = frame.drop(index=blank)
     return frame
 
 
@@ -117,7 +123,20 @@ def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
 
     Returns a frame with every column of the schema (absent optional columns are empty).
     """
-    raw = read_raw(path)
+    return to_canonical(read_raw(path), schema, path)
+
+
+def to_canonical(
+    raw: pd.DataFrame, schema: TableSchema, path: Path, *, display: dict[str, str] | None = None,
+    first_row: int | None = None,
+) -> pd.DataFrame:
+    """Check and convert an all-text frame with canonical column names to the table's types.
+
+    ``raw``'s index holds the file's row numbers; ``display`` maps a canonical column to the header it had
+    in the file, so that errors name the column the user sees. ``first_row`` is the number of the first
+    data row (default: 2 for CSV, 1 for Parquet).
+    """
+    display = display or {}
     unknown = [c for c in raw.columns if schema.column(c) is None and c != ""]
     missing = [c.name for c in schema.columns if c.required and c.name not in raw.columns]
     if schema.has_person and not ({"person_id", "personnummer"} & set(raw.columns)):
@@ -126,7 +145,7 @@ def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
         if not set(group) & set(raw.columns):
             missing.append(" or ".join(group))
     if missing:
-        found = ", ".join(safe_name(c) for c in raw.columns) or "none"
+        found = ", ".join(safe_name(display.get(c, c)) for c in raw.columns) or "none"
         raise InputError(
             f"missing required column(s): {', '.join(missing)}",
             file=path,
@@ -139,8 +158,9 @@ def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
     for column in schema.columns:
         if column.name in raw.columns:
             values = raw[column.name].str.strip()
-            _check_nonempty(values, column, path)
-            out[column.name] = _convert(values, column, path)
+            shown = display.get(column.name, column.name)
+            _check_nonempty(values, column, path, shown)
+            out[column.name] = _convert(values, column, path, shown)
         else:
             out[column.name] = _empty(column, len(raw))
     frame = pd.DataFrame({name: values.reset_index(drop=True) for name, values in out.items()})
@@ -148,7 +168,7 @@ def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
     frame[SOURCE_ROW] = raw.index.to_numpy(dtype=np.int32)
     # Only the (few) dropped blank rows are kept, so that attrs stay small: pandas copies them along.
     kept = raw.index.to_numpy()
-    start = 2 if path.suffix != ".parquet" else 1
+    start = first_row if first_row is not None else (2 if path.suffix != ".parquet" else 1)
     full = np.arange(start, start + (int(kept[-1]) - start + 1 if len(kept) else 0))
     present = np.zeros(len(full), dtype=bool)
     present[kept - start] = True
@@ -171,7 +191,7 @@ def safe_name(name: str) -> str:
     return "<a value shaped like a personnummer>" if _PNR_LIKE.search(name) else name
 
 
-def _check_nonempty(values: pd.Series, column: Column, path: Path) -> None:
+def _check_nonempty(values: pd.Series, column: Column, path: Path, shown: str) -> None:
     if not column.nonempty:
         return
     empty = values == ""
@@ -181,8 +201,8 @@ def _check_nonempty(values: pd.Series, column: Column, path: Path) -> None:
             f"empty value ({int(empty.sum())} row(s) in all)",
             file=path,
             row=int(values.index[first]),
-            column=column.name,
-            fix=f"every row needs a {column.name}",
+            column=shown,
+            fix=f"every row needs a {shown}",
         )
 
 
@@ -198,40 +218,45 @@ def _empty(column: Column, n: int) -> pd.Series:
 _PNR_LIKE = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])")
 
 
-def _convert(values: pd.Series, column: Column, path: Path) -> pd.Series:
+def _convert(values: pd.Series, column: Column, path: Path, shown: str) -> pd.Series:
     empty = values == ""
     if column.kind == "date":
         parsed = pd.to_datetime(values.where(~empty), format="%Y-%m-%d", errors="coerce")
-        _fail_where(parsed.isna() & ~empty, values, column, path, "is not a date", "write dates as YYYY-MM-DD")
+        fail_where(parsed.isna() & ~empty, values, column, path, shown, "is not a date",
+                    "write dates as YYYY-MM-DD")
         return parsed.astype("datetime64[ns]")
     if column.kind in ("float", "int"):
         parsed = pd.to_numeric(values.where(~empty), errors="coerce").astype(float)
         parsed = parsed.where(np.isfinite(parsed))  # 'inf' and 'nan' are not amounts
-        _fail_where(
-            parsed.isna() & ~empty, values, column, path, "is not a number", "use digits with a dot as decimal mark"
+        fail_where(
+            parsed.isna() & ~empty, values, column, path, shown, "is not a number",
+            "use digits with a dot as decimal mark"
         )
         if column.kind == "int":
             bad = parsed.notna() & (parsed != np.floor(parsed))
-            _fail_where(bad, values, column, path, "is not a whole number", "use whole numbers")
+            fail_where(bad, values, column, path, shown, "is not a whole number", "use whole numbers")
         return parsed
     text = values.astype("string").where(~empty, pd.NA)
     if column.allowed:
         bad = text.notna() & ~text.isin(column.allowed)
-        _fail_where(bad, values, column, path, "is not allowed", f"allowed values: {', '.join(column.allowed)}")
+        fail_where(bad, values, column, path, shown, "is not allowed",
+                    f"allowed values: {', '.join(column.allowed)}")
     return text
 
 
-def _fail_where(bad: pd.Series, values: pd.Series, column: Column, path: Path, what: str, fix: str) -> None:
+def fail_where(
+    bad: pd.Series, values: pd.Series, column: Column, path: Path, shown: str, what: str, fix: str
+) -> None:
     if not bad.any():
         return
     first = int(np.flatnonzero(bad.to_numpy())[0])
     value = values.iloc[first]
     # Never echo an identity: not from a personnummer column, nor one that landed in another column.
-    shown = "" if column.kind == "pnr" or _PNR_LIKE.search(value) else f"'{value[:40]}' "
+    quoted = "" if column.kind == "pnr" or _PNR_LIKE.search(value) else f"'{value[:40]}' "
     raise InputError(
-        f"value {shown}{what} ({int(bad.sum())} row(s) in all)",
+        f"value {quoted}{what} ({int(bad.sum())} row(s) in all)",
         file=path,
         row=int(values.index[first]),
-        column=column.name,
+        column=shown,
         fix=fix,
     )

@@ -1,0 +1,75 @@
+"""Source presets: how a shape of export maps to the canonical tables (column headers, file names, codes).
+
+A preset is a YAML file in ``kpbkit/io/presets/`` (see ``swedish.yaml`` and ``register.yaml``); the
+``canonical`` shape needs none. A client's config adds its own header names and code lists on top
+(``input.tables.<table>.columns``, ``input.codes``). Nothing here knows a vendor: a preset describes a
+file shape, and a client's own names live in its config.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+import yaml
+
+CANONICAL = "canonical"
+#: columns a preset may name that are not canonical: read, checked where useful, then dropped
+EXTRA_COLUMNS = ("kommunkod",)
+
+
+@dataclass(frozen=True)
+class TableShape:
+    """How one table looks in a preset: file names to look for, header aliases, field order without header."""
+
+    files: tuple[str, ...] = ()
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    positional: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Preset:
+    name: str
+    description: str
+    tables: dict[str, TableShape]
+    codes: dict[str, dict[str, str]]
+
+    def table(self, name: str) -> TableShape:
+        return self.tables.get(name, TableShape())
+
+
+def normalise_header(text: str) -> str:
+    """A header as compared: trimmed, case-folded, runs of spaces, ``_``, ``-`` and ``.`` as one space.
+
+    >>> normalise_header("  Beviljad_tid ")
+    'beviljad tid'
+    """
+    return re.sub(r"[\s_\-.]+", " ", str(text).replace("\ufeff", "")).strip().casefold()
+
+
+def preset_names() -> list[str]:
+    """Every shape a config may name: ``canonical`` and the shipped presets."""
+    folder = resources.files("kpbkit.io") / "presets"
+    names = sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return [CANONICAL, *names]
+
+
+@cache
+def load_preset(name: str) -> Preset:
+    """The preset ``name``, with the tables and codes of the preset it ``extends`` merged underneath."""
+    path = resources.files("kpbkit.io") / "presets" / f"{name}.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    base = load_preset(raw["extends"]) if raw.get("extends") else None
+    tables = dict(base.tables) if base else {}
+    for table, spec in (raw.get("tables") or {}).items():
+        tables[table] = TableShape(
+            files=tuple(spec.get("files", ())),
+            columns={col: tuple(str(a) for a in aliases) for col, aliases in (spec.get("columns") or {}).items()},
+            positional=tuple(spec.get("positional", ())),
+        )
+    codes = {col: dict(values) for col, values in (base.codes if base else {}).items()}
+    for col, values in (raw.get("codes") or {}).items():
+        codes.setdefault(col, {}).update({str(k): str(v) for k, v in values.items()})
+    return Preset(name, str(raw.get("description", "")), tables, codes)
