@@ -9,8 +9,10 @@ target unit cost × volume), so the unit costs land where a consultant expects t
 
 Every identity is one of Skatteverket's test personnummer (the subset shipped in ``kpbkit/data``),
 written in mixed formats across tables so that ingest's normalisation is exercised: persons
-``YYYYMMDD-NNNN``, visits ``YYYYMMDDNNNN``, decisions ``YYMMDD-NNNN`` and stays ``YYMMDDNNNN``, with
-``YYMMDD+NNNN`` for people aged 100 or more in the 10-digit forms. A few realistic data-quality
+``YYMMDD-NNNN``, visits and decisions ``YYYYMMDDNNNN`` and stays ``YYMMDDNNNN``, with ``YYMMDD+NNNN``
+for people aged 100 or more in the 10-digit forms. :mod:`kpbkit.demo_extracts` then writes the tables
+in the shapes municipalities send (register file, Swedish headers, Windows-1252, Excel) and plants the
+extract-level defects. A few realistic data-quality
 problems are planted (visits of 0 minutes, visits at a provider missing from the provider register,
 visits dated in December 2024, overlapping stays, an HVB stay without its contracted price, unmapped and
 out-of-period ledger rows); none is fatal.
@@ -48,6 +50,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from kpbkit.demo_extracts import EXTRACT_FILES, write_extracts
 from kpbkit.errors import ConfigError
 
 log = logging.getLogger("kpbkit")
@@ -55,21 +58,17 @@ log = logging.getLogger("kpbkit")
 __all__ = ["DEMO_FILES", "DEMO_VERSION", "build_demo_tables", "ensure_demo", "generate_demo", "load_test_personnummer"]
 
 #: Bump whenever the generator's output changes: ``ensure_demo`` regenerates folders of another version.
-DEMO_VERSION = "3"
+DEMO_VERSION = "4"
 DEFAULT_SEED = 2025
 YEAR = 2025
 #: Demo assumption: FK's hourly rate for personal assistance 2025 (2024: 332.60 kr, + about 2 %).
 FK_RATE = 339.30
 STAMP_FILE = ".kpbkit-demo.json"
-DEMO_FILES: tuple[str, ...] = (
-    "persons.csv",
-    "providers.csv",
-    "decisions.csv",
-    "visits.csv",
-    "stays.csv",
-    "ledger.csv",
-    "ledger_rules.csv",
-    "population.csv",
+#: the raw extract files the demo writes (see kpbkit.demo_extracts)
+DEMO_FILES: tuple[str, ...] = EXTRACT_FILES
+#: canonical files earlier demo versions wrote; removed when the folder is regenerated
+_OLD_FILES: tuple[str, ...] = (
+    "persons.csv", "providers.csv", "decisions.csv", "visits.csv", "stays.csv", "ledger.csv", "population.csv",
     "population_forecast.csv",
 )
 
@@ -1234,15 +1233,12 @@ def _population_frame(years: list[int], counts: list[np.ndarray]) -> pd.DataFram
 def _written_pnr(people: _People, idx: np.ndarray, form: str) -> np.ndarray:
     """Personnummer of ``idx`` in one written form: ``persons``, ``visits``, ``decisions`` or ``stays``."""
     idx = np.asarray(idx, dtype=np.int64)
-    if form == "visits":
+    if form in ("visits", "decisions"):  # the time registration and the register file write all 12 digits
         return people.pnr[idx]
     unique, inverse = np.unique(idx, return_inverse=True)
     pnr, centenarian = people.pnr[unique], people.age[unique] >= 100
-    if form == "persons":
-        written = [f"{p[:8]}-{p[8:]}" for p in pnr]
-    else:
-        dash = "-" if form == "decisions" else ""
-        written = [f"{p[2:8]}{'+' if old else dash}{p[8:]}" for p, old in zip(pnr, centenarian, strict=True)]
+    dash = "-" if form == "persons" else ""
+    written = [f"{p[2:8]}{'+' if old else dash}{p[8:]}" for p, old in zip(pnr, centenarian, strict=True)]
     return np.array(written, dtype=object)[inverse]
 
 
@@ -1349,14 +1345,14 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
 
 
 def generate_demo(folder: Path, *, seed: int = DEFAULT_SEED) -> Path:
-    """Write Exempelkommun's canonical input files (and a stamp naming generator version and seed) into ``folder``.
+    """Write Exempelkommun's raw extract files (and a stamp naming generator version and seed) into ``folder``.
 
     Parameters
     ----------
     folder
         Where the files go; created if missing. Files of the same names are replaced, nothing else is touched.
     seed
-        The same seed gives byte-identical files.
+        The same seed gives the same files (byte-identical but for the Excel file's zip timestamps).
 
     Returns
     -------
@@ -1368,9 +1364,9 @@ def generate_demo(folder: Path, *, seed: int = DEFAULT_SEED) -> Path:
     folder = Path(folder)
     t0 = time.perf_counter()
     tables = build_demo_tables(seed)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, frame in tables.items():
-        _atomic_write(folder / f"{name}.csv", frame.to_csv(index=False, lineterminator="\n"))
+    write_extracts(tables, folder, seed=seed)
+    for name in _OLD_FILES:
+        (folder / name).unlink(missing_ok=True)
     _atomic_write(folder / STAMP_FILE, json.dumps(_stamp(seed), sort_keys=True) + "\n")
     log.info("Generated the demo municipality Exempelkommun (seed %d) in %s in %.1f s: %s", seed, folder,
              time.perf_counter() - t0, ", ".join(f"{name} {len(frame)}" for name, frame in tables.items()))

@@ -165,13 +165,17 @@ def _pseudonymise_table(
     ids = pseudonymise(parsed["normalized"], key())
     frame.loc[has_pnr, "person_id"] = ids.astype("string")
     invalid = ~parsed["valid"]
+    rows = frame.loc[has_pnr, SOURCE_ROW]
     for problem, count in parsed.loc[invalid, "problem"].value_counts().items():
+        first = int(rows[(parsed["problem"] == problem) & invalid].iloc[0])
+        where = f"{path.name} row {first}" if path else f"row {first}"
         findings.add(
             f"personnummer_invalid_{problem}",
             "warning",
             name,
             int(count),
             "rows kept, pseudonymised from the digits as given, with unknown birth date and sex",
+            example=f"{where}: personnummer with {problem.replace('_', ' ')} (not shown)",
         )
     samordning = parsed["samordningsnummer"] & parsed["valid"]
     findings.add("samordningsnummer", "info", name, int(samordning.sum()), "valid samordningsnummer (day + 60)")

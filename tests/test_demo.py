@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from kpbkit import demo
+from kpbkit import demo, demo_extracts
 from kpbkit.demo import DEMO_FILES, FK_RATE, STAMP_FILE, ensure_demo, generate_demo, load_test_personnummer
+from kpbkit.io.sources import read_source_text
 from kpbkit.period import Period, interval_months, to_day64
 from kpbkit.pipeline import RunResult, run_client
 
@@ -66,8 +67,22 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
     return DemoRun(folder, result, t1 - t0, time.perf_counter() - t1)
 
 
+_TABLES: dict[str, pd.DataFrame] = {}
+
+
 def _raw(run: DemoRun, name: str) -> pd.DataFrame:
-    return pd.read_csv(run.folder / f"{name}.csv", dtype=str, keep_default_na=False)
+    """The generator's canonical text table ``name`` (before it is written in the extracts' shapes)."""
+    if not _TABLES:
+        _TABLES.update(demo.build_demo_tables(seed=2025))
+    return _TABLES[name]
+
+
+def _extract(run: DemoRun, file: str) -> pd.DataFrame:
+    """A written extract file as text, the way ingest reads it (the register file has no header row)."""
+    if file == "register_beslut.txt":
+        return pd.read_csv(run.folder / file, sep=";", header=None, dtype=str, keep_default_na=False,
+                           encoding="cp1252")
+    return read_source_text(run.folder / file)
 
 
 def _sha256(path: Path) -> str:
@@ -106,7 +121,10 @@ def test_population_is_a_municipality_of_about_25000(run: DemoRun) -> None:
 def test_same_seed_gives_byte_identical_files(run: DemoRun, tmp_path: Path) -> None:
     again = generate_demo(tmp_path / "again", seed=2025)
     for name in (*DEMO_FILES, STAMP_FILE):
-        assert _sha256(again / name) == _sha256(run.folder / name), name
+        if name.endswith(".xlsx"):  # a workbook's zip entries carry the time of writing: compare the cells
+            pd.testing.assert_frame_equal(read_source_text(again / name), read_source_text(run.folder / name))
+        else:
+            assert _sha256(again / name) == _sha256(run.folder / name), name
     other = demo.build_demo_tables(seed=7)
     assert not other["visits"].equals(_raw(run, "visits"))
 
@@ -126,24 +144,47 @@ def _normalise(value: str) -> str:
 
 def test_every_personnummer_is_a_shipped_test_number_in_the_table_s_format(run: DemoRun) -> None:
     shipped = set(load_test_personnummer())
-    formats = {
-        "persons": r"\d{8}-\d{4}",
-        "visits": r"\d{12}",
-        "decisions": r"\d{6}[-+]\d{4}",
-        "stays": r"\d{6}\+?\d{4}",
+    formats = {  # file -> (column, written form)
+        "personer.csv": ("Personnr", r"\d{6}[-+]\d{4}"),
+        "utford_tid.csv": ("Personnr", r"\d{12}"),
+        "register_beslut.txt": (2, r"\d{12}"),
+        "vistelser.xlsx": ("Personnr", r"\d{6}\+?\d{4}"),
     }
     centenarians = 0
-    for name, pattern in formats.items():
-        values = _raw(run, name)["personnummer"]
-        assert values.str.fullmatch(pattern).all(), name
-        assert set(values.map(_normalise)) <= shipped, name
+    for file, (column, pattern) in formats.items():
+        values = _extract(run, file)[column]
+        given = values[values != ""]
+        assert given.str.fullmatch(pattern).all(), file
+        outside = set(given.map(_normalise)) - shipped
+        # the one planted typo in a check digit is the only number not on Skatteverket's list
+        assert len(outside) == (1 if file == "utford_tid.csv" else 0), file
         centenarians += int(values.str.contains("+", regex=False).sum())
+        if file == "utford_tid.csv":
+            assert (values == "").sum() == demo_extracts.PLANTED[("personnummer_missing", "visits")]
     assert centenarians > 0  # the 10-digit '+' form of people aged 100 or more is exercised
-    for name in DEMO_FILES:  # nothing else looks like a personnummer
-        frame = pd.read_csv(run.folder / name, dtype=str, keep_default_na=False)
-        others = frame.drop(columns=["personnummer"], errors="ignore")
-        hits = others.apply(lambda col: col.str.contains(PNR_LIKE)).to_numpy().sum()
-        assert hits == 0, name
+    for file in DEMO_FILES:  # nothing else looks like a personnummer
+        frame = _extract(run, file)
+        column = formats.get(file, ("personnummer",))[0]
+        others = frame.drop(columns=[column], errors="ignore")
+        hits = others.apply(lambda col: col.astype(str).str.contains(PNR_LIKE)).to_numpy().sum()
+        assert hits == 0, file
+
+
+def test_extracts_are_in_the_shapes_municipalities_send(run: DemoRun) -> None:
+    raw = {name: (run.folder / name).read_bytes() for name in DEMO_FILES}
+    for name in ("personer.csv", "utforare.csv", "utford_tid.csv", "befolkning.csv"):
+        with pytest.raises(UnicodeDecodeError):
+            raw[name].decode("utf-8")  # Windows-1252 with å/ä/ö
+    assert raw["huvudbok.csv"].startswith("\ufeff".encode()) and "\u2212".encode() in raw["huvudbok.csv"]
+    assert "\u00a0".encode() in raw["huvudbok.csv"]
+    assert raw["huvudbok.csv"].split(b"\r\n")[0].endswith(b";")  # a trailing empty column
+    assert raw["vistelser.xlsx"][:2] == b"PK"
+    visits = _extract(run, "utford_tid.csv")
+    assert visits["Tid"].str.fullmatch(r"\d+:\d{2}").all()
+    assert "Utförd av" in visits.columns and "HTJ" in set(visits["Insats"])
+    register = _extract(run, "register_beslut.txt")
+    assert register[0].eq("0000").all() and register[4].str.fullmatch(r"\d{8}").all()
+    assert register[7].str.contains(",", regex=False).any()
 
 
 def test_shipped_list_is_skatteverkets_and_valid() -> None:
@@ -161,8 +202,10 @@ def test_shipped_list_is_skatteverkets_and_valid() -> None:
 
 def test_ingest_joins_each_person_across_formats(run: DemoRun) -> None:
     persons = run.result.data.persons
-    assert len(persons) == len(_raw(run, "persons"))
-    assert persons["in_persons"].all() and persons["birth_date"].notna().all()
+    listed = persons[persons["in_persons"]]
+    assert len(listed) == len(_raw(run, "persons")) and listed["birth_date"].notna().all()
+    # only the planted typo in a check digit names someone the persons file does not
+    assert (~persons["in_persons"]).sum() == 1 and persons["birth_date"].isna().sum() == 1
 
 
 # ------------------------------------------------------------------------------------------------ äldreomsorg
@@ -210,7 +253,8 @@ def test_hours_per_brukare_and_month_have_a_long_tail(run: DemoRun) -> None:
 def test_visits_have_staff_and_decisions_precede_the_first_visit(run: DemoRun) -> None:
     visits = run.interim("visits")
     home = visits[(visits["service_code"] == "hemtjanst") & (visits["minutes"] > 0)]
-    assert home["minutes"].between(15, 90).all()
+    assert (~home["minutes"].between(15, 90)).sum() == 1  # the planted visit of 26 hours
+    assert home["minutes"].max() == 26 * 60
     assert home["staff_id"].notna().all()
     assert home.groupby("person_id")["staff_id"].nunique().median() >= 3
     decisions = run.interim("decisions")
@@ -321,12 +365,17 @@ PLANTED = {
     ("ledger_unmapped", "ledger"),
     ("ledger_outside_period", "ledger"),
     ("placement_without_decision", "stays"),
+    *demo_extracts.PLANTED,
+    # the visit whose personnummer has a typo in its check digit names a person nobody else names
+    ("person_not_in_persons", "visits"),
+    ("birth_date_unknown", "persons"),
+    ("sex_unknown", "persons"),
 }
 NEVER = (
-    "personnummer_invalid", "person_not_in_persons", "persons_contradict_personnummer", "duplicate_",
-    "end_before_start", "provider_missing", "service_unknown", "wrong_table_for_unit", "volume_without_pool",
-    "pool_without_volume", "population_missing", "birth_date_unknown", "sex_unknown", "table_missing",
-    "unknown_columns", "daily_price_not_positive",
+    "persons_contradict_personnummer", "duplicate_person_id", "duplicate_provider_id", "duplicate_stay_id",
+    "end_before_start", "provider_missing", "wrong_table_for_unit", "volume_without_pool",
+    "pool_without_volume", "population_missing", "table_missing", "unknown_columns", "daily_price_not_positive",
+    "personnummer_invalid_format", "personnummer_invalid_date", "control_total_mismatch",
 )
 
 
@@ -338,6 +387,10 @@ def test_data_quality_reports_the_planted_problems_only(run: DemoRun) -> None:
     assert counts[("minutes_not_positive", "visits")] == 5
     assert counts[("overlapping_stays", "stays")] >= 4
     assert counts[("placement_without_decision", "stays")] == 2  # two placements planted without a decision
+    for key, count in demo_extracts.PLANTED.items():
+        assert counts[key] == count, key
+    for key in [("person_not_in_persons", "visits"), ("birth_date_unknown", "persons"), ("sex_unknown", "persons")]:
+        assert counts[key] == 1, key
     assert not dq["check"].str.startswith(NEVER).any(), dq.to_string()
     assert not (dq["severity"] == "error").any()
 
