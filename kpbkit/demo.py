@@ -817,6 +817,11 @@ def _all_visits(rows: _Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
     low = np.where(is_home, 15, 60).astype(float)
     high = np.where(is_home, 90, np.where(is_pa, 720, 360)).astype(float)
     visits = _visits(segs, rng, round_to=round_to, low=low, high=high)
+    # Two draws of the same person, day, staff and minutes would read as an export duplicate (a finding the
+    # extracts plant on purpose, with a known count): keep one of each.
+    key = pd.DataFrame({k: visits[k] for k in ("person", "service", "date", "minutes", "provider", "staff")})
+    unique = ~key.duplicated().to_numpy()
+    visits = {k: v[unique] for k, v in visits.items()}
     # A LOV brukare changed to a provider that is missing from the provider register in December.
     home = visits["service"] == "hemtjanst"
     lov1 = np.flatnonzero(home & (visits["provider"] == "LOV1") & (visits["date"] >= np.datetime64(f"{YEAR}-12-01")))

@@ -140,7 +140,8 @@ def test_sex_and_age_tables_hold_only_aggregates(res) -> None:
 
 def test_no_personnummer_in_the_lss_outputs(demo_run) -> None:
     from openpyxl import load_workbook
-    from test_template_hemtjanst import _personnummer_forms
+
+    from tests.privacy import personnummer_forms as _personnummer_forms
 
     result, data = demo_run
     forms = _personnummer_forms(data)

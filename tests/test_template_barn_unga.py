@@ -9,6 +9,7 @@ import pytest
 
 from kpbkit.catalog import PLACEMENT_SERVICES
 from kpbkit.report import pdf_text, read_key_figures
+from tests.privacy import personnummer_forms
 
 REPORT = "barn_unga"
 
@@ -53,17 +54,7 @@ def test_report_key_figures_equal_kpis_csv(demo_run) -> None:
 
 def test_no_personnummer_in_the_barn_unga_outputs(demo_run) -> None:
     result, data = demo_run
-    numbers: set[str] = set()
-    for csv in data.glob("*.csv"):
-        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
-        if "personnummer" in frame.columns:
-            numbers.update(re.sub(r"\D", "", n) for n in frame["personnummer"])
-    forms: set[str] = set()
-    for digits in numbers:
-        ten = digits[-10:]
-        forms.update({ten, f"{ten[:6]}-{ten[6:]}", f"{ten[:6]}+{ten[6:]}"})
-        if len(digits) == 12:
-            forms.update({digits, f"{digits[:8]}-{digits[8:]}"})
+    forms = personnummer_forms(data)
     assert len(forms) > 1000
     pattern = re.compile(r"\d{6,8}[-+]?\d{4}")
     out = result.output_dir

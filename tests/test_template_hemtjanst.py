@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from kpbkit.report import pdf_text, read_key_figures
+from tests.privacy import personnummer_forms
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = sorted((ROOT / "templates" / "notebooks").glob("*.ipynb"))
@@ -68,20 +69,7 @@ def test_report_key_figures_equal_kpis_csv(demo_run) -> None:
 
 
 def _personnummer_forms(data: Path) -> set[str]:
-    numbers: set[str] = set()
-    for csv in data.glob("*.csv"):
-        frame = pd.read_csv(csv, dtype=str, keep_default_na=False)
-        if "personnummer" in frame.columns:
-            numbers.update(frame["personnummer"])
-    digits = {re.sub(r"\D", "", n) for n in numbers}
-    forms = set()
-    for d in digits:
-        twelve = d if len(d) == 12 else None
-        ten = d[-10:]
-        forms.update({ten, f"{ten[:6]}-{ten[6:]}", f"{ten[:6]}+{ten[6:]}"})
-        if twelve:
-            forms.update({twelve, f"{twelve[:8]}-{twelve[8:]}"})
-    return forms
+    return personnummer_forms(data)
 
 
 def test_no_personnummer_reaches_any_output(demo_run) -> None:

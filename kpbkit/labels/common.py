@@ -183,6 +183,18 @@ CHECKS = {
     "population_missing": "Befolkningsuppgifter saknas",
     "table_missing": "Tabell saknas",
     "unknown_columns": "Okända kolumner (ignoreras)",
+    # the cleaning phases of issue 6 (case-system records, ledger, reconciliation against RS)
+    "personnummer_missing": "Personnummer saknas",
+    "duplicate_visits": "Dubbletter bland besöken",
+    "duplicate_decision_id": "Dubbletter av beslutsid",
+    "duplicate_stay_id": "Dubbletter av vistelseid",
+    "visit_without_decision": "Besök utan gällande beslut",
+    "decision_without_delivery": "Beslut utan leverans under perioden",
+    "minutes_implausible": "Orimligt lång besökstid",
+    "stay_outside_period": "Vistelser helt utanför perioden",
+    "decision_outside_period": "Beslut helt utanför perioden",
+    "control_total_mismatch": "Huvudboken stämmer inte med kontrollsumman (RS)",
+    "control_total_match": "Huvudboken stämmer med kontrollsumman (RS)",
 }
 
 

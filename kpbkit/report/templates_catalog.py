@@ -14,7 +14,7 @@ TEMPLATES_ENV = "KPBKIT_TEMPLATES"
 @dataclass(frozen=True)
 class ReportTemplate:
     name: str  # file stem and report file name: hemtjanst -> hemtjanst.html / .pdf
-    area: str
+    area: str  # a KPB area (aldreomsorg, lss, barn_unga) or, for a report of the whole run, its own name
     title: str
 
 
@@ -22,6 +22,8 @@ REPORTS: tuple[ReportTemplate, ...] = (
     ReportTemplate("hemtjanst", "aldreomsorg", "Genomlysning av hemtjänsten"),
     ReportTemplate("lss", "lss", "Genomlysning av LSS"),
     ReportTemplate("barn_unga", "barn_unga", "Genomlysning av barn och unga"),
+    # the whole run's data-quality findings and tie-out, not one area's (issue 6)
+    ReportTemplate("kvalitet", "kvalitet", "Datakvalitet och avstämning"),
 )
 
 #: the template's parameters (all simple values): the config path, the period label, and where the results are
@@ -41,7 +43,10 @@ def templates_dir() -> Path:
 
 
 def reports_for(only: str | None = None) -> list[ReportTemplate]:
-    """The reports to render, all or those of one area (``--only``), among the templates that exist."""
+    """The reports to render, all or those of one area or report name (``--only``), among the templates that exist.
+
+    ``--only kvalitet`` renders just the data-quality report; ``--only lss`` just the LSS report.
+    """
     folder = templates_dir()
     available = [r for r in REPORTS if (folder / f"{r.name}.ipynb").is_file()]
     if only is None:

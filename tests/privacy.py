@@ -1,0 +1,36 @@
+"""The personnummer of a folder of raw extracts, in every written form, for the privacy scans of outputs."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kpbkit.io.sources import read_source_text
+
+_PNR = re.compile(r"(?<!\d)(\d{6}|\d{8})[-+]?\d{4}(?!\d)")
+
+
+def _text(path: Path) -> str:
+    if path.suffix == ".xlsx":
+        frame = read_source_text(path)
+        return "\n".join(frame.astype(str).to_numpy().ravel())
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def personnummer_forms(folder: Path) -> set[str]:
+    """Every personnummer-shaped value in the extracts, as 10 and 12 digits, with and without separators."""
+    forms: set[str] = set()
+    for path in folder.iterdir():
+        if path.suffix not in (".csv", ".txt", ".xlsx") or path.name == "ledger_rules.csv":
+            continue
+        for match in _PNR.finditer(_text(path)):
+            digits = re.sub(r"\D", "", match.group(0))
+            ten = digits[-10:]
+            forms.update({ten, f"{ten[:6]}-{ten[6:]}", f"{ten[:6]}+{ten[6:]}"})
+            if len(digits) == 12:
+                forms.update({digits, f"{digits[:8]}-{digits[8:]}"})
+    return forms

@@ -1,0 +1,232 @@
+"""The data-quality report: phases, summary, verdict, guidance per check, the tie-out, and a smoke run on the demo."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+from kpbkit import labels
+from kpbkit.analyses import kvalitet as analysis
+from kpbkit.analyses.load import load_results
+from kpbkit.errors import KpbkitError
+from kpbkit.labels import kvalitet as text
+from kpbkit.pipeline import run_client
+from kpbkit.report import pdf_text
+from kpbkit.report.templates_catalog import REPORTS, reports_for
+from kpbkit.views import kvalitet as views
+
+ROOT = Path(__file__).resolve().parents[1]
+PNR_SHAPE = re.compile(r"\d{6,8}[-+]?\d{4}")
+
+LEDGER = (
+    "date,account,responsibility,activity,amount\n"
+    "2025-03-31,5010,100,510,1000.00\n"     # hemtjänst egen: allocated to p1
+    "2025-03-31,5010,100,999,250.50\n"      # no rule: unmapped
+    "2025-03-31,4010,100,510,-40.00\n"      # excluded by rule
+    "2025-03-31,5010,200,520,300.00\n"      # korttid egen: no stays, so a pool without volume
+)
+RULES = (
+    "activity,account_prefix,responsibility,target,kind\n"
+    "510,4,,exclude,cost\n"
+    "510,,,service:hemtjanst:egen,cost\n"
+    "520,,,service:korttid_aldre:egen,cost\n"
+)
+
+#: a hand-made data_quality.csv: every phase, every severity, a check id nobody has named yet
+FINDINGS = pd.DataFrame([
+    {"check": "ledger_unmapped", "severity": "warning", "table": "ledger", "count": 1,
+     "detail": "ledger rows no rule maps, 250.50 kr in all", "example": "ledger.csv row 3: activity 999"},
+    {"check": "provider_unknown", "severity": "warning", "table": "visits", "count": 3, "detail": "",
+     "example": "visits.csv row 17: hemtjanst 2025-03-04, provider LOV9"},
+    {"check": "control_total_mismatch", "severity": "error", "table": "ledger", "count": 1,
+     "detail": "RS 2025: ledger 1210.50 kr, stated 2000.00 kr", "example": ""},
+    {"check": "brand_new_check", "severity": "error", "table": "stays", "count": 2, "detail": "something new",
+     "example": "stays.csv row 4"},
+    {"check": "overlapping_stays", "severity": "info", "table": "stays", "count": 6, "detail": "", "example": ""},
+    {"check": "pool_without_volume", "severity": "warning", "table": "ledger", "count": 1, "detail": "", "example": ""},
+    {"check": "sex_unknown", "severity": "warning", "table": "persons", "count": 1, "detail": "", "example": ""},
+])
+
+
+def _run(tmp_path: Path, write_case, config: dict | None = None, findings: pd.DataFrame | None = None):
+    path = write_case(tmp_path, config=config, ledger=LEDGER, ledger_rules=RULES)
+    result = run_client(path, progress=lambda *a: None)
+    if findings is not None:
+        findings.to_csv(result.results_dir / "data_quality.csv", index=False)
+    return load_results(path, "2025")
+
+
+@pytest.fixture
+def results(tmp_path, write_case):
+    return _run(tmp_path, write_case, findings=FINDINGS)
+
+
+def test_findings_are_grouped_in_phases_and_numbered_errors_first(results) -> None:
+    f = analysis.findings(results)
+    assert f.groupby("phase")["check_id"].apply(list).to_dict() == {
+        "records": ["brand_new_check", "sex_unknown", "provider_unknown", "overlapping_stays"],  # persons first
+        "ledger": ["ledger_unmapped", "pool_without_volume"],
+        "reconciliation": ["control_total_mismatch"],
+    }
+    assert list(f["number"]) == ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "3.1"]
+    assert list(f["phase"]) == ["records"] * 4 + ["ledger"] * 2 + ["reconciliation"]
+    row = f.set_index("check_id").loc["provider_unknown"]
+    assert (row["check"], row["severity"], row["table"]) == (labels.CHECKS["provider_unknown"], "Varning", "Besök")
+    assert row["example"] == "visits.csv row 17: hemtjanst 2025-03-04, provider LOV9"
+    assert row["guidance"] == text.GUIDANCE["provider_unknown"]
+    assert analysis.phase_of("control_total_match", "ledger") == "reconciliation"
+    assert analysis.phase_of("unknown_columns", "ledger") == "ledger"
+    assert analysis.phase_of("table_missing", "population") == "records"
+    with pytest.raises(ValueError, match="records, ledger, reconciliation"):
+        analysis.phase_findings(results, "fas 4")
+
+
+def test_summary_counts_findings_per_severity_and_phase(results) -> None:
+    s = analysis.severity_summary(results).set_index("severity")
+    assert list(s.index) == ["Fel", "Varning", "Information", "Totalt"]
+    assert s["findings"].to_dict() == {"Fel": 2, "Varning": 4, "Information": 1, "Totalt": 7}
+    assert s.loc["Fel", ["records", "ledger", "reconciliation"]].tolist() == [1, 0, 1]
+    assert s.loc["Varning", ["records", "ledger", "reconciliation"]].tolist() == [2, 2, 0]
+    assert s.loc["Totalt", ["records", "ledger", "reconciliation"]].tolist() == [4, 2, 1]
+    per_table = analysis.findings_per_table(results)
+    assert per_table.groupby("table")["findings"].sum().to_dict() == {"Huvudbok": 3, "Vistelser": 2, "Besök": 1,
+                                                                          "Personer": 1}
+    assert per_table["table"].iloc[0] == "Huvudbok"
+
+
+def test_the_verdict_says_whether_the_run_can_be_trusted(tmp_path, write_case, results) -> None:
+    v = analysis.verdict(results)
+    assert (v["status"], v["errors"], v["warnings"], v["info"]) == ("errors", 2, 4, 1)
+    assert views.verdict_text(results).startswith("Resultaten går inte att lita på ännu: körningen har 2 fel.")
+    assert "4 varningar" in views.verdict_text(results)
+
+    warnings_only = FINDINGS[FINDINGS["severity"] != "error"]
+    no_totals = _run(tmp_path / "a", write_case, findings=warnings_only)
+    assert analysis.verdict(no_totals)["status"] == "no_control_totals"
+    assert "quality.control_totals" in views.verdict_text(no_totals)
+
+    stated = {"quality": {"control_totals": [{"label": "RS 2025", "amount": 1210.50, "activities": ["510", "999"]}]}}
+    unchecked = _run(tmp_path / "b", write_case, config=stated, findings=warnings_only)
+    assert analysis.verdict(unchecked)["status"] == "control_not_checked"
+
+    matched = pd.concat([warnings_only.iloc[:1], pd.DataFrame([{
+        "check": "control_total_match", "severity": "info", "table": "ledger", "count": 1, "detail": "", "example": "",
+    }])])
+    ok = _run(tmp_path / "c", write_case, config=stated, findings=matched)
+    assert analysis.verdict(ok)["status"] == "ok"
+    assert views.verdict_text(ok).startswith("Resultaten går att lita på")
+    assert "1 varning bör ändå" in views.verdict_text(ok)
+    totals = analysis.control_totals(ok)
+    assert totals.to_dict("records") == [{"label": "RS 2025", "amount": 1210.50, "covers": "verksamhet 510, 999"}]
+    assert "RS 2025" in views.control_totals(ok).data and "1\u00a0210,50\u00a0kr" in views.control_totals(ok).data
+    assert text.SENTENCES["no_control_totals"][:40] in views.control_totals(no_totals).data
+
+
+def test_an_unknown_check_id_renders_with_the_generic_guidance(results) -> None:
+    blocks = views.phase_blocks(results, "records")
+    assert len(blocks) == 4
+    new = blocks[0]
+    assert "1.1 brand_new_check" in new and "<code>brand_new_check</code>" in new
+    assert text.GENERIC_GUIDANCE in new and "stays.csv row 4" in new and "Fel" in new
+    assert text.FINDING_PARTS["no_example"] in blocks[3]       # overlapping_stays has no example
+    assert text.GUIDANCE["provider_unknown"] in blocks[2] and "visits.csv row 17" in blocks[2]
+    assert views.phase_blocks(results, "reconciliation")[0].count("<h3>") == 1
+
+
+def test_every_named_check_has_guidance_and_every_guidance_a_name() -> None:
+    assert set(labels.CHECKS) - set(text.GUIDANCE) == set()
+    assert set(text.GUIDANCE) - set(labels.CHECKS) == set()
+    assert all(len(g) > 40 and g.endswith((".", "?")) for g in text.GUIDANCE.values())
+    assert text.guidance("no_such_check") == text.GENERIC_GUIDANCE
+    for check in ("duplicate_visits", "duplicate_decision_id", "duplicate_stay_id", "visit_without_decision",
+                  "decision_without_delivery", "minutes_implausible", "stay_outside_period",
+                  "decision_outside_period", "control_total_mismatch", "control_total_match", "personnummer_missing"):
+        assert check in labels.CHECKS, check
+
+
+def test_every_check_id_the_code_reports_has_a_swedish_name() -> None:
+    """Check ids written literally in findings.add(...) / _left_out(...), plus the expanded f-string ones."""
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "kpbkit").rglob("*.py"))
+    literal = set(re.findall(r'findings\.add\(\s*"(\w+)"', source))
+    literal |= set(re.findall(r'_left_out\(.*?,\s*"(\w+)",\s*"\w+",\s*findings', source))
+    expanded = {"duplicate_person_id", "duplicate_provider_id", "overlapping_stays", "overlapping_decisions",
+                "personnummer_invalid_format", "personnummer_invalid_date", "personnummer_invalid_check_digit",
+                "personnummer_invalid_missing", "placement_without_decision", "duplicate_decision_id",
+                "duplicate_stay_id", "stay_outside_period", "decision_outside_period"}
+    assert {"provider_unknown", "service_unknown", "end_before_start", "ledger_unmapped"} <= literal
+    assert (literal | expanded) - set(labels.CHECKS) == set()
+
+
+def test_the_tie_out_lists_every_amount_not_allocated(results) -> None:
+    o = analysis.ledger_overview(results)
+    assert o["ledger"] == pytest.approx(1510.50)
+    assert o["unmapped"] == pytest.approx(250.50)
+    assert o["excluded"] == pytest.approx(-40.00)
+    assert o["pools_without_volume"] == pytest.approx(300.00)
+    rest = analysis.residuals(results)
+    assert list(rest["target_label"]) == ["Korttidsboende, egen regi", "Ej kopplad till någon regel", "Utanför KPB",
+                                          "Totalt"]
+    assert list(rest["reason"][:3]) == [text.RESIDUAL_REASONS[k] for k in ("service", "unmapped", "exclude")]
+    assert rest["residual"].iloc[-1] == pytest.approx(510.50)
+    html = views.reconciliation(results).data
+    assert "Korttidsboende, egen regi" in html and "Typ" in html and "kind_label" not in html
+    assert analysis.target_label("myndighet:barn_unga") == "Myndighetsutövning, Barn och unga"
+
+
+def test_a_run_without_findings_renders_every_view(tmp_path, write_case) -> None:
+    empty = FINDINGS.iloc[:0]
+    res = _run(tmp_path, write_case, findings=empty)
+    assert analysis.findings(res).empty
+    assert analysis.severity_summary(res)["findings"].tolist() == [0, 0, 0, 0]
+    assert views.overview(res).data == f'<p class="kpb-text">{labels.SENTENCES["no_findings"]}</p>'
+    assert views.per_table_chart(res).data == ""
+    for phase in analysis.PHASES:
+        assert views.phase_blocks(res, phase) == [f'<p class="kpb-text">{text.SENTENCES["no_findings_phase"]}</p>']
+    assert "Fel" in views.summary(res).data and "Personer" in views.inputs(res).data
+
+
+def test_the_report_is_registered_and_only_kvalitet_renders_just_it(tmp_path, write_case) -> None:
+    assert ("kvalitet", "kvalitet", text.TITLE) in [(r.name, r.area, r.title) for r in REPORTS]
+    assert [r.name for r in reports_for("kvalitet")] == ["kvalitet"]
+    assert "kvalitet" in [r.name for r in reports_for()]
+    with pytest.raises(KpbkitError, match="kvalitet"):
+        reports_for("nope")
+    path = write_case(tmp_path, ledger=LEDGER, ledger_rules=RULES)
+    result = run_client(path, render=True, only="kvalitet", pdf=False, progress=lambda *a: None)
+    assert sorted(p.name for p in result.output_dir.glob("*.html")) == ["kvalitet.html"]
+    html = (result.output_dir / "kvalitet.html").read_text(encoding="utf-8")
+    assert text.TITLE in html and labels.CHECKS["ledger_unmapped"] in html and "<script" not in html
+
+
+# --- the template on the demo ---------------------------------------------------------------------------------
+
+
+def _visible(path: Path) -> str:
+    raw = pdf_text(path) if path.suffix == ".pdf" else BeautifulSoup(path.read_text(encoding="utf-8"),
+                                                                     "html.parser").get_text(" ")
+    return " ".join(raw.split())
+
+
+def test_demo_run_writes_the_kvalitet_report(demo_run) -> None:
+    result, _ = demo_run
+    out = result.output_dir
+    for name in ("kvalitet.html", "kvalitet.pdf", "notebooks/kvalitet.ipynb"):
+        assert (out / name).is_file(), name
+    dq = pd.read_csv(out / "results" / "data_quality.csv", keep_default_na=False)
+    assert len(dq)
+    for path in (out / "kvalitet.html", out / "kvalitet.pdf"):
+        shown = _visible(path)
+        assert text.TITLE in shown, path.name
+        assert "Sammanfattning" in shown and "Avstämning" in shown
+        assert not PNR_SHAPE.findall(shown), f"{path.name} holds a personnummer-shaped string"
+        assert "Traceback" not in shown and "nan" not in shown.split()
+        for check in dq["check"]:
+            assert " ".join(labels.check(check).split()) in shown, (path.name, check)
+            assert check in shown, (path.name, check)
+    assert "Sida 1 av" in pdf_text(out / "kvalitet.pdf")
+    html = (out / "kvalitet.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "https://" not in html
