@@ -228,7 +228,8 @@ def test_personnummer_never_in_an_error_message(tmp_path, write_case, visits):
 
 
 def test_row_without_person_is_left_out_as_a_finding(tmp_path, write_case):
-    visits = (f"personnummer,person_id,service_code,date,minutes,provider_id\n{PNR_M_1941},,hemtjanst,2025-01-01,30,P1\n"
+    visits = ("personnummer,person_id,service_code,date,minutes,provider_id\n"
+              f"{PNR_M_1941},,hemtjanst,2025-01-01,30,P1\n"
               ",,hemtjanst,2025-01-01,45,P1\n")
     data = run_ingest(write_case(tmp_path, visits=visits))
     assert data.visits["minutes"].tolist() == [30.0]
