@@ -618,12 +618,16 @@ def check_rules(
                 )
             if regi not in REGIS:
                 raise ConfigError(
-                    f"target '{rule.target}' has regi '{regi}' (allowed: egen, extern)", file=file, **where
+                    f"target '{rule.target}' has regi '{regi}' (allowed: egen, extern)", file=file,
+                    fix=f"write service:{what}:egen for own production or service:{what}:extern for purchased",
+                    **where,
                 )
         if form in ("overhead", "myndighet") and what not in catalog.areas:
             raise ConfigError(
                 f"target '{rule.target}' names area '{what}' (allowed: {', '.join(catalog.areas)})",
                 file=file,
+                fix=f"write {form}:<area> with one of {', '.join(catalog.areas)}, or add the area's services "
+                "under 'services' in the config",
                 **where,
             )
 
@@ -671,6 +675,8 @@ def _read_rules_csv(path: Path, *, config_path: Path) -> tuple[list[LedgerRule],
                 file=path,
                 row=int(row_number),
                 column="kind",
+                fix="cost for costs, internal_revenue for internal revenue and sales, fee for user fees, "
+                "state_reimbursement for Försäkringskassan's or Migrationsverket's money",
             )
         rules.append(LedgerRule(**{k: v.strip() for k, v in row.items()}))
     return rules, [int(r) for r in frame.index]

@@ -17,7 +17,7 @@ import pandas as pd
 from kpbkit.config import ClientConfig
 from kpbkit.errors import InputError
 from kpbkit.io.presets import CANONICAL, Preset, load_preset
-from kpbkit.io.readers import SOURCE_ROW, find_table, read_table, row_number
+from kpbkit.io.readers import SOURCE_ROW, find_table, read_table
 from kpbkit.io.schema import SCHEMAS, TABLE_ORDER
 from kpbkit.io.sources import SourceSpec, find_source, read_source
 from kpbkit.personnummer import parse_personnummer, pseudonymise
@@ -261,6 +261,7 @@ def _ledger_dates(ledger: pd.DataFrame, path: Path | None) -> pd.DataFrame:
     """A ``period`` (YYYY-MM) row is dated on the month's first day; a row without a date is fatal."""
     ledger = ledger.copy()
     present = ledger.attrs.get("present", [])
+    shown = ledger.attrs.get("display", {})
     if "period" in present:
         period = ledger["period"].astype("string")
         parsed = pd.to_datetime(period + "-01", format="%Y-%m-%d", errors="coerce")
@@ -270,9 +271,9 @@ def _ledger_dates(ledger: pd.DataFrame, path: Path | None) -> pd.DataFrame:
             raise InputError(
                 "period is not of the form YYYY-MM (money must be exact, so this is fatal)",
                 file=path,
-                row=row_number(path, first, ledger) if path else first,
-                column="period",
-                fix="write periods as YYYY-MM, e.g. 2025-03",
+                row=int(ledger[SOURCE_ROW].iloc[first]),
+                column=shown.get("period", "period"),
+                fix="write periods as YYYY-MM (or YYYYMM), e.g. 2025-03",
             )
         ledger["date"] = ledger["date"].where(ledger["date"].notna(), parsed)
     undated = ledger["date"].isna()
@@ -281,8 +282,8 @@ def _ledger_dates(ledger: pd.DataFrame, path: Path | None) -> pd.DataFrame:
         raise InputError(
             f"ledger row has no date ({int(undated.sum())} row(s) in all; money must be exact, so this is fatal)",
             file=path,
-            row=row_number(path, first, ledger) if path else first,
-            column="date" if "date" in present else "period",
+            row=int(ledger[SOURCE_ROW].iloc[first]),
+            column=shown.get("date", "date") if "date" in present else shown.get("period", "period"),
             fix="give a date (YYYY-MM-DD) or a period (YYYY-MM) on every ledger row",
         )
     for col in ("account", "responsibility", "activity"):

@@ -105,19 +105,6 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200]
 
 
-def row_number(path: Path, index: int, frame: pd.DataFrame | None = None) -> int:
-    """The row a person sees of the ``index``-th row (0-based) of a table read by :func:`read_table`.
-
-    In a CSV the header is row 1; blank lines count. Without ``frame`` (or its row numbers), data row 0
-    of a CSV is row 2.
-    """
-    row = index + 2 if path.suffix != ".parquet" else index + 1
-    for skipped in frame.attrs.get("skipped_rows", []) if frame is not None else []:
-        if skipped <= row:
-            row += 1
-    return row
-
-
 def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
     """Read one canonical table and convert its columns to their types.
 
@@ -127,14 +114,12 @@ def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
 
 
 def to_canonical(
-    raw: pd.DataFrame, schema: TableSchema, path: Path, *, display: dict[str, str] | None = None,
-    first_row: int | None = None,
+    raw: pd.DataFrame, schema: TableSchema, path: Path, *, display: dict[str, str] | None = None
 ) -> pd.DataFrame:
     """Check and convert an all-text frame with canonical column names to the table's types.
 
     ``raw``'s index holds the file's row numbers; ``display`` maps a canonical column to the header it had
-    in the file, so that errors name the column the user sees. ``first_row`` is the number of the first
-    data row (default: 2 for CSV, 1 for Parquet).
+    in the file, so that errors name the column the user sees.
     """
     display = display or {}
     unknown = [c for c in raw.columns if schema.column(c) is None and c != ""]
@@ -166,13 +151,6 @@ def to_canonical(
     frame = pd.DataFrame({name: values.reset_index(drop=True) for name, values in out.items()})
     # The row a person sees in the source file: findings cite it so the client can find the row.
     frame[SOURCE_ROW] = raw.index.to_numpy(dtype=np.int32)
-    # Only the (few) dropped blank rows are kept, so that attrs stay small: pandas copies them along.
-    kept = raw.index.to_numpy()
-    start = first_row if first_row is not None else (2 if path.suffix != ".parquet" else 1)
-    full = np.arange(start, start + (int(kept[-1]) - start + 1 if len(kept) else 0))
-    present = np.zeros(len(full), dtype=bool)
-    present[kept - start] = True
-    frame.attrs["skipped_rows"] = [int(r) for r in full[~present]]
     frame.attrs["present"] = [c for c in schema.names if c in raw.columns]
     frame.attrs["unknown_columns"] = unknown
     frame.attrs["source"] = str(path)

@@ -71,6 +71,9 @@ def read_text_source(path: Path) -> tuple[pd.DataFrame, str]:
             file=path,
             fix=f"export it as text in one of {', '.join(ENCODINGS)} (is it a binary or a renamed Excel file?)",
         ) from None
+    if not text.strip():
+        raise InputError("the file is empty", file=path,
+                         fix="export the table again with its header row (and its rows, if the client has any)")
     if "\x00" in text[:4096]:
         raise InputError("the file is not text (it holds NUL bytes)", file=path,
                          fix="export it as CSV or save it as .xlsx; UTF-16 text is not supported: save as UTF-8")
@@ -258,25 +261,26 @@ def _fail(bad: pd.Series, raw: pd.Series, column: Column, path: Path, shown: str
 def read_source(spec: SourceSpec, path: Path, schema: TableSchema) -> pd.DataFrame:
     """Read ``path`` as ``spec`` says and return the canonical, typed table (see :func:`to_canonical`)."""
     frame = read_source_text(path, sheet=spec.sheet)
-    first_row = 2
     if path.suffix.lower() == ".parquet":
         return to_canonical(frame, schema, path)
     if len(frame.columns) and _looks_headerless(frame, spec, schema):
         frame = _headerless(path, spec, frame)
-        first_row = 1
     frame, claimed = match_columns(frame, spec, schema, path)
     display = {column: header for column, header in claimed.items()}
     missing_hint = separator_hint(frame.columns)
     frame = normalise_values(frame, schema, spec, path, display)
     frame = frame.drop(columns=[c for c in EXTRA_COLUMNS if c in frame.columns])
     try:
-        return to_canonical(frame, schema, path, display=display, first_row=first_row)
+        table = to_canonical(frame, schema, path, display=display)
+        table.attrs["display"] = display  # so later checks of this table name the file's own headers
+        return table
     except InputError as exc:
         if exc.what.startswith("missing required column"):
             exc.fix = (
                 f"the file's headers did not match the '{spec.preset.name}' shape; name the client's header of "
                 f"each missing column under input.tables.{spec.table}.columns in the config "
-                f"(e.g. columns: {{minutes: \"Tid i minuter\"}}), or set the table's shape" + missing_hint
+                f"(e.g. columns: {{minutes: \"Tid i minuter\"}}), or set the table's shape (is the header row "
+                "missing?)" + missing_hint
             )
         raise
 

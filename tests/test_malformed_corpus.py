@@ -1,0 +1,248 @@
+"""The malformed-input corpus (tests/corpus/, issue 6): every case gives its clear error or its quality finding.
+
+Each case of ``tests/corpus/cases.yaml`` starts from the valid base case of :mod:`shapes` in one source shape,
+replaces one input file by a corpus file (or merges a config fragment), then runs the CLI in-process:
+
+- an *error* case runs ``kpbkit run CONFIG --results-only``: the exit code is non-zero, one message names the
+  file, row, column or config key and says how to fix it, no traceback, no file under ``reports/`` and the raw
+  inputs byte-identical afterwards;
+- a *finding* case runs ``kpbkit validate CONFIG``: exit 0 and the check listed with its table and count;
+- a *clean* case (thousands separators, trailing empty columns) validates to the base case's findings and runs
+  to the same reconciliation.
+
+No case may print a personnummer (the corpus holds only Skatteverket test numbers and variants of them).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from kpbkit.cli import main
+from tests.shapes import CASE, write_shape
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(__file__).resolve().parent / "corpus"
+MANIFEST = CORPUS / "cases.yaml"
+#: files in the corpus folder that are not inputs
+NOT_INPUTS = {"cases.yaml", "README.md"}
+EXPECTATIONS = ("error", "finding", "clean")
+
+CASES: list[dict[str, Any]] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["cases"]
+
+#: a value shaped like a personnummer or samordningsnummer: 10 or 12 digits, optional separator
+PNR_SHAPED = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])")
+
+
+def _cores(text: str) -> set[str]:
+    """The 10-digit core (YYMMDDNNNC) of every personnummer-shaped value in ``text``."""
+    return {re.sub(r"[^0-9]", "", m.group(0))[-10:] for m in PNR_SHAPED.finditer(text)}
+
+
+def _known_identities() -> set[str]:
+    """Every identity the tests use: Skatteverket's list, the base case's and the corpus files' (any variant)."""
+    listed = (ROOT / "kpbkit" / "data" / "testpersonnummer.csv").read_text(encoding="utf-8")
+    known = _cores(listed)
+    for _columns, rows in CASE.values():
+        known |= _cores(" ".join(" ".join(row) for row in rows))
+    for path in CORPUS.iterdir():
+        if path.name not in NOT_INPUTS and path.suffix != ".xlsx":
+            known |= _cores(path.read_bytes().replace(b"\x00", b"").decode("latin-1"))
+    return known
+
+
+KNOWN_IDENTITIES = _known_identities()
+
+
+def _params() -> list[Any]:
+    return [pytest.param(case, id=case["id"],
+                         marks=[pytest.mark.xfail(strict=True, reason=case["xfail"])] if case.get("xfail") else [])
+            for case in CASES]
+
+
+@pytest.fixture(autouse=True)
+def _isolate(monkeypatch, tmp_path):
+    """Keep the CLI's logging setup and failed-run copies (system temp folder) inside each test."""
+    log = logging.getLogger("kpbkit")
+    saved = (list(log.handlers), log.level, log.propagate)
+    failed = tmp_path / "system-tmp"
+    failed.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(failed))
+    yield
+    log.handlers[:], log.level, log.propagate = saved
+
+
+def _merge(base: dict[str, Any], fragment: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in fragment.items():
+        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def build(root: Path, case: dict[str, Any]) -> Path:
+    """The base case of ``case['shape']`` under ``root`` with the case's files and config applied."""
+    config = write_shape(root, case["shape"])
+    folder = root / "input"
+    for name in case.get("remove", []):
+        target = folder / name
+        assert target.is_file(), f"{case['id']}: base file {name} to remove is not in the {case['shape']} case"
+        target.unlink()
+    for name, source in case.get("replace", {}).items():
+        shutil.copyfile(CORPUS / source, folder / name)
+    if case.get("config"):
+        data = yaml.safe_load(config.read_text(encoding="utf-8"))
+        config.write_text(yaml.safe_dump(_merge(data, case["config"]), allow_unicode=True, sort_keys=False),
+                          encoding="utf-8")
+    return config
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """The raw inputs: every file under root/input, and the config."""
+    files = {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "input").rglob("*")) if p.is_file()}
+    files["client.yaml"] = (root / "client.yaml").read_bytes()
+    return files
+
+
+def files_under(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def invoke(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def assert_no_personnummer(output: str) -> None:
+    leaked = _cores(output) & KNOWN_IDENTITIES
+    assert not leaked, f"a test personnummer is in the output: {output}"
+
+
+def error_message(output: str, root: Path) -> str:
+    """The error message (from its ``error:`` line on), with the case's folder written ``<root>``."""
+    message = output[output.index("error:"):] if output.startswith("error:") else output[output.index("\nerror:") + 1:]
+    for folder in {str(root.resolve()), str(root)}:
+        message = message.replace(folder, "<root>")
+    return message
+
+
+def finding_lines(output: str) -> list[str]:
+    """validate's finding lines: ``  <severity>: <check> (<table>, <count>) <detail> e.g. <example>``."""
+    return [line for line in output.splitlines() if re.match(r"^  (error|warning|info): ", line)]
+
+
+def has_finding(output: str, check: str, table: str, count: float, detail: str | None) -> bool:
+    pattern = re.compile(rf"^  (?:error|warning|info): {re.escape(check)} \({re.escape(table)}, ([0-9.]+)\)")
+    for line in finding_lines(output):
+        m = pattern.match(line)
+        if m and float(m.group(1)) == float(count) and (detail is None or detail in line):
+            return True
+    return False
+
+
+_BASE: dict[str, tuple[list[str], bytes]] = {}
+
+
+def base_outcome(shape: str, tmp_path_factory) -> tuple[list[str], bytes]:
+    """The base case's validate finding lines and its reconciliation.csv (computed once per shape)."""
+    if shape not in _BASE:
+        root = tmp_path_factory.mktemp(f"base-{shape}")
+        config = write_shape(root, shape)
+        checked = invoke("validate", config)
+        assert checked.exit_code == 0, checked.output
+        ran = invoke("run", config, "--results-only")
+        assert ran.exit_code == 0, ran.output
+        reconciliation = (root / "reports" / "formkommun" / "2025" / "results" / "reconciliation.csv").read_bytes()
+        _BASE[shape] = (finding_lines(checked.output), reconciliation)
+    return _BASE[shape]
+
+
+@pytest.mark.parametrize("case", _params())
+def test_corpus_case(case: dict[str, Any], tmp_path: Path, tmp_path_factory) -> None:
+    root = tmp_path / "case"
+    root.mkdir()
+    config = build(root, case)
+    before = snapshot(root)
+    reports = root / "reports"
+
+    if "error" in case:
+        expect = case["error"]
+        result = invoke("run", config, "--results-only")
+        out = result.output
+        assert result.exit_code == expect["exit"], out
+        assert "Traceback" not in out, out
+        assert sum(line.startswith("error:") for line in out.splitlines()) == 1, out
+        message = error_message(out, root)
+        assert "internal error" not in message, out
+        assert re.search(rf"^error: file \S*/{re.escape(expect['file'])}[,:]", message), out
+        if "row" in expect:
+            assert f", row {expect['row']}" in message, out
+        if "column" in expect:
+            assert f", column '{expect['column']}'" in message, out
+        if "key" in expect:
+            assert f"key '{expect['key']}'" in message, out
+        assert expect["phrase"] in message, out
+        assert "\n  How to fix: " in message, out
+        assert files_under(reports) == [], out
+        assert snapshot(root) == before
+    elif "finding" in case:
+        expect = case["finding"]
+        result = invoke("validate", config)
+        out = result.output
+        assert result.exit_code == 0, out
+        assert "Traceback" not in out, out
+        assert has_finding(out, expect["check"], expect["table"], expect["count"], expect.get("detail")), out
+        assert files_under(reports) == [], out
+        assert snapshot(root) == before
+    else:
+        findings, reconciliation = base_outcome(case["shape"], tmp_path_factory)
+        result = invoke("validate", config)
+        out = result.output
+        assert result.exit_code == 0, out
+        assert finding_lines(out) == findings, out
+        ran = invoke("run", config, "--results-only")
+        assert ran.exit_code == 0, ran.output
+        assert (reports / "formkommun" / "2025" / "results" / "reconciliation.csv").read_bytes() == reconciliation
+        out += ran.output
+    assert "Traceback" not in out, out
+    assert_no_personnummer(out)
+
+
+def test_manifest_covers_the_corpus() -> None:
+    assert len(CASES) >= 35
+    ids = [case["id"] for case in CASES]
+    assert len(ids) == len(set(ids)), "case ids must be unique"
+    used: set[str] = set()
+    for case in CASES:
+        assert case["shape"] in ("canonical", "swedish_utf8", "swedish_cp1252", "swedish_excel", "register"), case
+        assert sum(key in case for key in EXPECTATIONS) == 1, f"{case['id']}: give one of {EXPECTATIONS}"
+        assert case.get("replace") or case.get("config"), f"{case['id']}: replaces nothing"
+        for source in case.get("replace", {}).values():
+            assert (CORPUS / source).is_file(), f"{case['id']}: corpus file {source} is missing"
+            used.add(source)
+    files = {p.name for p in CORPUS.iterdir() if p.is_file()} - NOT_INPUTS
+    assert files - used == set(), "corpus files no case uses"
+
+
+def test_corpus_files_are_small_and_in_their_encoding() -> None:
+    """Small files, and the Windows-1252 ones really are: not valid UTF-8 where they hold å, ä or ö."""
+    for path in CORPUS.iterdir():
+        if path.name in NOT_INPUTS:
+            continue
+        data = path.read_bytes()
+        assert len(data) < 10_000, f"{path.name} is not small"
+    for case in CASES:
+        if case["shape"] not in ("swedish_cp1252", "register"):
+            continue
+        for name, source in case.get("replace", {}).items():
+            data = (CORPUS / source).read_bytes()
+            if name.endswith(".csv") and any(ch in data for ch in "åäöÅÄÖ".encode("cp1252")) and \
+                    b"\x00" not in data:
+                with pytest.raises(UnicodeDecodeError):
+                    data.decode("utf-8")
