@@ -370,6 +370,9 @@ PLANTED = {
     ("person_not_in_persons", "visits"),
     ("birth_date_unknown", "persons"),
     ("sex_unknown", "persons"),
+    ("visit_without_decision", "visits"),
+    # the config states the RS figure, and the ledger matches it
+    ("control_total_match", "ledger"),
 }
 NEVER = (
     "persons_contradict_personnummer", "duplicate_person_id", "duplicate_provider_id", "duplicate_stay_id",
@@ -394,7 +397,8 @@ def test_data_quality_reports_the_planted_problems_only(run: DemoRun) -> None:
     assert repeated >= demo_extracts.PLANTED[("duplicate_visits", "visits")]
     for key, count in demo_extracts.PLANTED.items():
         assert counts[key] == (repeated if key == ("duplicate_visits", "visits") else count), key
-    for key in [("person_not_in_persons", "visits"), ("birth_date_unknown", "persons"), ("sex_unknown", "persons")]:
+    for key in [("person_not_in_persons", "visits"), ("birth_date_unknown", "persons"), ("sex_unknown", "persons"),
+                ("visit_without_decision", "visits"), ("control_total_match", "ledger")]:
         assert counts[key] == 1, key
     assert not dq["check"].str.startswith(NEVER).any(), dq.to_string()
     assert not (dq["severity"] == "error").any()

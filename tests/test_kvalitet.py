@@ -230,3 +230,15 @@ def test_demo_run_writes_the_kvalitet_report(demo_run) -> None:
     assert "Sida 1 av" in pdf_text(out / "kvalitet.pdf")
     html = (out / "kvalitet.html").read_text(encoding="utf-8")
     assert "<script" not in html and "https://" not in html
+
+
+def test_the_demo_report_lists_the_planted_defects_with_their_counts(demo_run) -> None:
+    from kpbkit.demo_extracts import PLANTED
+
+    result, _ = demo_run
+    planted = {**{check: count for (check, _table), count in PLANTED.items()},
+               "minutes_not_positive": 5, "placement_without_decision": 2}
+    for path in (result.output_dir / "kvalitet.html", result.output_dir / "kvalitet.pdf"):
+        shown = " ".join(_visible(path).split())
+        for check, count in planted.items():
+            assert re.search(rf"Antal: {count} · Kontroll-id: {check}\b", shown), (path.name, check, count)
