@@ -11,6 +11,14 @@ from typing import Literal
 import pandas as pd
 
 Severity = Literal["error", "warning", "info"]
+
+
+def kronor(amount: float) -> str:
+    """An amount as findings write it, to the öre with grouped thousands: ``-1 234 567.89 kr``.
+
+    The grouping also keeps a large amount from looking like a personnummer to a reader or a scan.
+    """
+    return f"{amount:,.2f} kr".replace(",", " ")
 #: the contract's columns, then ``example``: one offending row described without any identity (file row, codes, dates)
 COLUMNS = ["check", "severity", "table", "count", "detail", "example"]
 

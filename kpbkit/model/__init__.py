@@ -12,6 +12,7 @@ from kpbkit.model.allocate import allocate, person_rows
 from kpbkit.model.checks import check_placement_decisions
 from kpbkit.model.kpis import compute_kpis
 from kpbkit.model.pools import map_ledger, pool_table
+from kpbkit.model.quality_checks import run_quality_checks
 from kpbkit.model.volumes import compute_volumes
 from kpbkit.quality import Findings
 
@@ -46,10 +47,11 @@ def run_model(data: CanonicalData, config: ClientConfig) -> ModelResult:
         catalog=catalog,
         period=period,
         findings=findings,
+        files=data.input_files,
     )
-    check_placement_decisions(volumes.stays, data.decisions, findings)
+    check_placement_decisions(volumes.stays, data.decisions, findings, data.input_files.get("stays"))
     rows = person_rows(volumes.deliveries, catalog)
-    mapped = map_ledger(data.ledger, config.rules, period, findings)
+    mapped = map_ledger(data.ledger, config.rules, period, findings, data.input_files.get("ledger"))
     pools = pool_table(mapped)
     allocation = allocate(rows, pools, findings)
     unit_costs = compute_unit_costs(rows, pools, catalog, findings)
@@ -63,6 +65,8 @@ def run_model(data: CanonicalData, config: ClientConfig) -> ModelResult:
         age_bands=config.age_bands,
         findings=findings,
     )
+    # Report-only checks of the cleaning phases: they read the tables and counted rows, never change them.
+    run_quality_checks(data, volumes, config, findings)
     return ModelResult(
         person_costs=allocation.person_costs,
         unit_costs=unit_costs,
@@ -93,5 +97,6 @@ def compute_unit_costs(rows: pd.DataFrame, pools: pd.DataFrame, catalog, finding
     for item in no_pool.itertuples():
         findings.add("volume_without_pool", "warning", "ledger", 1,
                      f"service:{item.service_code}:{item.regi} has volume {item.volume:.1f} {item.unit} but no "
-                     "direct cost in the ledger rules")
+                     "direct cost in the ledger rules",
+                     example=f"service:{item.service_code}:{item.regi}: {item.volume:.1f} {item.unit}")
     return out[UNIT_COST_COLUMNS].sort_values(["service_code", "regi"]).reset_index(drop=True)

@@ -14,7 +14,7 @@ import pandas as pd
 from kpbkit.catalog import Catalog
 from kpbkit.errors import ReconciliationError
 from kpbkit.model.pools import UNMAPPED
-from kpbkit.quality import Findings
+from kpbkit.quality import Findings, kronor
 
 TOLERANCE = 0.01  # kr per reconciliation row
 
@@ -222,6 +222,7 @@ def _report_residuals(pools: pd.DataFrame, findings: Findings) -> None:
             "warning",
             "ledger",
             1,
-            f"{pool.target} / {pool.kind}: {pool.amount:.2f} kr has no volume (or weight) to carry it; "
+            f"{pool.target} / {pool.kind}: {kronor(pool.amount)} has no volume (or weight) to carry it; "
             "reported as a residual",
+            example=f"{pool.target} / {pool.kind}: {kronor(pool.amount)}",
         )

@@ -6,10 +6,13 @@ counts and service codes, never a person's id or personnummer.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from kpbkit.catalog import PLACEMENT_SERVICES
+from kpbkit.model.quality_checks import describe_row
 from kpbkit.quality import Findings
 
 #: check id of the placement-decision check (Swedish name in kpbkit.labels.CHECKS)
@@ -60,11 +63,14 @@ def placements_without_decision(
     return flagged
 
 
-def check_placement_decisions(stays: pd.DataFrame, decisions: pd.DataFrame, findings: Findings) -> int:
+def check_placement_decisions(
+    stays: pd.DataFrame, decisions: pd.DataFrame, findings: Findings, file: Path | None = None
+) -> int:
     """Add the ``placement_without_decision`` warning (counting stays) and return the count.
 
     ``stays`` are the stays that count in the period (the model's resolved stays); ``decisions`` the
-    canonical decisions. The detail names the count per service, never a person.
+    canonical decisions; ``file`` the stays' source file, cited in the example. The detail names the
+    count per service, never a person.
     """
     flagged = placements_without_decision(stays, decisions)
     count = int(flagged.sum())
@@ -79,5 +85,6 @@ def check_placement_decisions(stays: pd.DataFrame, decisions: pd.DataFrame, find
             count,
             f"{count} of {placed} placement stays have no decision of the same service active on any day of "
             f"the stay ({parts}): still counted in volumes and costs",
+            example=describe_row(stays, flagged, "stays", file),
         )
     return count

@@ -6,12 +6,15 @@ exactly and case-sensitively, ``account_prefix`` as a string prefix; empty rule 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from kpbkit.config import LedgerRule, parse_target
+from kpbkit.model.quality_checks import describe_row, field_text
 from kpbkit.period import Period
-from kpbkit.quality import Findings
+from kpbkit.quality import Findings, kronor
 
 UNMAPPED = "unmapped"
 
@@ -40,11 +43,17 @@ def match_rules(ledger: pd.DataFrame, rules: list[LedgerRule]) -> np.ndarray:
     return matched
 
 
-def map_ledger(ledger: pd.DataFrame, rules: list[LedgerRule], period: Period, findings: Findings) -> pd.DataFrame:
-    """The period's ledger rows with their ``target`` and ``kind`` (``unmapped`` / empty where no rule matches)."""
+def map_ledger(
+    ledger: pd.DataFrame, rules: list[LedgerRule], period: Period, findings: Findings, file: Path | None = None
+) -> pd.DataFrame:
+    """The period's ledger rows with their ``target`` and ``kind`` (``unmapped`` / empty where no rule matches).
+
+    ``file`` is the ledger's source file, cited in the findings' examples.
+    """
     in_period = (ledger["date"] >= pd.Timestamp(period.start)) & (ledger["date"] <= pd.Timestamp(period.end))
-    findings.add("ledger_outside_period", "info", "ledger", int((~in_period).sum()),
-                 "ledger rows dated outside the period: ignored")
+    outside = ~in_period
+    findings.add("ledger_outside_period", "info", "ledger", int(outside.sum()),
+                 "ledger rows dated outside the period: ignored", example=describe_row(ledger, outside, "ledger", file))
     rows = ledger[in_period].reset_index(drop=True)
     index = match_rules(rows, rules)
     targets = np.array([r.target for r in rules] + [UNMAPPED], dtype=object)
@@ -56,9 +65,29 @@ def map_ledger(ledger: pd.DataFrame, rules: list[LedgerRule], period: Period, fi
         "warning",
         "ledger",
         int(unmapped.sum()),
-        f"ledger rows no rule maps, {rows.loc[unmapped, 'amount'].sum():.2f} kr in all: add rules or exclude them",
+        f"ledger rows no rule maps, {kronor(float(rows.loc[unmapped, 'amount'].sum()))} in all: "
+        "add rules or exclude them",
+        example=_largest_unmapped(rows, unmapped.to_numpy(dtype=bool), file),
     )
     return rows
+
+
+def _largest_unmapped(rows: pd.DataFrame, unmapped: np.ndarray, file: Path | None) -> str:
+    """The first row of the unmapped (activity, account, responsibility) with the most kronor (by absolute sum)."""
+    if not unmapped.any():
+        return ""
+    keys = ["activity", "account", "responsibility"]
+    codes = rows.loc[unmapped, keys].astype("string").fillna("").apply(lambda c: c.str.strip())
+    sums = rows.loc[unmapped, "amount"].groupby([codes[k] for k in keys], sort=True).agg(["sum", "size"])
+    activity, account, responsibility = sums.index[int(np.argmax(sums["sum"].abs().to_numpy()))]
+    total, n = sums.loc[(activity, account, responsibility)]
+    first = np.zeros(len(rows), dtype=bool)
+    first[np.flatnonzero(unmapped)] = ((codes["activity"] == activity) & (codes["account"] == account)
+                                       & (codes["responsibility"] == responsibility)).to_numpy(dtype=bool)
+    combination = ", ".join(f"{name} {field_text(code, name)}" for name, code in
+                            (("activity", activity), ("account", account), ("responsibility", responsibility)))
+    return (f"{describe_row(rows, first, 'ledger', file)} (the largest unmapped combination, {combination}: "
+            f"{kronor(float(total))} in {int(n)} rows)")
 
 
 def pool_table(mapped: pd.DataFrame) -> pd.DataFrame:

@@ -7,15 +7,21 @@ started last (ties: the larger id as text). Rows left out are removed before ove
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kpbkit.catalog import Catalog
+from kpbkit.io.readers import SOURCE_ROW
+from kpbkit.model.quality_checks import describe_row
 from kpbkit.period import Period, interval_days, interval_months, interval_weekdays, to_day64
 from kpbkit.quality import Findings
 
+#: the fields a stay's example shows in the price findings
+PRICE_FIELDS = ("service_code", "start_date", "end_date", "stay_id", "provider_id", "daily_price")
 DELIVERY_COLUMNS = [
     "person_id",
     "service_code",
@@ -33,7 +39,7 @@ class VolumeResult:
 
     deliveries: pd.DataFrame  # one row per person, service, provider and regi with volume > 0
     granted: pd.DataFrame  # person_id, service_code, granted_hours (hour services, decisions active in period)
-    stays: pd.DataFrame  # stays that own at least one day in the period, with their owned volume
+    stays: pd.DataFrame  # stays that own at least one day in the period, with their owned volume (and source_row)
     counted_visits: pd.DataFrame  # the visits that count in volumes, with their regi, indexed as in `visits`
 
 
@@ -46,15 +52,20 @@ def compute_volumes(
     catalog: Catalog,
     period: Period,
     findings: Findings,
+    files: Mapping[str, Path] | None = None,
 ) -> VolumeResult:
-    """Volumes of every source for the unit of its service; see the module docstring."""
+    """Volumes of every source for the unit of its service; see the module docstring.
+
+    ``files`` (``CanonicalData.input_files``) names the source file of each table in the findings' examples.
+    """
+    files = files or {}
     regi_of = providers.set_index("provider_id")["regi"].astype("string")
-    hours, counted_visits = _hour_volumes(visits, regi_of, catalog, period, findings)
+    hours, counted_visits = _hour_volumes(visits, regi_of, catalog, period, findings, files.get("visits"))
     parts = [hours]
-    stay_result = _stay_volumes(stays, regi_of, catalog, period, findings)
+    stay_result = _stay_volumes(stays, regi_of, catalog, period, findings, files.get("stays"))
     parts.append(stay_result[DELIVERY_COLUMNS])
-    valid_decisions = _valid_decisions(decisions, catalog, findings)
-    parts.append(_month_volumes(valid_decisions, regi_of, catalog, period, findings))
+    valid_decisions = _valid_decisions(decisions, catalog, findings, files.get("decisions"))
+    parts.append(_month_volumes(valid_decisions, regi_of, catalog, period, findings, files.get("decisions")))
     deliveries = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else None
     if deliveries is None:
         deliveries = _empty_deliveries()
@@ -83,46 +94,56 @@ def _units(codes: pd.Series, catalog: Catalog) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(row_codes, categories=names), index=codes.index)
 
 
-def _left_out(mask: pd.Series, check: str, table: str, findings: Findings, detail: str) -> pd.Series:
-    findings.add(check, "warning", table, int(mask.sum()), detail)
+def _left_out(
+    mask: pd.Series, check: str, table: str, findings: Findings, detail: str, frame: pd.DataFrame,
+    file: Path | None,
+) -> pd.Series:
+    """Report the rows of ``frame`` in ``mask`` (with one of them as the example) and return the keep-mask."""
+    findings.add(check, "warning", table, int(mask.sum()), detail, example=describe_row(frame, mask, table, file))
     return ~mask
 
 
 def _provider_regi(
-    provider_id: pd.Series, regi_of: pd.Series, table: str, findings: Findings, *, report_empty: bool
+    frame: pd.DataFrame, regi_of: pd.Series, table: str, findings: Findings, *, report_empty: bool,
+    file: Path | None = None,
 ) -> tuple[pd.Series, pd.Series]:
     """Regi per row and a keep-mask: empty provider → egen; provider missing from providers → left out."""
+    provider_id = frame["provider_id"]
     empty = provider_id.isna()
     known = provider_id.isin(regi_of.index)
     unknown = ~empty & ~known
     findings.add("provider_unknown", "warning", table, int(unknown.sum()),
-                 "provider_id not in providers: rows left out of volumes")
+                 "provider_id not in providers: rows left out of volumes",
+                 example=describe_row(frame, unknown, table, file))
     if report_empty:
         findings.add("provider_missing", "warning", table, int(empty.sum()),
-                     "empty provider_id: counted as the municipality's own production (egen)")
+                     "empty provider_id: counted as the municipality's own production (egen)",
+                     example=describe_row(frame, empty, table, file))
     regi = provider_id.map(regi_of).astype("string").fillna("egen")
     return regi, ~unknown
 
 
 def _hour_volumes(
-    visits: pd.DataFrame, regi_of: pd.Series, catalog: Catalog, period: Period, findings: Findings
+    visits: pd.DataFrame, regi_of: pd.Series, catalog: Catalog, period: Period, findings: Findings,
+    file: Path | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     if not len(visits):
         return _empty_deliveries(), visits.assign(regi=pd.Series([], dtype="string"))
     date = visits["date"]
     in_period = (date >= pd.Timestamp(period.start)) & (date <= pd.Timestamp(period.end))
-    findings.add("visit_outside_period", "info", "visits", int((~in_period).sum()),
-                 "visits dated outside the period: ignored")
+    outside = ~in_period
+    findings.add("visit_outside_period", "info", "visits", int(outside.sum()),
+                 "visits dated outside the period: ignored", example=describe_row(visits, outside, "visits", file))
     v = visits.loc[in_period]
     unit = _units(v["service_code"], catalog)
     keep = _left_out(unit.isna(), "service_unknown", "visits", findings,
-                     "service_code not in the catalogue: rows left out")
+                     "service_code not in the catalogue: rows left out", v, file)
     keep &= _left_out(keep & (unit != "hour"), "wrong_table_for_unit", "visits", findings,
-                      "visits of a service that is not measured in hours: rows left out")
+                      "visits of a service that is not measured in hours: rows left out", v, file)
     keep &= _left_out(keep & ~(v["minutes"] > 0), "minutes_not_positive", "visits", findings,
-                      "minutes empty, zero or negative: rows left out")
+                      "minutes empty, zero or negative: rows left out", v, file)
     v = v[keep]
-    regi, known = _provider_regi(v["provider_id"], regi_of, "visits", findings, report_empty=True)
+    regi, known = _provider_regi(v, regi_of, "visits", findings, report_empty=True, file=file)
     v = v.assign(regi=regi)[known]
     grouped = (
         v.groupby(["person_id", "service_code", "provider_id", "regi"], observed=True, dropna=False, sort=False)[
@@ -138,59 +159,69 @@ def _hour_volumes(
 
 
 def _stay_volumes(
-    stays: pd.DataFrame, regi_of: pd.Series, catalog: Catalog, period: Period, findings: Findings
+    stays: pd.DataFrame, regi_of: pd.Series, catalog: Catalog, period: Period, findings: Findings,
+    file: Path | None = None,
 ) -> pd.DataFrame:
     columns = [*DELIVERY_COLUMNS, "stay_id", "start_date", "end_date", "daily_price", "law", "days", "weekdays"]
+    if SOURCE_ROW in stays.columns:
+        columns.append(SOURCE_ROW)  # so that checks on the counted stays can cite the file row
     if not len(stays):
         return pd.DataFrame(columns=columns)
     s = stays
     unit = _units(s["service_code"], catalog)
     keep = _left_out(unit.isna(), "service_unknown", "stays", findings,
-                     "service_code not in the catalogue: rows left out")
+                     "service_code not in the catalogue: rows left out", s, file)
     keep &= _left_out(keep & ~unit.isin(["day", "weekday"]), "wrong_table_for_unit", "stays", findings,
-                      "stays of a service not measured in days or weekdays: rows left out")
+                      "stays of a service not measured in days or weekdays: rows left out", s, file)
     keep &= _left_out(keep & (s["end_date"] < s["start_date"]), "end_before_start", "stays", findings,
-                      "stays ending before they start: rows left out")
+                      "stays ending before they start: rows left out", s, file)
     s = s[keep]
-    regi, known = _provider_regi(s["provider_id"], regi_of, "stays", findings, report_empty=True)
+    regi, known = _provider_regi(s, regi_of, "stays", findings, report_empty=True, file=file)
     s = s.assign(regi=regi, unit=unit[keep])[known]
     nonpositive = s["daily_price"].notna() & (s["daily_price"] <= 0)
     findings.add("daily_price_not_positive", "warning", "stays", int(nonpositive.sum()),
-                 "daily_price zero or negative: treated as unpriced")
+                 "daily_price zero or negative: treated as unpriced",
+                 example=describe_row(s, nonpositive, "stays", file, PRICE_FIELDS))
     s = s.assign(daily_price=s["daily_price"].where(s["daily_price"] > 0))
-    owned = resolve_overlaps(s, id_column="stay_id", period=period, findings=findings, table="stays")
+    owned = resolve_overlaps(s, id_column="stay_id", period=period, findings=findings, table="stays", file=file)
     s = s.assign(days=owned["days"], weekdays=owned["weekdays"])
     s = s[s["days"] > 0].copy()
     s["volume"] = np.where(s["unit"] == "weekday", s["weekdays"], s["days"]).astype(float)
     priced = s["daily_price"].notna()
     pool_has_price = priced.groupby([s["service_code"], s["regi"]], observed=True).transform("any")
-    findings.add("daily_price_missing", "info", "stays", int((~priced & pool_has_price).sum()),
-                 "stays without daily_price in a pool with priced stays: weighted by the pool's mean price")
+    unpriced = ~priced & pool_has_price
+    findings.add("daily_price_missing", "info", "stays", int(unpriced.sum()),
+                 "stays without daily_price in a pool with priced stays: weighted by the pool's mean price",
+                 example=describe_row(s, unpriced, "stays", file, PRICE_FIELDS))
     s["priced_volume"] = np.where(priced, s["volume"], 0.0)
     s["price_weight"] = np.where(priced, s["volume"] * s["daily_price"].fillna(0.0), 0.0)
     return s[columns].reset_index(drop=True)
 
 
-def _valid_decisions(decisions: pd.DataFrame, catalog: Catalog, findings: Findings) -> pd.DataFrame:
+def _valid_decisions(
+    decisions: pd.DataFrame, catalog: Catalog, findings: Findings, file: Path | None = None
+) -> pd.DataFrame:
     if not len(decisions):
         return decisions.assign(unit=pd.Series([], dtype="string"))
     unit = _units(decisions["service_code"], catalog)
     keep = _left_out(unit.isna(), "service_unknown", "decisions", findings,
-                     "service_code not in the catalogue: rows left out")
+                     "service_code not in the catalogue: rows left out", decisions, file)
     keep &= _left_out(keep & (decisions["end_date"] < decisions["start_date"]), "end_before_start", "decisions",
-                      findings, "decisions ending before they start: rows left out")
+                      findings, "decisions ending before they start: rows left out", decisions, file)
     return decisions.assign(unit=unit)[keep]
 
 
 def _month_volumes(
-    decisions: pd.DataFrame, regi_of: pd.Series, catalog: Catalog, period: Period, findings: Findings
+    decisions: pd.DataFrame, regi_of: pd.Series, catalog: Catalog, period: Period, findings: Findings,
+    file: Path | None = None,
 ) -> pd.DataFrame:
     d = decisions[decisions["unit"] == "month"]
     if not len(d):
         return _empty_deliveries()
-    regi, known = _provider_regi(d["provider_id"], regi_of, "decisions", findings, report_empty=False)
+    regi, known = _provider_regi(d, regi_of, "decisions", findings, report_empty=False, file=file)
     d = d.assign(regi=regi)[known]
-    owned = resolve_overlaps(d, id_column="decision_id", period=period, findings=findings, table="decisions")
+    owned = resolve_overlaps(d, id_column="decision_id", period=period, findings=findings, table="decisions",
+                             file=file)
     d = d.assign(volume=owned["months"], priced_volume=0.0, price_weight=0.0)
     return d[d["volume"] > 0][DELIVERY_COLUMNS]
 
@@ -217,12 +248,14 @@ def _granted_hours(decisions: pd.DataFrame, catalog: Catalog, period: Period) ->
 
 
 def resolve_overlaps(
-    frame: pd.DataFrame, *, id_column: str, period: Period, findings: Findings | None = None, table: str = ""
+    frame: pd.DataFrame, *, id_column: str, period: Period, findings: Findings | None = None, table: str = "",
+    file: Path | None = None,
 ) -> pd.DataFrame:
     """Days, weekdays and month fractions each row *owns* inside the period.
 
     Within one person and service, each day belongs to the row that started last (ties: the larger
-    ``id_column`` compared as text). Returns a frame aligned with ``frame``'s index.
+    ``id_column`` compared as text). Returns a frame aligned with ``frame``'s index. The overlap finding's
+    example cites ``file`` (the table's source file) when given.
     """
     n = len(frame)
     result = pd.DataFrame({"days": 0, "weekdays": 0, "months": 0.0}, index=frame.index)
@@ -257,12 +290,15 @@ def resolve_overlaps(
 
     if multi.any():
         if findings is not None:
+            overlapping = np.zeros(n, dtype=bool)
+            overlapping[pos[order[multi]]] = True
             findings.add(
                 f"overlapping_{table}",
                 "info",
                 table,
                 int(multi.sum()),
                 "rows overlapping another of the same person and service: each day goes to the one started last",
+                example=describe_row(frame, overlapping, table, file),
             )
         rows = order[multi]  # positions into pos
         clus = cluster[multi]
