@@ -7,6 +7,8 @@ named gets a one-row default that runs end to end; ``name=None`` leaves a table 
 
 from __future__ import annotations
 
+import logging
+import tempfile
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -125,3 +127,15 @@ def demo_run(tmp_path_factory):
     (folder / "demo.key").write_text("test-key-for-the-demo-smoke-run\n", encoding="utf-8")
     result = run_client(config, render=True, progress=lambda *a: None)
     return result, data
+
+
+@pytest.fixture
+def cli_isolation(monkeypatch, tmp_path):
+    """Keep the CLI's logging setup and failed-run copies (the system temp folder) inside one test."""
+    log = logging.getLogger("kpbkit")
+    saved = (list(log.handlers), log.level, log.propagate)
+    failed = tmp_path / "system-tmp"
+    failed.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(failed))
+    yield failed
+    log.handlers[:], log.level, log.propagate = saved

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import re
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -29,16 +27,7 @@ RESULT_FILES = {"person_costs.csv", "unit_costs.csv", "reconciliation.csv", "kpi
 PNR_M_1941 = "194101012393"  # Skatteverket test personnummer
 
 
-@pytest.fixture(autouse=True)
-def _isolate(monkeypatch, tmp_path):
-    """Keep the CLI's logging setup and failed-run copies from leaking out of each test."""
-    log = logging.getLogger("kpbkit")
-    saved = (list(log.handlers), log.level, log.propagate)
-    failed = tmp_path / "system-tmp"
-    failed.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(failed))
-    yield
-    log.handlers[:], log.level, log.propagate = saved
+pytestmark = pytest.mark.usefixtures("cli_isolation")
 
 
 def invoke(*args: str | Path) -> Result:

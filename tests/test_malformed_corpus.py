@@ -15,10 +15,8 @@ No case may print a personnummer (the corpus holds only Skatteverket test number
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -68,16 +66,7 @@ def _params() -> list[Any]:
             for case in CASES]
 
 
-@pytest.fixture(autouse=True)
-def _isolate(monkeypatch, tmp_path):
-    """Keep the CLI's logging setup and failed-run copies (system temp folder) inside each test."""
-    log = logging.getLogger("kpbkit")
-    saved = (list(log.handlers), log.level, log.propagate)
-    failed = tmp_path / "system-tmp"
-    failed.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(failed))
-    yield
-    log.handlers[:], log.level, log.propagate = saved
+pytestmark = pytest.mark.usefixtures("cli_isolation")
 
 
 def _merge(base: dict[str, Any], fragment: dict[str, Any]) -> dict[str, Any]:
