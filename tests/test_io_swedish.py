@@ -7,13 +7,12 @@ import math
 import pandas as pd
 import pytest
 
+from kpbkit.io.sources import read_source_text
 from kpbkit.io.swedish import (
     detect_encoding,
-    first_bad,
     parse_date,
     parse_minutes,
     parse_number,
-    read_text_table,
     sniff_separator,
 )
 
@@ -66,22 +65,15 @@ def test_detect_encoding_and_separator() -> None:
     assert sniff_separator('"Namn, förnamn";Belopp') == ";"
 
 
-def test_read_text_table_handles_cp1252_semicolons_bom_and_trailing_empty_columns(tmp_path) -> None:
+def test_source_text_handles_cp1252_semicolons_bom_and_trailing_empty_columns(tmp_path) -> None:
     path = tmp_path / "huvudbok.csv"
     path.write_bytes("Konto;Ansvar;Belopp;Förklaring;;\n4010;0456;-1 234,50;Lön;;\n".encode("cp1252"))
-    frame, encoding, sep = read_text_table(path)
-    assert (encoding, sep) == ("cp1252", ";")
+    frame = read_source_text(path)
     assert list(frame.columns) == ["Konto", "Ansvar", "Belopp", "Förklaring"]
-    assert frame.loc[0, "Ansvar"] == "0456"  # leading zero kept
-    assert frame.loc[0, "Förklaring"] == "Lön"
+    assert frame.loc[2, "Ansvar"] == "0456"  # leading zero kept; the first data row is row 2
+    assert frame.loc[2, "Förklaring"] == "Lön"
     assert parse_number(frame["Belopp"]).iloc[0] == -1234.5
     bom = tmp_path / "bom.csv"
     bom.write_bytes("\ufeffUtförare,Minuter\nÅsa Öberg,1:30\n".encode())
-    frame, encoding, sep = read_text_table(bom)
+    frame = read_source_text(bom)
     assert list(frame.columns) == ["Utförare", "Minuter"] and frame.iloc[0, 0] == "Åsa Öberg"
-
-
-def test_first_bad_names_the_first_unreadable_non_empty_value() -> None:
-    raw = pd.Series(["12", "", "x", "y"])
-    assert first_bad(parse_number(raw), raw) == 2
-    assert first_bad(parse_number(pd.Series(["1", ""])), pd.Series(["1", ""])) is None

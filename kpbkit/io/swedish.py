@@ -1,18 +1,15 @@
-"""Readers for the text that Swedish systems export (KPB-METHOD §7).
+"""Parsers for the values Swedish systems export (KPB-METHOD §7), used by :mod:`kpbkit.io.sources`.
 
-Semicolon- or comma-separated CSV, UTF-8 (with or without BOM) or Windows-1252, decimal commas, space
-and non-breaking-space thousands separators, U+2212 minus signs, Swedish and ISO dates, Excel date
-serials, times as ``HH:MM`` and trailing empty columns. Each parser is vectorised and returns NaN/NaT
-where a value cannot be read, so the caller can name the first bad row.
+Encoding detection (UTF-8 with or without BOM, else Windows-1252) and separator sniffing (``;`` or ``,``);
+decimal commas, space and non-breaking-space thousands separators, U+2212 minus signs, Swedish and ISO
+dates, Excel date serials and times as ``HH:MM``. Each parser is vectorised and returns NaN/NaT where a
+value cannot be read, so the caller can name the first bad row.
 """
 
 from __future__ import annotations
 
 import csv
-import io
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ENCODINGS = ("utf-8-sig", "cp1252")
@@ -35,23 +32,6 @@ def sniff_separator(header: str) -> str:
     """``;`` or ``,`` (or a tab): the separator that splits the header line into the most fields."""
     counts = {sep: len(next(csv.reader([header], delimiter=sep))) for sep in (";", ",", "\t")}
     return max(counts, key=lambda sep: (counts[sep], sep == ";"))
-
-
-def read_text_table(path: Path) -> tuple[pd.DataFrame, str, str]:
-    """A delimited text file as all-text columns; returns the frame, the encoding and the separator.
-
-    Header names are trimmed; trailing columns with an empty header and no values are dropped.
-    """
-    data = path.read_bytes()
-    encoding = detect_encoding(data)
-    text = data.decode(encoding)
-    header = text.split("\n", 1)[0].rstrip("\r")
-    sep = sniff_separator(header)
-    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[],
-                        skip_blank_lines=False)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    empty_tail = [c for c in frame.columns if (c == "" or c.startswith("Unnamed:")) and (frame[c] == "").all()]
-    return frame.drop(columns=empty_tail), encoding, sep
 
 
 def parse_number(values: pd.Series) -> pd.Series:
@@ -105,10 +85,3 @@ def parse_minutes(values: pd.Series) -> pd.Series:
         seconds = parts[2].astype(float).fillna(0.0) if parts.shape[1] > 2 else 0.0
         out[clock] = hours * 60 + minutes + seconds / 60
     return out
-
-
-def first_bad(parsed: pd.Series, raw: pd.Series) -> int | None:
-    """Position of the first non-empty value that did not parse, or None."""
-    bad = parsed.isna().to_numpy() & (raw.astype("string").str.strip().fillna("") != "").to_numpy()
-    hits = np.flatnonzero(bad)
-    return int(hits[0]) if len(hits) else None
