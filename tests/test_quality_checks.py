@@ -29,9 +29,9 @@ from kpbkit.model.quality_checks import (
     check_minutes_implausible,
     check_outside_period,
     check_visits_without_decision,
-    describe_row,
 )
 from kpbkit.model.volumes import compute_volumes
+from kpbkit.quality import describe_row
 
 PROVIDERS = providers(("E", "egen"), ("X", "extern"))
 FILES = {"visits": Path("in/visits.csv"), "stays": Path("in/stays.csv"), "decisions": Path("in/decisions.csv"),

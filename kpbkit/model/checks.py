@@ -12,8 +12,7 @@ import numpy as np
 import pandas as pd
 
 from kpbkit.catalog import PLACEMENT_SERVICES
-from kpbkit.model.quality_checks import describe_row
-from kpbkit.quality import Findings
+from kpbkit.quality import Findings, describe_row
 
 #: check id of the placement-decision check (Swedish name in kpbkit.labels.CHECKS)
 PLACEMENT_WITHOUT_DECISION = "placement_without_decision"

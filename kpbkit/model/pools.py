@@ -12,9 +12,8 @@ import numpy as np
 import pandas as pd
 
 from kpbkit.config import LedgerRule, parse_target
-from kpbkit.model.quality_checks import describe_row, field_text
 from kpbkit.period import Period
-from kpbkit.quality import Findings, kronor
+from kpbkit.quality import Findings, describe_row, field_text, kronor
 
 UNMAPPED = "unmapped"
 

@@ -20,134 +20,16 @@ import numpy as np
 import pandas as pd
 
 from kpbkit.catalog import Catalog
-from kpbkit.io.readers import SOURCE_ROW, safe_name
 from kpbkit.period import Period, to_day64
-from kpbkit.quality import Findings, kronor
+from kpbkit.quality import FIELDS, Findings, describe_row, kronor
 
 if TYPE_CHECKING:
     from kpbkit.config import ClientConfig, QualitySection
     from kpbkit.ingest import CanonicalData
     from kpbkit.model.volumes import VolumeResult
 
-#: the fields an example shows by default, per table (never an identity column)
-FIELDS: dict[str, tuple[str, ...]] = {
-    "visits": ("service_code", "date", "provider_id", "minutes"),
-    "stays": ("service_code", "start_date", "end_date", "stay_id", "provider_id"),
-    "decisions": ("service_code", "start_date", "end_date", "decision_id", "provider_id"),
-    "ledger": ("date", "activity", "account", "responsibility", "amount"),
-}
-#: columns that identify a person: an example never shows them
-IDENTITY_COLUMNS = frozenset({"person_id", "personnummer"})
-#: how a field reads in an example ({} is the value)
-_FORMATS = {
-    "minutes": "{} min",
-    "provider_id": "provider {}",
-    "staff_id": "staff {}",
-    "decision_id": "decision {}",
-    "stay_id": "stay {}",
-    "daily_price": "daily price {} kr",
-    "granted_hours_per_month": "{} h/month",
-    "activity": "activity {}",
-    "account": "account {}",
-    "responsibility": "responsibility {}",
-    "amount": "{} kr",
-    "regi": "regi {}",
-    "law": "law {}",
-    "level": "level {}",
-}
-#: what an empty field is called in an example (else the column's name)
-_EMPTY_NAMES = {"provider_id": "provider", "staff_id": "staff", "decision_id": "decision id", "stay_id": "stay id",
-                "daily_price": "daily price", "granted_hours_per_month": "granted hours"}
 #: visit fields that make two rows the same visit (duplicate_visits)
 VISIT_KEY = ("person_id", "service_code", "date", "minutes", "provider_id", "staff_id")
-
-
-# ------------------------------------------------------------------------------------------------ examples
-
-
-def describe_row(
-    frame: pd.DataFrame,
-    where: pd.Series | np.ndarray | int,
-    table: str,
-    file: str | Path | None = None,
-    columns: Sequence[str] | None = None,
-) -> str:
-    """One row described so a client can find it, without any identity.
-
-    Parameters
-    ----------
-    frame
-        The rows; its ``source_row`` column (if any) gives the row number a person sees in the file.
-    where
-        A boolean mask aligned with ``frame`` (its first True row is described) or a row position.
-    table
-        The table's name, used when the file is unknown.
-    file
-        The source file (only its name is shown); ``None`` leaves the file out.
-    columns
-        The fields to show (default :data:`FIELDS` of the table); identity columns are refused.
-
-    Returns
-    -------
-    str
-        E.g. ``visits.csv row 17: hemtjanst 2025-03-04, provider LOV9, 0 min``; ``""`` if no row matches.
-    """
-    if isinstance(where, (int, np.integer)):
-        position = int(where)
-    else:
-        mask = where.to_numpy(dtype=bool, na_value=False) if isinstance(where, pd.Series) else np.asarray(where, bool)
-        if not len(mask):
-            return ""
-        position = int(np.argmax(mask))
-        if not mask[position]:
-            return ""
-    fields = list(FIELDS.get(table, ()) if columns is None else columns)
-    if IDENTITY_COLUMNS & set(fields):
-        raise ValueError(f"an example never shows {', '.join(sorted(IDENTITY_COLUMNS & set(fields)))}")
-    place = Path(file).name if file is not None else table
-    row = frame[SOURCE_ROW].iloc[position] if SOURCE_ROW in frame.columns else None
-    if not _missing(row):
-        place = f"{place} row {int(row)}"
-    values = {c: frame[c].iloc[position] for c in fields if c in frame.columns}
-    return f"{place}: {_fields(values)}" if values else place
-
-
-def _fields(values: dict[str, object]) -> str:
-    """``hemtjanst 2025-03-04, provider LOV9, 0 min``: the service, its date or dates, then the other fields."""
-    head = []
-    if "service_code" in values:
-        head.append(field_text(values.pop("service_code"), "service_code"))
-    if "start_date" in values or "end_date" in values:
-        start = field_text(values.pop("start_date", None), "start_date")
-        end = values.pop("end_date", None)
-        head.append(f"{start}..{'open' if _missing(end) else field_text(end, 'end_date')}")
-    elif "date" in values:
-        head.append(field_text(values.pop("date"), "date"))
-    parts = [" ".join(head)] if head else []
-    for column, value in values.items():
-        if _missing(value):
-            parts.append(f"{_EMPTY_NAMES.get(column, column)} empty")
-        else:
-            parts.append(_FORMATS.get(column, "{}").format(field_text(value, column)))
-    return ", ".join(parts)
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and np.isnan(value)) or (
-        isinstance(value, str) and not value.strip())
-
-
-def field_text(value: object, column: str) -> str:
-    """A value as an example shows it (``empty`` when missing); text shaped like a personnummer is hidden."""
-    if _missing(value):
-        return "empty"
-    if isinstance(value, (pd.Timestamp, np.datetime64)):
-        return pd.Timestamp(value).date().isoformat()
-    if isinstance(value, (float, np.floating)):
-        if column in ("amount", "daily_price"):
-            return f"{float(value):.2f}"
-        return str(int(value)) if float(value).is_integer() else f"{float(value):.2f}".rstrip("0")
-    return safe_name(str(value).strip())
 
 
 # ------------------------------------------------------------------------------------------------ entry point

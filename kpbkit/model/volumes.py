@@ -16,9 +16,8 @@ import pandas as pd
 
 from kpbkit.catalog import Catalog
 from kpbkit.io.readers import SOURCE_ROW
-from kpbkit.model.quality_checks import describe_row
 from kpbkit.period import Period, interval_days, interval_months, interval_weekdays, to_day64
-from kpbkit.quality import Findings
+from kpbkit.quality import Findings, describe_row
 
 #: the fields a stay's example shows in the price findings
 PRICE_FIELDS = ("service_code", "start_date", "end_date", "stay_id", "provider_id", "daily_price")
