@@ -260,6 +260,59 @@ class QualitySection(_Strict):
     max_visit_minutes: Annotated[float, Field(gt=0)] = 1440.0
 
 
+class ReferenceValue(_Strict):
+    """One reference value a client adds to the shipped ones (same columns as kpbkit/data/reference_values.csv)."""
+
+    kpi: str
+    area: str
+    group: str = "total"
+    value: float
+    unit: str
+    year: Annotated[int, Field(ge=1990, le=2200)]
+    source: str
+
+
+class ComparisonSection(_Strict):
+    """What the area reports compare the client with: references, other municipalities, earlier years."""
+
+    #: results folders of other kpbkit runs (``<output>/<client>/<period>/results``), relative to the config
+    municipalities: list[Path] = []
+    #: the client's own reference values, beside the shipped ones
+    references: list[ReferenceValue] = []
+    #: yearly price change used to move kronor of other years to the period's price level (never silently)
+    price_index: Annotated[float, Field(ge=-0.5, le=0.5)] = 0.03
+    #: how many earlier years of this client's results the trend sections look for
+    history_years: Annotated[int, Field(ge=0, le=20)] = 5
+
+
+class ScenarioSection(_Strict):
+    """One forecast scenario: how consumption rates and unit costs move from the base year."""
+
+    name: str
+    #: yearly change of every consumption rate, e.g. -0.01 for 1 % fewer users per inhabitant a year
+    rate_change_per_year: Annotated[float, Field(ge=-0.5, le=0.5)] = 0.0
+    #: one-off change of the rates of inhabitants 80+ (coverage), e.g. -0.1 for a tenth fewer
+    coverage_80_change: Annotated[float, Field(ge=-1, le=5)] = 0.0
+    #: new unit cost (kr per unit, fixed prices) per service code
+    unit_costs: dict[str, Annotated[float, Field(ge=0)]] = {}
+    #: the services the scenario changes (empty: every forecast service)
+    services: list[str] = []
+
+
+class PrognosSection(_Strict):
+    """The forecast: consumption per age and sex from KPB × the population forecast, in scenarios."""
+
+    #: years after the period's year to forecast
+    horizon: Annotated[int, Field(ge=1, le=30)] = 10
+    #: age groups of the consumption rates: labels like "0-64", "65-79", "80+"; empty = one-year ages
+    age_bands: list[str] = ["0-17", "18-64", "65-74", "75-79", "80-84", "85-89", "90+"]
+    #: services forecast (empty: every service with volume)
+    services: list[str] = []
+    scenarios: list[ScenarioSection] = []
+    #: budget frame per year (kr, fixed prices): the forecast's gap against it
+    budget: dict[Annotated[int, Field(ge=1990, le=2200)], float] = {}
+
+
 class ClientConfigModel(_Strict):
     client: ClientSection
     period: PeriodSection
@@ -271,6 +324,8 @@ class ClientConfigModel(_Strict):
     output: OutputSection = OutputSection()
     lss: LssSection = LssSection()
     quality: QualitySection = QualitySection()
+    comparison: ComparisonSection = ComparisonSection()
+    prognos: PrognosSection = PrognosSection()
 
 
 class ClientConfig:
@@ -335,6 +390,21 @@ class ClientConfig:
     def lss(self) -> LssSection:
         """The LSS report's settings (FK hourly rates, flag thresholds); defaults when the config has none."""
         return self.model.lss
+
+    @property
+    def comparison(self) -> ComparisonSection:
+        """Comparison settings (references, comparison municipalities, price index, history)."""
+        return self.model.comparison
+
+    @property
+    def comparison_folders(self) -> list[Path]:
+        """The comparison municipalities' results folders, resolved against the config file."""
+        return [_resolve(self.path, folder) for folder in self.model.comparison.municipalities]
+
+    @property
+    def prognos(self) -> PrognosSection:
+        """Forecast settings (horizon, age bands, services, scenarios, budget frame)."""
+        return self.model.prognos
 
     @property
     def quality(self) -> QualitySection:
