@@ -17,7 +17,14 @@ from kpbkit.io.writers import StagedOutput
 from kpbkit.model import ModelResult, run_model
 from kpbkit.report.runner import check_template
 from kpbkit.report.templates_catalog import PARAMETERS, reports_for, templates_dir
-from kpbkit.results import run_record, write_interim, write_pa_six_month, write_results, write_run_json
+from kpbkit.results import (
+    run_record,
+    write_interim,
+    write_pa_six_month,
+    write_prognos,
+    write_results,
+    write_run_json,
+)
 
 log = logging.getLogger("kpbkit")
 
@@ -78,6 +85,7 @@ def run_client(
             results_dir = stage.path / "results"
             write_results(model, results_dir)
             write_pa_six_month(config, data, model, results_dir)
+            write_prognos(config, data, model, results_dir)
             write_interim(data, model, stage.path / "interim")
             rendered = _render(config, reports, stage.path, progress=progress, step=step, steps=steps, pdf=pdf)
             write_run_json(run_record(config, data, started=started, outcome="ok", templates=rendered), results_dir)

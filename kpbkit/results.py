@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from kpbkit import __version__, labels
-from kpbkit.analyses import pa_settlement
+from kpbkit.analyses import pa_settlement, prognos
 from kpbkit.config import ClientConfig
 from kpbkit.ingest import CanonicalData, file_hash
 from kpbkit.io.writers import write_csv, write_json
@@ -22,6 +22,29 @@ log = logging.getLogger("kpbkit")
 RESULT_TABLES = ("person_costs", "unit_costs", "reconciliation", "kpis", "data_quality")
 #: the personal-assistance six-month report, written beside the contract's tables
 PA_SIX_MONTH = "pa_six_month"
+
+
+def write_prognos(config: ClientConfig, data: CanonicalData, model: ModelResult, folder: Path) -> list[Path]:
+    """Compute the forecast and write ``prognos_rates.csv``, ``prognos.csv`` and ``prognos_budget.csv`` into ``folder``.
+
+    Written in every run. Without a population forecast (or for a year it lacks) the forecast years' figures are
+    empty cells, never zeros (a logged warning); see :mod:`kpbkit.analyses.prognos`.
+    """
+    sources = {name: Path(data.input_files[name]).name for name in ("population", "population_forecast")
+               if name in data.input_files}
+    tables = prognos.for_run(config, model.person_costs, data.persons, data.population, data.population_forecast,
+                             sources=sources)
+    years = tables.forecast.loc[tables.forecast["population"].isna(), "year"].unique()
+    if len(years):
+        log.warning("No population for %s (population / population_forecast): %s.csv has no forecast for those "
+                    "years", ", ".join(str(y) for y in sorted(years)), prognos.FILES["forecast"])
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for key, name in prognos.FILES.items():
+        path = folder / f"{name}.csv"
+        write_csv(getattr(tables, key), path)
+        written.append(path)
+    return written
 
 
 def write_results(model: ModelResult, folder: Path) -> list[Path]:

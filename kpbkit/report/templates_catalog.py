@@ -24,6 +24,8 @@ REPORTS: tuple[ReportTemplate, ...] = (
     ReportTemplate("barn_unga", "barn_unga", "Genomlysning av barn och unga"),
     # the whole run's data-quality findings and tie-out, not one area's (issue 6)
     ReportTemplate("kvalitet", "kvalitet", "Datakvalitet och avstämning"),
+    # the forecast of every area's volumes and costs from the population forecast (issue 7)
+    ReportTemplate("prognos", "prognos", "Prognos: befolkning, volymer och kostnader"),
 )
 
 #: the template's parameters (all simple values): the config path, the period label, and where the results are
