@@ -260,16 +260,52 @@ class QualitySection(_Strict):
     max_visit_minutes: Annotated[float, Field(gt=0)] = 1440.0
 
 
-class ReferenceValue(_Strict):
-    """One reference value a client adds to the shipped ones (same columns as kpbkit/data/reference_values.csv)."""
+#: units a reference value may have: the data contract's KPI units (kpis.csv)
+REFERENCE_UNITS: tuple[str, ...] = (
+    "persons", "SEK", "SEK/person", "SEK/hour", "SEK/day", "hours", "days", "share", "per_1000",
+)
+#: kronor units: moved to the period's price level with ``comparison.price_index``
+KRONOR_UNITS: tuple[str, ...] = ("SEK", "SEK/person", "SEK/hour", "SEK/day")
 
-    kpi: str
-    area: str
+
+class ReferenceValue(_Strict):
+    """One reference value a client adds to the shipped ones (same columns as kpbkit/data/reference_values.csv).
+
+    ``value`` is the point compared with (for a range, e.g. its midpoint); ``low``/``high`` the range when
+    the source gives one. Kronor (``SEK...`` units) need the ``year`` of their price level.
+    """
+
+    kpi: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
+    area: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     group: str = "total"
-    value: float
+    value: Annotated[float, Field(allow_inf_nan=False)]
+    low: Annotated[float, Field(allow_inf_nan=False)] | None = None
+    high: Annotated[float, Field(allow_inf_nan=False)] | None = None
     unit: str
-    year: Annotated[int, Field(ge=1990, le=2200)]
-    source: str
+    year: Annotated[int, Field(ge=1990, le=2200)] | None = None
+    source: Annotated[str, Field(min_length=1)]
+    note: str = ""
+
+    @field_validator("group", mode="before")
+    @classmethod
+    def _group_is_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, value: str) -> str:
+        if value not in REFERENCE_UNITS:
+            raise ValueError(f"unknown unit '{value}' (allowed: {', '.join(REFERENCE_UNITS)})")
+        return value
+
+    @model_validator(mode="after")
+    def _year_for_kronor(self) -> ReferenceValue:
+        if self.unit in KRONOR_UNITS and self.year is None:
+            raise ValueError(f"a value in {self.unit} needs the 'year' of its price level, so it can be moved "
+                             "to the period's prices with comparison.price_index")
+        if self.low is not None and self.high is not None and self.low > self.high:
+            raise ValueError(f"'low' ({self.low}) is above 'high' ({self.high})")
+        return self
 
 
 class ComparisonSection(_Strict):
@@ -286,9 +322,15 @@ class ComparisonSection(_Strict):
 
 
 class ScenarioSection(_Strict):
-    """One forecast scenario: how consumption rates and unit costs move from the base year."""
+    """One forecast scenario: how consumption rates and unit costs move from the base year.
 
-    name: str
+    Rates (brukare and volume per inhabitant) are multiplied by ``(1 + rate_change_per_year) ** t`` in the
+    year ``t`` years after the base year and, from the first forecast year, the rates of the age groups 80+
+    by ``1 + coverage_80_change``; ``unit_costs`` replace the base year's unit cost from the first forecast
+    year. ``services`` limits every change to those services (the others follow the base scenario).
+    """
+
+    name: Annotated[str, Field(min_length=1, max_length=80)]
     #: yearly change of every consumption rate, e.g. -0.01 for 1 % fewer users per inhabitant a year
     rate_change_per_year: Annotated[float, Field(ge=-0.5, le=0.5)] = 0.0
     #: one-off change of the rates of inhabitants 80+ (coverage), e.g. -0.1 for a tenth fewer
@@ -298,19 +340,82 @@ class ScenarioSection(_Strict):
     #: the services the scenario changes (empty: every forecast service)
     services: list[str] = []
 
+    @field_validator("name")
+    @classmethod
+    def _name_has_text(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must name the scenario, e.g. \"Minskad konsumtion 1 % per år\"")
+        return value.strip()
+
+    @model_validator(mode="after")
+    def _unit_costs_in_scope(self) -> ScenarioSection:
+        outside = [code for code in self.unit_costs if self.services and code not in self.services]
+        if outside:
+            raise ValueError(
+                f"unit_costs names {', '.join(outside)}, which is not among the scenario's services "
+                f"({', '.join(self.services)}): add it to 'services' or remove 'services' to change every service"
+            )
+        return self
+
 
 class PrognosSection(_Strict):
     """The forecast: consumption per age and sex from KPB × the population forecast, in scenarios."""
 
     #: years after the period's year to forecast
     horizon: Annotated[int, Field(ge=1, le=30)] = 10
-    #: age groups of the consumption rates: labels like "0-64", "65-79", "80+"; empty = one-year ages
+    #: age groups of the consumption rates: labels like "0-64", "65-79", "80+"; empty = one-year ages.
+    #: They must cover every age from 0 without gaps and end with an open group ("90+").
     age_bands: list[str] = ["0-17", "18-64", "65-74", "75-79", "80-84", "85-89", "90+"]
     #: services forecast (empty: every service with volume)
     services: list[str] = []
     scenarios: list[ScenarioSection] = []
+    #: where the population forecast comes from, in words for the report (e.g. "SCB, befolkningsprognos 2025")
+    population_source: Annotated[str, Field(max_length=200)] = ""
     #: budget frame per year (kr, fixed prices): the forecast's gap against it
-    budget: dict[Annotated[int, Field(ge=1990, le=2200)], float] = {}
+    budget: dict[Annotated[int, Field(ge=1990, le=2200)], Annotated[float, Field(ge=0, allow_inf_nan=False)]] = {}
+
+    @field_validator("age_bands")
+    @classmethod
+    def _bands_cover_every_age(cls, value: list[str]) -> list[str]:
+        if not value:
+            return value
+        bands = parse_age_bands(value)
+        if bands[0].low != 0:
+            raise ValueError(f"the first age group must start at 0 (it starts at {bands[0].low})")
+        for first, second in zip(bands, bands[1:], strict=False):
+            if first.high is not None and second.low != first.high + 1:
+                raise ValueError(f"ages {first.high + 1}-{second.low - 1} are in no age group "
+                                 f"(between '{first.label}' and '{second.label}')")
+        if bands[-1].high is not None:
+            raise ValueError(f"the last age group must be open-ended, e.g. '{bands[-1].low}+'")
+        return [band.label for band in bands]
+
+    @field_validator("budget", mode="before")
+    @classmethod
+    def _budget_mapping(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ValueError("must be a mapping of year to kronor, e.g. {2026: 250000000, 2027: 252500000}")
+        return value
+
+    @model_validator(mode="after")
+    def _scenarios_fit(self) -> PrognosSection:
+        from kpbkit.labels.prognos import BASE_SCENARIO
+
+        names = [s.name for s in self.scenarios]
+        for name in names:
+            if name == BASE_SCENARIO:
+                raise ValueError(f"scenario name '{name}' is the base scenario's, which is always shown; "
+                                 "choose another name")
+            if names.count(name) > 1:
+                raise ValueError(f"two scenarios are named '{name}'; give each its own name")
+        if self.age_bands and any(s.coverage_80_change for s in self.scenarios):
+            bands = parse_age_bands(self.age_bands)
+            if not any(b.low == 80 for b in bands):
+                raise ValueError("coverage_80_change needs an age group starting at 80 (e.g. '80-84' or '80+'); "
+                                 f"the age groups are {', '.join(self.age_bands)}")
+        return self
 
 
 class ClientConfigModel(_Strict):

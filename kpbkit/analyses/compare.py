@@ -1,0 +1,605 @@
+"""Comparisons of a run with reference values and other municipalities' runs, and the savings potential.
+
+Pure functions of small frames (kpis.csv, person_costs.csv of a results folder) and the reference table;
+they never recompute the model. Missing values stay NaN (shown as "uppgift saknas"), never 0. Kronor of
+another year are moved to the period's price level with the configured index:
+``value × (1 + index) ** (period year − year)``, and every table says so.
+
+>>> refs = load_references()                                  # doctest: +SKIP
+>>> reference_comparison(run_from_results(res), refs, "aldreomsorg", price_index=0.03)  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kpbkit import formats
+from kpbkit import labels as shared_labels
+from kpbkit.catalog import PLACEMENT_SERVICES
+from kpbkit.config import KRONOR_UNITS, REFERENCE_UNITS, ClientConfig
+from kpbkit.errors import ConfigError
+from kpbkit.labels import compare as text
+
+REFERENCE_FILE = "reference_values.csv"
+REFERENCE_COLUMNS: tuple[str, ...] = (
+    "version", "area", "kpi", "group", "value", "low", "high", "unit", "year", "source", "note",
+)
+REGI_GROUPS: tuple[str, ...] = ("total", "egen", "extern")
+
+#: the KPIs each area compares (rates and unit costs: comparable between municipalities of any size)
+COMPARE_KPIS: dict[str, tuple[tuple[str, str], ...]] = {
+    "aldreomsorg": (
+        ("cost_per_hour", "total"), ("cost_per_hour", "egen"), ("cost_per_hour", "extern"),
+        ("cost_per_granted_hour", "total"), ("delivery_ratio", "total"), ("hours_per_inhabitant_80", "total"),
+        ("coverage_80", "total"), ("share_under_65", "total"), ("cost_per_brukare", "total"),
+        ("sabo_cost_per_day", "total"),
+    ),
+    "lss": (
+        ("pa_gross_cost_per_hour", "total"), ("pa_net_cost_per_hour", "total"),
+        ("gruppbostad_cost_per_day", "total"), ("gruppbostad_cost_per_day", "egen"),
+        ("gruppbostad_cost_per_day", "extern"), ("cost_per_brukare", "total"),
+    ),
+    "barn_unga": (
+        ("cost_per_care_day", "total"), *(("cost_per_care_day", s) for s in PLACEMENT_SERVICES),
+        ("placed_per_1000_0_20", "total"), ("share_placed_familjehem", "total"), ("cost_per_brukare", "total"),
+    ),
+}
+
+#: unit-cost KPIs whose savings potential is client volume × (unit cost − target):
+#: (kpi, group, where the volume comes from: ("kpi", kpi, group) or ("service", code, group), volume unit)
+UNIT_COST_SAVINGS: dict[str, tuple[tuple[str, str, tuple[str, str, str], str], ...]] = {
+    "aldreomsorg": (
+        ("cost_per_hour", "total", ("kpi", "delivered_hours", "total"), "hour"),
+        ("cost_per_hour", "egen", ("kpi", "delivered_hours", "egen"), "hour"),
+        ("cost_per_hour", "extern", ("kpi", "delivered_hours", "extern"), "hour"),
+        ("cost_per_granted_hour", "total", ("kpi", "granted_hours", "total"), "granted_hour"),
+        ("sabo_cost_per_day", "total", ("service", "sarskilt_boende", "total"), "day"),
+    ),
+    "lss": (
+        ("pa_gross_cost_per_hour", "total", ("service", "pa_sfb", "total"), "hour"),
+        *(("gruppbostad_cost_per_day", g, ("service", "gruppbostad", g), "day") for g in REGI_GROUPS),
+    ),
+    "barn_unga": tuple(
+        ("cost_per_care_day", s, ("kpi", "care_days", s), "day") for s in PLACEMENT_SERVICES
+    ),
+}
+
+#: consumption rates whose savings potential is the volume change × the client's own unit cost
+RATE_SAVINGS: dict[str, tuple[str, ...]] = {
+    "aldreomsorg": ("hours_per_inhabitant_80", "coverage_80"),
+    "lss": (),
+    "barn_unga": ("placed_per_1000_0_20",),
+}
+RATE_KINDS = {"hours_per_inhabitant_80": "hours_80", "coverage_80": "coverage_80",
+              "placed_per_1000_0_20": "placed_0_20"}
+
+
+# --- reference values ---------------------------------------------------------------------------------------
+
+def shipped_references() -> pd.DataFrame:
+    """The reference table shipped with kpbkit (``kpbkit/data/reference_values.csv``), checked."""
+    source = resources.files("kpbkit.data").joinpath(REFERENCE_FILE)
+    with resources.as_file(source) as path:
+        frame = pd.read_csv(path, dtype={"version": str, "group": str}, keep_default_na=False, na_values=[""])
+    return _checked(frame, Path(str(source)))
+
+
+def _checked(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+    missing = [c for c in REFERENCE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ConfigError(f"reference table lacks column(s) {', '.join(missing)}", file=path,
+                          fix=f"the columns are {', '.join(REFERENCE_COLUMNS)}")
+    for i, row in enumerate(frame.to_dict("records"), start=2):
+        problem = None
+        if row["unit"] not in REFERENCE_UNITS:
+            problem = f"unit '{row['unit']}' (allowed: {', '.join(REFERENCE_UNITS)})"
+        elif row["unit"] in KRONOR_UNITS and pd.isna(row["year"]):
+            problem = "a kronor value without the year of its price level"
+        elif pd.isna(row["value"]) or pd.isna(row["source"]) or not str(row["source"]).strip():
+            problem = "a value and a source are required"
+        if problem:
+            raise ConfigError(f"reference table: {problem}", file=path, row=i)
+    if frame["version"].nunique() != 1:
+        raise ConfigError("reference table: every row must carry the same version", file=path, column="version")
+    out = frame[list(REFERENCE_COLUMNS)].copy()
+    out["note"] = out["note"].fillna("")
+    out["origin"] = "kpbkit"
+    return out
+
+
+def load_references(config: ClientConfig | None = None) -> pd.DataFrame:
+    """The shipped references and the client's own (``comparison.references``), one frame.
+
+    Columns are :data:`REFERENCE_COLUMNS` and ``origin`` (``kpbkit`` or ``client``); a client's rows carry the
+    shipped file's version. Client rows come last, beside (not instead of) the shipped ones.
+    """
+    shipped = shipped_references()
+    if config is None or not config.comparison.references:
+        return shipped
+    version = shipped["version"].iloc[0]
+    own = pd.DataFrame([{**ref.model_dump(), "version": version, "origin": "client"}
+                        for ref in config.comparison.references])
+    for column in ("value", "low", "high", "year"):
+        own[column] = pd.to_numeric(own[column], errors="coerce").astype(float)
+    return pd.concat([shipped, own[shipped.columns]], ignore_index=True)
+
+
+def reference_version(refs: pd.DataFrame) -> str:
+    """The version of the shipped reference file, e.g. ``2026.1``."""
+    return str(refs["version"].iloc[0]) if len(refs) else ""
+
+
+def price_factor(from_year: float | None, to_year: int, *, index: float, unit: str = "SEK") -> float:
+    """The factor moving a value of ``from_year`` to ``to_year``'s price level: ``(1 + index) ** (to − from)``.
+
+    Values that are not kronor (and kronor of the same year) get 1; kronor without a year get NaN.
+
+    >>> round(price_factor(2016, 2025, index=0.03), 4)
+    1.3048
+    >>> price_factor(2016, 2025, index=0.03, unit="share")
+    1.0
+    """
+    if unit not in KRONOR_UNITS:
+        return 1.0
+    if from_year is None or (isinstance(from_year, float) and math.isnan(from_year)):
+        return math.nan
+    return float((1.0 + index) ** (to_year - int(from_year)))
+
+
+def select_references(refs: pd.DataFrame, area: str, *, year: int) -> pd.DataFrame:
+    """The area's references, per (kpi, group, source) only the one whose year is closest to ``year``.
+
+    Ties go to the earlier year; a row without a year stands for itself. The file order is kept.
+    """
+    sel = refs[refs["area"] == area].copy()
+    if not len(sel):
+        return sel.reset_index(drop=True)
+    sel["_order"] = np.arange(len(sel))
+    sel["_distance"] = (sel["year"] - year).abs().fillna(0)
+    sel = sel.sort_values(["_distance", "year"], na_position="last")
+    sel = sel.drop_duplicates(["kpi", "group", "source"], keep="first").sort_values("_order")
+    return sel.drop(columns=["_order", "_distance"]).reset_index(drop=True)
+
+
+# --- a run's figures ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class RunFigures:
+    """The figures of one kpbkit run that comparisons and trends use.
+
+    ``kpis`` holds kpis.csv plus the derived KPIs of :func:`derived_kpis`; ``services`` volume, brukare and
+    cost per service and regi (from person_costs); ``inhabitants`` the population counts the savings use.
+    """
+
+    name: str
+    year: int | None
+    label: str
+    kpis: pd.DataFrame
+    services: pd.DataFrame = field(default_factory=pd.DataFrame)
+    inhabitants: dict[str, float] = field(default_factory=dict)
+    folder: Path | None = None
+
+    def value(self, area: str, kpi: str, group: str = "total") -> float:
+        """One KPI value (NaN where it is empty or absent)."""
+        k = self.kpis
+        sel = k[(k["area"] == area) & (k["kpi"] == kpi) & (k["group"] == group)]
+        return float(sel["value"].iloc[0]) if len(sel) and pd.notna(sel["value"].iloc[0]) else math.nan
+
+    def unit(self, area: str, kpi: str, group: str = "total") -> str:
+        k = self.kpis
+        sel = k[(k["area"] == area) & (k["kpi"] == kpi) & (k["group"] == group)]
+        return str(sel["unit"].iloc[0]) if len(sel) else ""
+
+    def service(self, code: str, group: str = "total", column: str = "volume") -> float:
+        """Volume (or ``brukare``, ``cost``, ``gross_cost``) of a service, in total or per regi."""
+        s = self.services
+        if not len(s):
+            return math.nan
+        sel = s[(s["service_code"] == code) & (s["group"] == group)]
+        return float(sel[column].iloc[0]) if len(sel) else math.nan
+
+
+def service_totals(person_costs: pd.DataFrame) -> pd.DataFrame:
+    """Per service and regi (and ``total``): brukare, volume, unit, direct + overhead cost, gross cost."""
+    columns = ["service_code", "group", "unit", "brukare", "volume", "cost", "gross_cost"]
+    if person_costs is None or not len(person_costs):
+        return pd.DataFrame(columns=columns)
+    pc = person_costs.assign(cost=person_costs["direct_cost"] + person_costs["overhead_cost"],
+                             service_code=person_costs["service_code"].astype(str),
+                             regi=person_costs["regi"].astype(str))
+    agg = {"unit": ("unit", "first"), "brukare": ("person_id", "nunique"), "volume": ("volume", "sum"),
+           "cost": ("cost", "sum"), "gross_cost": ("gross_cost", "sum")}
+    by_regi = pc.groupby(["service_code", "regi"]).agg(**agg).reset_index().rename(columns={"regi": "group"})
+    total = pc.groupby("service_code").agg(**agg).reset_index().assign(group="total")
+    return pd.concat([total, by_regi], ignore_index=True)[columns]
+
+
+def derived_kpis(kpis: pd.DataFrame, person_costs: pd.DataFrame | None) -> pd.DataFrame:
+    """KPIs the references need that the data contract does not name, derived from a run's results.
+
+    - ``aldreomsorg/cost_per_granted_hour/total``: (direct + overhead) of hemtjänst ÷ granted hours
+      (``cost_per_hour × delivered_hours ÷ granted_hours`` of kpis.csv);
+    - ``aldreomsorg/sabo_cost_per_day/<total|egen|extern>``: särskilt boende (direct + overhead) ÷ days;
+    - ``barn_unga/share_placed_familjehem/total``: placed children with a day in a family home (own or
+      agency-supported) ÷ placed children.
+
+    A KPI kpis.csv already carries is not derived again.
+    """
+    def value(kpi: str, group: str) -> float:
+        sel = kpis[(kpis["area"] == "aldreomsorg") & (kpis["kpi"] == kpi) & (kpis["group"] == group)]
+        return float(sel["value"].iloc[0]) if len(sel) and pd.notna(sel["value"].iloc[0]) else math.nan
+
+    rows = []
+    granted = value("granted_hours", "total")
+    rows.append(("aldreomsorg", "cost_per_granted_hour", "total",
+                 value("cost_per_hour", "total") * value("delivered_hours", "total") / granted
+                 if granted > 0 else math.nan, "SEK/hour"))
+    services = service_totals(person_costs) if person_costs is not None else pd.DataFrame()
+    if len(services):
+        sabo = services[services["service_code"] == "sarskilt_boende"].set_index("group")
+        for group in REGI_GROUPS:
+            if group in sabo.index:
+                volume = float(sabo.loc[group, "volume"])
+                rows.append(("aldreomsorg", "sabo_cost_per_day", group,
+                             float(sabo.loc[group, "cost"]) / volume if volume > 0 else math.nan, "SEK/day"))
+        pc = person_costs
+        placed = pc[pc["service_code"].isin(PLACEMENT_SERVICES) & (pc["volume"] > 0)]
+        if len(placed):
+            family = placed[placed["service_code"].isin(["familjehem", "familjehem_konsulent"])]
+            rows.append(("barn_unga", "share_placed_familjehem", "total",
+                         family["person_id"].nunique() / placed["person_id"].nunique(), "share"))
+    out = pd.DataFrame(rows, columns=["area", "kpi", "group", "value", "unit"])
+    have = set(zip(kpis["area"], kpis["kpi"], kpis["group"], strict=True))
+    keep = [(a, k, g) not in have for a, k, g in zip(out["area"], out["kpi"], out["group"], strict=True)]
+    return out[keep].reset_index(drop=True)
+
+
+def inhabitants(population: pd.DataFrame | None, year: int | None) -> dict[str, float]:
+    """Inhabitants 80+ and 0–20 on 31 December of ``year`` (absent when the population is)."""
+    if population is None or year is None or not len(population):
+        return {}
+    pop = population[population["year"] == year]
+    if not len(pop):
+        return {}
+    return {"80+": float(pop.loc[pop["age"] >= 80, "count"].sum()),
+            "0-20": float(pop.loc[(pop["age"] >= 0) & (pop["age"] <= 20), "count"].sum())}
+
+
+def figures_from_tables(kpis: pd.DataFrame, person_costs: pd.DataFrame | None = None, *, name: str,
+                        year: int | None, label: str = "", population: pd.DataFrame | None = None,
+                        folder: Path | None = None) -> RunFigures:
+    """A :class:`RunFigures` from a run's kpis and person_costs frames (and population, when known)."""
+    k = kpis[["area", "kpi", "group", "value", "unit"]].copy()
+    for col in ("area", "kpi", "group", "unit"):
+        k[col] = k[col].astype(str)
+    k["value"] = pd.to_numeric(k["value"], errors="coerce").astype(float)
+    pc = None
+    if person_costs is not None and len(person_costs):
+        pc = person_costs.assign(service_code=person_costs["service_code"].astype(str),
+                                 regi=person_costs["regi"].astype(str), person_id=person_costs["person_id"].astype(str))
+    derived = derived_kpis(k, pc)
+    all_kpis = pd.concat([k, derived], ignore_index=True) if len(derived) else k
+    return RunFigures(name=name, year=year, label=label or (str(year) if year else ""), kpis=all_kpis,
+                      services=service_totals(pc) if pc is not None else service_totals(None),
+                      inhabitants=inhabitants(population, year), folder=folder)
+
+
+def run_from_results(results) -> RunFigures:
+    """The figures of a loaded run (:class:`kpbkit.analyses.load.Results`)."""
+    period = results.config.period
+    return figures_from_tables(
+        results.kpis, results.tables.get("person_costs"), name=results.config.client_name, year=period.end.year,
+        label=period.label, population=results.tables.get("population"), folder=results.folder,
+    )
+
+
+def results_folder(folder: str | Path) -> Path | None:
+    """The results folder at ``folder`` (itself, or its ``results`` subfolder) holding kpis.csv, else None."""
+    folder = Path(folder)
+    for candidate in (folder, folder / "results"):
+        if (candidate / "kpis.csv").is_file():
+            return candidate
+    return None
+
+
+def read_run(folder: str | Path) -> RunFigures | None:
+    """A results folder of another kpbkit run (kpis.csv, person_costs.csv, run.json), or None if it has none.
+
+    The name is run.json's ``client_name`` (else the client folder's name); the year is the period's last
+    year. A population beside it (``../interim/population.parquet``) is read when present.
+    """
+    found = results_folder(folder)
+    if found is None:
+        return None
+    kpis = pd.read_csv(found / "kpis.csv", keep_default_na=False, na_values=[""], dtype={"group": str})
+    pc_path = found / "person_costs.csv"
+    person_costs = (pd.read_csv(pc_path, keep_default_na=False, na_values=[""],
+                                dtype={"person_id": str, "service_code": str, "regi": str})
+                    if pc_path.is_file() else None)
+    run_path = found / "run.json"
+    run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
+    period = run.get("period") or {}
+    label = str(period.get("label") or found.parent.name)
+    end = str(period.get("end") or "")
+    year = int(end[:4]) if end[:4].isdigit() else (int(label) if label.isdigit() else None)
+    name = str(run.get("client_name") or run.get("client") or found.parent.parent.name)
+    pop_path = found.parent / "interim" / "population.parquet"
+    population = pd.read_parquet(pop_path) if pop_path.is_file() else None
+    return figures_from_tables(kpis, person_costs, name=name, year=year, label=label, population=population,
+                               folder=found)
+
+
+def comparison_runs(config: ClientConfig) -> list[tuple[Path, RunFigures | None]]:
+    """Each comparison municipality's folder (``comparison.municipalities``) and its figures (None: missing)."""
+    return [(folder, read_run(folder)) for folder in config.comparison_folders]
+
+
+# --- the comparison tables ----------------------------------------------------------------------------------
+
+def _unit_of(run: RunFigures, refs: pd.DataFrame, area: str, kpi: str, group: str) -> str:
+    unit = run.unit(area, kpi, group)
+    if unit:
+        return unit
+    sel = refs[(refs["kpi"] == kpi)] if len(refs) else refs
+    return str(sel["unit"].iloc[0]) if len(sel) else ""
+
+
+def _deviation(client: float, target: float) -> tuple[float, float]:
+    if math.isnan(client) or math.isnan(target):
+        return math.nan, math.nan
+    return client - target, (client / target - 1.0) if target else math.nan
+
+
+def reference_comparison(client: RunFigures, refs: pd.DataFrame, area: str, *, price_index: float,
+                         kpis: tuple[tuple[str, str], ...] | None = None) -> pd.DataFrame:
+    """The client's KPIs beside each reference, references at the period's price level.
+
+    One row per reference (the closest year per source, :func:`select_references`); a compared KPI without
+    any reference gets one row with the reference NaN. ``factor`` is the price factor applied to the
+    reference's ``value``, ``low`` and ``high`` (1 for non-kronor); ``deviation`` = client − reference (in the
+    KPI's unit), ``deviation_pct`` = client ÷ reference − 1.
+    """
+    year = client.year or 0
+    sel = select_references(refs, area, year=year)
+    wanted = list(kpis if kpis is not None else COMPARE_KPIS.get(area, ()))
+    extra = [(k, g) for k, g in zip(sel["kpi"], sel["group"], strict=True) if (k, g) not in wanted]
+    rows = []
+    for kpi, group in dict.fromkeys([*wanted, *extra]):
+        value = client.value(area, kpi, group)
+        matching = sel[(sel["kpi"] == kpi) & (sel["group"] == group)]
+        if not len(matching):
+            rows.append({"area": area, "kpi": kpi, "group": group, "unit": _unit_of(client, sel, area, kpi, group),
+                         "client": value, "reference_value": math.nan, "low": math.nan, "high": math.nan,
+                         "reference_year": math.nan, "source": "", "note": "", "origin": "", "factor": math.nan,
+                         "reference": math.nan, "reference_low": math.nan, "reference_high": math.nan,
+                         "deviation": math.nan, "deviation_pct": math.nan})
+            continue
+        for ref in matching.to_dict("records"):
+            unit = ref["unit"]
+            factor = price_factor(ref["year"], year, index=price_index, unit=unit)
+            adjusted = ref["value"] * factor
+            deviation, pct = _deviation(value, adjusted)
+            rows.append({"area": area, "kpi": kpi, "group": group, "unit": unit, "client": value,
+                         "reference_value": float(ref["value"]), "low": ref["low"], "high": ref["high"],
+                         "reference_year": ref["year"], "source": ref["source"], "note": ref["note"],
+                         "origin": ref["origin"], "factor": factor, "reference": adjusted,
+                         "reference_low": ref["low"] * factor, "reference_high": ref["high"] * factor,
+                         "deviation": deviation, "deviation_pct": pct})
+    return pd.DataFrame(rows)
+
+
+def _unique_names(runs: list[RunFigures]) -> list[str]:
+    names: list[str] = []
+    for run in runs:
+        name = run.name
+        if name in names:
+            name = f"{run.name} ({run.label})"
+        n = 2
+        while name in names:
+            name, n = f"{run.name} ({n})", n + 1
+        names.append(name)
+    return names
+
+
+def municipality_comparison(client: RunFigures, others: list[RunFigures], area: str, *, price_index: float,
+                            kpis: tuple[tuple[str, str], ...] | None = None) -> pd.DataFrame:
+    """The client's KPIs beside each comparison municipality's and their median.
+
+    One column per municipality (its name, made unique), its kronor moved from its own period year to the
+    client's price level; ``median`` over the municipalities that have a value (NaN when none has);
+    ``n`` how many have one; ``deviation`` = client − median, ``deviation_pct`` = client ÷ median − 1. The
+    municipality columns are listed in ``frame.attrs["municipalities"]``.
+    """
+    names = _unique_names(others)
+    year = client.year or 0
+    rows = []
+    for kpi, group in kpis if kpis is not None else COMPARE_KPIS.get(area, ()):
+        unit = client.unit(area, kpi, group) or next((o.unit(area, kpi, group) for o in others
+                                                      if o.unit(area, kpi, group)), "")
+        row: dict[str, object] = {"area": area, "kpi": kpi, "group": group, "unit": unit,
+                                  "client": client.value(area, kpi, group)}
+        values = []
+        for name, other in zip(names, others, strict=True):
+            factor = price_factor(other.year, year, index=price_index, unit=unit) if other.year else (
+                1.0 if unit not in KRONOR_UNITS else math.nan)
+            v = other.value(area, kpi, group) * factor
+            row[name] = v
+            values.append(v)
+        present = [v for v in values if not math.isnan(v)]
+        row["median"] = float(np.median(present)) if present else math.nan
+        row["n"] = len(present)
+        row["deviation"], row["deviation_pct"] = _deviation(float(row["client"]), row["median"])
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=["area", "kpi", "group", "unit", "client", *names, "median", "n",
+                                      "deviation", "deviation_pct"])
+    out.attrs["municipalities"] = names
+    return out
+
+
+# --- savings potential --------------------------------------------------------------------------------------
+
+def _targets(client: RunFigures, refs: pd.DataFrame, medians: pd.DataFrame, area: str, kpi: str, group: str,
+             *, price_index: float) -> list[dict[str, object]]:
+    """Every target of one KPI: its references at the period's price level (or one NaN row), then the median."""
+    year = client.year or 0
+    sel = select_references(refs, area, year=year)
+    sel = sel[(sel["kpi"] == kpi) & (sel["group"] == group)]
+    out: list[dict[str, object]] = []
+    for ref in sel.to_dict("records"):
+        factor = price_factor(ref["year"], year, index=price_index, unit=ref["unit"])
+        label = (text.BASIS["reference"].format(source=ref["source"], year=int(ref["year"]))
+                 if pd.notna(ref["year"]) else text.BASIS["reference_no_year"].format(source=ref["source"]))
+        out.append({"basis": "reference", "basis_label": label, "target": float(ref["value"]) * factor})
+    if not out:
+        out.append({"basis": "reference", "basis_label": text.BASIS["reference_missing"], "target": math.nan})
+    med = medians[(medians["kpi"] == kpi) & (medians["group"] == group)] if len(medians) else medians
+    out.append({"basis": "median", "basis_label": text.BASIS["median"],
+                "target": float(med["median"].iloc[0]) if len(med) else math.nan})
+    return out
+
+
+def _fmt(value: float, unit: str) -> str:
+    """A value in its unit, Swedish, for the assumption texts."""
+    if unit in KRONOR_UNITS or unit == "kr":
+        return formats.kr(value)
+    if unit == "share":
+        return formats.percent(value)
+    if unit in ("per_1000", "hours"):
+        return formats.number(value, 1)
+    if unit == "pp":
+        return f"{formats.number(value * 100, 1)} procentenheter"
+    return formats.number(value, 0)
+
+
+def _kpi_label(kpi: str, group: str) -> str:
+    label = shared_labels.KPIS.get(kpi) or text.KPIS.get(kpi, kpi)
+    group_label = group_text(group)
+    return f"{label}, {group_label}" if group_label else label
+
+
+def lower_first(label: str) -> str:
+    """``Kostnad per vårddygn, HVB`` → ``kostnad per vårddygn, HVB`` (an acronym first stays as it is)."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def group_text(group: str) -> str:
+    """A KPI group as shown: '' for the total, a regi, an insats, a sex, or an age band ("80+ år")."""
+    if group in text.GROUPS:
+        return text.GROUPS[group]
+    if group in shared_labels.SERVICES:
+        return shared_labels.service(group).lower() if group not in ("hvb", "sis") else shared_labels.service(group)
+    if group[:1].isdigit():
+        return f"{group.replace('-', '–')} år"
+    return group
+
+
+def kpi_text(kpi: str, group: str = "total") -> str:
+    """The Swedish label of a KPI and its group, e.g. ``Kostnad per vårddygn, HVB``."""
+    return _kpi_label(kpi, group)
+
+
+def _unit_cost_row(client: RunFigures, area: str, spec: tuple[str, str, tuple[str, str, str], str],
+                   target: dict[str, object]) -> dict[str, object]:
+    kpi, group, (source, name, vgroup), vunit = spec
+    value = client.value(area, kpi, group)
+    unit = client.unit(area, kpi, group) or "SEK"
+    volume = client.value(area, name, vgroup) if source == "kpi" else client.service(name, vgroup)
+    t = float(target["target"])  # type: ignore[arg-type]
+    row = {"area": area, "kpi": kpi, "group": group, "kind": "unit_cost", **target, "unit": unit, "client": value,
+           "difference": value - t, "base": volume, "base_unit": vunit, "volume_change": math.nan,
+           "unit_value": value - t, "current_cost": volume * value}
+    if math.isnan(t):
+        return {**row, "cost_at_target": math.nan, "potential": math.nan,
+                "assumption": text.ASSUMPTIONS["no_target"].format(basis=target["basis_label"])}
+    if math.isnan(value) or math.isnan(volume):
+        return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": text.ASSUMPTIONS["no_client"]}
+    if value <= t:
+        return {**row, "unit_value": 0.0, "cost_at_target": volume * value, "potential": 0.0,
+                "assumption": text.ASSUMPTIONS["not_above"].format(client=_fmt(value, unit), target=_fmt(t, unit))}
+    potential = volume * (value - t)
+    return {**row, "cost_at_target": volume * t, "potential": potential,
+            "assumption": text.ASSUMPTIONS["unit_cost"].format(
+                kpi=lower_first(_kpi_label(kpi, group)), target=_fmt(t, unit), client=_fmt(value, unit),
+                volume=formats.number(volume, 0), unit=text.UNITS[vunit], difference=_fmt(value - t, unit),
+                per=text.UNIT_SINGULAR[vunit], potential=_fmt(potential, "kr"))}
+
+
+def _rate_row(client: RunFigures, area: str, kpi: str, target: dict[str, object]) -> dict[str, object]:
+    kind = RATE_KINDS[kpi]
+    value = client.value(area, kpi)
+    unit = client.unit(area, kpi) or ("share" if kind == "coverage_80" else "hours")
+    t = float(target["target"])  # type: ignore[arg-type]
+    population = client.inhabitants.get("0-20" if kind == "placed_0_20" else "80+", math.nan)
+    if kind == "hours_80":
+        unit_value, per, change_unit = client.value(area, "cost_per_hour"), math.nan, "hour"
+        change = (value - t) * population
+    elif kind == "coverage_80":
+        hours = client.value(area, "hours_per_inhabitant_80")
+        per = hours / value if value else math.nan
+        unit_value, change_unit = per * client.value(area, "cost_per_hour"), "brukare_80"
+        change = (value - t) * population
+    else:
+        placed = client.value(area, "placed_children")
+        gross = sum(client.value(area, "gross_cost", s) for s in PLACEMENT_SERVICES
+                    if not math.isnan(client.value(area, "gross_cost", s)))
+        unit_value = gross / placed if placed else math.nan
+        per, change_unit = math.nan, "children"
+        change = (value - t) / 1000.0 * population
+    current = value * population / (1000.0 if kind == "placed_0_20" else 1.0) * unit_value
+    row = {"area": area, "kpi": kpi, "group": "total", "kind": "rate", **target, "unit": unit, "client": value,
+           "difference": value - t, "base": population,
+           "base_unit": "inhabitants_0_20" if kind == "placed_0_20" else "inhabitants_80",
+           "volume_change": change, "volume_unit": change_unit, "unit_value": unit_value, "current_cost": current}
+    if math.isnan(t):
+        return {**row, "volume_change": math.nan, "cost_at_target": math.nan, "potential": math.nan,
+                "assumption": text.ASSUMPTIONS["no_target"].format(basis=target["basis_label"])}
+    if any(math.isnan(x) for x in (value, population, unit_value)):
+        return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": text.ASSUMPTIONS["no_client"]}
+    if value <= t:
+        return {**row, "volume_change": 0.0, "cost_at_target": current, "potential": 0.0,
+                "assumption": text.ASSUMPTIONS["not_above"].format(client=_fmt(value, unit), target=_fmt(t, unit))}
+    potential = change * unit_value
+    diff = (_fmt(value - t, "pp") if unit == "share" else formats.number(value - t, 2))
+    return {**row, "cost_at_target": current - potential, "potential": potential,
+            "assumption": text.ASSUMPTIONS[kind].format(
+                target=_fmt(t, unit), client=_fmt(value, unit), change=formats.number(change, 1),
+                inhabitants=formats.number(population, 0), difference=diff, unit_value=formats.kr(unit_value),
+                hours=formats.number(per, 1), potential=_fmt(potential, "kr"))}
+
+
+def savings_potential(client: RunFigures, refs: pd.DataFrame, others: list[RunFigures], area: str, *,
+                      price_index: float) -> pd.DataFrame:
+    """What the cost would be if a unit cost or a consumption rate moved to the reference or the median.
+
+    Unit costs (:data:`UNIT_COST_SAVINGS`): potential = client volume × (client unit cost − target), where
+    the client is dearer. Consumption rates (:data:`RATE_SAVINGS`): the volume change (client rate − target)
+    × population (÷ 1000 for per-1000 rates) valued at the client's own unit cost: kr per delivered hour
+    for hours per inhabitant 80+; hours per brukare 80+ × kr per hour for coverage 80+; gross placement
+    cost per placed child for placements per 1 000. Targets: each reference (closest year per source, at
+    the period's price level) and the comparison municipalities' median. Where the client is not above
+    the target the potential is 0; where the target or a client figure is missing it is NaN (no data),
+    never 0. ``assumption`` spells the calculation out in Swedish. Rows overlap; do not add them up.
+    """
+    medians = municipality_comparison(
+        client, others, area, price_index=price_index,
+        kpis=tuple((k, g) for k, g, _, _ in UNIT_COST_SAVINGS.get(area, ()))
+        + tuple((k, "total") for k in RATE_SAVINGS.get(area, ())),
+    )
+    rows = []
+    for spec in UNIT_COST_SAVINGS.get(area, ()):
+        for target in _targets(client, refs, medians, area, spec[0], spec[1], price_index=price_index):
+            rows.append(_unit_cost_row(client, area, spec, target))
+    for kpi in RATE_SAVINGS.get(area, ()):
+        for target in _targets(client, refs, medians, area, kpi, "total", price_index=price_index):
+            rows.append(_rate_row(client, area, kpi, target))
+    columns = ["area", "kpi", "group", "kind", "basis", "basis_label", "unit", "client", "target", "difference",
+               "base", "base_unit", "volume_change", "volume_unit", "unit_value", "current_cost", "cost_at_target",
+               "potential", "assumption"]
+    return pd.DataFrame(rows).reindex(columns=columns)

@@ -1,0 +1,451 @@
+"""Views of the comparison sections every area report shows: references, comparison municipalities, savings
+potential, and the development over time. Missing values read "uppgift saknas", never 0.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from IPython.display import HTML
+from matplotlib.ticker import MaxNLocator
+
+from kpbkit import charts, formats, tables
+from kpbkit.analyses import compare as analysis
+from kpbkit.analyses import trends as trend_analysis
+from kpbkit.analyses.load import Results
+from kpbkit.config import KRONOR_UNITS
+from kpbkit.labels import compare as text
+
+C = text.COLUMNS
+NO_DATA = text.NO_DATA
+
+
+# --- formats ------------------------------------------------------------------------------------------------
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def value_text(value: float | None, unit: str) -> str:
+    """A KPI value in its unit, Swedish (``591 kr``, ``21,6 %``, ``10,5``); ``uppgift saknas`` when missing."""
+    if _missing(value):
+        return NO_DATA
+    v = float(value)  # type: ignore[arg-type]
+    if unit == "SEK":
+        return formats.mkr(v) if abs(v) >= 10e6 else formats.kr(v)
+    if unit in KRONOR_UNITS:
+        return formats.kr(v)
+    if unit == "share":
+        return formats.percent(v)
+    if unit in ("per_1000", "hours"):
+        return formats.number(v, 1) if abs(v) < 1000 else formats.number(v, 0)
+    return formats.number(v, 0)
+
+
+def _signed(text_value: str, value: float) -> str:
+    """A plus sign for a positive difference; no sign at all where it rounds to zero (never "−0,0 %")."""
+    if not any(ch in "123456789" for ch in text_value):
+        return text_value.lstrip("+\u2212-")
+    return f"+{text_value}" if value > 0 else text_value
+
+
+def deviation_text(value: float | None, unit: str) -> str:
+    """A difference in the KPI's unit with its sign; shares in percentage points."""
+    if _missing(value):
+        return NO_DATA
+    v = float(value)  # type: ignore[arg-type]
+    if unit == "share":
+        return _signed(f"{formats.number(v * 100, 1)}{formats.NBSP}procentenheter", v)
+    return _signed(value_text(v, unit), v)
+
+
+def percent_text(value: float | None) -> str:
+    return NO_DATA if _missing(value) else _signed(formats.percent(value), float(value))  # type: ignore[arg-type]
+
+
+def _change_text(value: float | None, unit: str) -> str:
+    if _missing(value):
+        return NO_DATA
+    v = float(value)  # type: ignore[arg-type]
+    if unit == "share":
+        return _signed(f"{formats.number(v * 100, 1)}{formats.NBSP}procentenheter", v)
+    return _signed(formats.percent(v), v)
+
+
+def _table(frame: pd.DataFrame, columns: dict[str, str], *, text_columns: tuple[str, ...] = (),
+           widths: dict[str, str] | None = None) -> str:
+    """Pre-formatted text cells: numbers right-aligned, ``text_columns`` left; ``widths`` per column (CSS)."""
+    out = tables.render_html(frame, {c: ("text" if c in text_columns else "numtext") for c in columns}, columns)
+    for column, width in (widths or {}).items():
+        kind = "txt" if column in text_columns else "num"
+        head = f'<th class="{kind}">{html.escape(columns[column])}</th>'
+        out = out.replace(head, f'<th class="{kind}" style="width:{width}">{html.escape(columns[column])}</th>', 1)
+    return out
+
+
+def _paragraph(sentence: str) -> str:
+    return f'<p class="kpb-text">{html.escape(sentence)}</p>'
+
+
+def _index_text(index: float) -> str:
+    return formats.percent(index, 1)
+
+
+# --- shared context -----------------------------------------------------------------------------------------
+
+_CACHE: dict[int, tuple[Results, dict[str, object]]] = {}
+
+
+def _context(results: Results) -> dict[str, object]:
+    """This run's figures, the references and the comparison municipalities (read once per report)."""
+    hit = _CACHE.get(id(results))
+    if hit is not None and hit[0] is results:
+        return hit[1]
+    found = analysis.comparison_runs(results.config)
+    configured = [str(folder) for folder in results.config.comparison.municipalities]
+    context: dict[str, object] = {
+        "client": analysis.run_from_results(results),
+        "refs": analysis.load_references(results.config),
+        "others": [run for _, run in found if run is not None],
+        # as the config names them (relative to the config file), not as absolute paths of this machine
+        "missing": [name for name, (_, run) in zip(configured, found, strict=True) if run is None],
+        "index": results.config.comparison.price_index,
+        "year": results.config.period.end.year,
+    }
+    _CACHE.clear()
+    _CACHE[id(results)] = (results, context)
+    return context
+
+
+# --- references ---------------------------------------------------------------------------------------------
+
+def _range_text(low: float, high: float, unit: str) -> str:
+    """`` (550–750 kr)``, `` (70,0–95,0 %)``, `` (minst 13 000 kr)``; empty without a range."""
+    if _missing(low) and _missing(high):
+        return ""
+    if _missing(high):
+        return f" (minst {value_text(low, unit)})"
+    if _missing(low):
+        return f" (högst {value_text(high, unit)})"
+    if unit in KRONOR_UNITS or unit == "share":
+        bare = formats.number(float(low) * 100, 1) if unit == "share" else formats.number(float(low), 0)
+        return f" ({bare}–{value_text(high, unit)})"
+    return f" ({value_text(low, unit)}–{value_text(high, unit)})"
+
+
+def _price_text(row: dict[str, object], year: int, index: float) -> str:
+    if _missing(row["reference"]):
+        return NO_DATA
+    if row["unit"] not in KRONOR_UNITS:
+        return text.PRICE["none"]
+    if int(row["reference_year"]) == year:  # type: ignore[call-overload]
+        return text.PRICE["same"]
+    return text.PRICE["moved"].format(factor=formats.number(float(row["factor"]), 3),  # type: ignore[arg-type]
+                                      index=_index_text(index), year=int(row["reference_year"]))  # type: ignore
+
+
+def reference_rows(results: Results, area: str) -> pd.DataFrame:
+    """The reference comparison of :func:`kpbkit.analyses.compare.reference_comparison` as Swedish text."""
+    ctx = _context(results)
+    year, index = int(ctx["year"]), float(ctx["index"])  # type: ignore[call-overload, arg-type]
+    data = analysis.reference_comparison(ctx["client"], ctx["refs"], area, price_index=index)  # type: ignore
+    rows = []
+    notes: list[str] = []
+    for row in data.to_dict("records"):
+        unit = str(row["unit"])
+        source = str(row["source"])
+        if row["note"]:
+            notes.append(str(row["note"]))
+            source = f"{source} [{len(notes)}]"
+        if row["origin"] == "client":
+            source = f"{source} (kommunens egen)"
+        no_reference = _missing(row["reference"])
+        if no_reference:
+            original = ""
+        else:
+            lower_bound = _missing(row["high"]) and row["low"] == row["reference_value"]
+            original = (f"minst {value_text(row['reference_value'], unit)}" if lower_bound
+                        else value_text(row["reference_value"], unit) + _range_text(row["low"], row["high"], unit))
+            original += f", {int(row['reference_year'])}" if not _missing(row["reference_year"]) else ", år okänt"
+        rows.append({
+            "kpi": analysis.kpi_text(str(row["kpi"]), str(row["group"])),
+            "client": value_text(row["client"], unit),
+            "reference": value_text(row["reference"], unit),
+            # a deviation needs both values: blank (not zero) where the reference or the client value is missing
+            "deviation": "" if no_reference or _missing(row["client"]) else deviation_text(row["deviation"], unit),
+            "deviation_pct": "" if no_reference or _missing(row["client"]) else percent_text(row["deviation_pct"]),
+            "original": original,
+            "price": "" if no_reference else _price_text(row, year, index),
+            "source": "" if no_reference else source,
+            "_source": str(row["source"]),
+            "_ratio": (float(row["client"]) / float(row["reference"])
+                       if not _missing(row["client"]) and not _missing(row["reference"]) and row["reference"]
+                       else math.nan),
+        })
+    out = pd.DataFrame(rows)
+    out.attrs["notes"] = notes
+    return out
+
+
+def references(results: Results, area: str) -> HTML:
+    """The client's KPIs beside the reference values (at the period's price level), and a chart."""
+    ctx = _context(results)
+    year, index = int(ctx["year"]), float(ctx["index"])  # type: ignore[call-overload, arg-type]
+    refs = ctx["refs"]
+    rows = reference_rows(results, area)
+    if not len(rows):
+        return HTML(_paragraph(text.SENTENCES["references_none"]))
+    own = int((refs["origin"] == "client").sum())  # type: ignore[index]
+    intro = text.SENTENCES["references_intro"].format(
+        version=analysis.reference_version(refs), year=year, index=_index_text(index),  # type: ignore[arg-type]
+        client_refs=text.SENTENCES["client_refs"].format(n=own) if own else "",
+    )
+    headers = {"kpi": C["kpi"], "client": C["client"], "reference": C["reference"].format(year=year),
+               "deviation": C["deviation"], "deviation_pct": C["deviation_pct"], "original": C["original"],
+               "price": C["price"], "source": C["source"]}
+    table = _table(rows, headers, text_columns=("kpi", "original", "price", "source"),
+                   widths={"kpi": "20%", "source": "15%"})
+    notes = "".join(f"<li>{html.escape(n)}</li>" for n in rows.attrs["notes"])
+    notes_html = f'<ol class="kpb-text kpb-notes">{notes}</ol>' if notes else ""
+    return HTML(_paragraph(intro) + table + notes_html + _reference_chart(rows))
+
+
+def _reference_chart(rows: pd.DataFrame) -> str:
+    plot = rows[rows["_ratio"].notna()]
+    plot = plot.assign(label=[f"{k} ({s})" for k, s in zip(plot["kpi"], plot["_source"], strict=True)])
+    if not len(plot):
+        return ""
+    fig = charts.barh(plot, label="label", value="_ratio", title=text.CHARTS["references"], value_format="percent")
+    ax = fig.axes[0]
+    ax.axvline(1.0, color=charts.PALETTE[1], linewidth=1.5)
+    ax.set_xlim(0, max(1.25, float(plot["_ratio"].max()) * 1.2))
+    items = "; ".join(f"{lab}: {formats.percent(v, 0)}" for lab, v in zip(plot["label"], plot["_ratio"], strict=True))
+    return charts.figure_html(fig, text.CHARTS["references_alt"].format(items=items))
+
+
+# --- comparison municipalities ------------------------------------------------------------------------------
+
+def municipality_rows(results: Results, area: str) -> pd.DataFrame:
+    """The comparison with the other municipalities and their median, as Swedish text (one column each)."""
+    ctx = _context(results)
+    data = analysis.municipality_comparison(ctx["client"], ctx["others"], area,  # type: ignore[arg-type]
+                                            price_index=float(ctx["index"]))  # type: ignore[arg-type]
+    names = data.attrs["municipalities"]
+    rows = []
+    for row in data.to_dict("records"):
+        unit = str(row["unit"])
+        out = {"kpi": analysis.kpi_text(str(row["kpi"]), str(row["group"])), "client": value_text(row["client"], unit)}
+        out.update({f"m{i}": value_text(row[name], unit) for i, name in enumerate(names)})
+        out.update({"median": value_text(row["median"], unit), "deviation": deviation_text(row["deviation"], unit),
+                    "deviation_pct": percent_text(row["deviation_pct"])})
+        rows.append(out)
+    frame = pd.DataFrame(rows)
+    frame.attrs["names"] = names
+    frame.attrs["data"] = data
+    return frame
+
+
+def municipalities(results: Results, area: str) -> HTML:
+    """The client beside the comparison municipalities and their median, and an index chart (median = 100)."""
+    ctx = _context(results)
+    missing = ctx["missing"]
+    notes = ""
+    if missing:
+        notes = _paragraph(text.SENTENCES["municipalities_missing"].format(
+            n=len(missing), total=len(results.config.comparison.municipalities),
+            folders=", ".join(str(f) for f in missing)))  # type: ignore[union-attr, arg-type]
+    if not ctx["others"]:
+        if missing:
+            return HTML(notes)
+        return HTML(_paragraph(text.SENTENCES["no_municipalities"].format(client=results.config.client_name)))
+    rows = municipality_rows(results, area)
+    names = rows.attrs["names"]
+    year, index = int(ctx["year"]), float(ctx["index"])  # type: ignore[call-overload, arg-type]
+    intro = text.SENTENCES["municipalities_intro"].format(year=year, index=_index_text(index))
+    listing = text.SENTENCES["municipalities_list"].format(names=", ".join(
+        f"{run.name} ({run.label})" for run in ctx["others"]))  # type: ignore[union-attr]
+    headers = {"kpi": C["kpi"], "client": results.config.client_name,
+               **{f"m{i}": name for i, name in enumerate(names)},
+               "median": C["median"], "deviation": C["deviation"], "deviation_pct": C["deviation_pct"]}
+    table = _table(rows, headers, text_columns=("kpi",))
+    return HTML(_paragraph(intro) + _paragraph(listing) + notes + table
+                + _municipality_chart(rows.attrs["data"], names, results.config.client_name))
+
+
+def _municipality_chart(data: pd.DataFrame, names: list[str], client: str) -> str:
+    plot = data[data["median"].notna() & (data["median"] != 0)]
+    if not len(plot):
+        return ""
+    labels = [analysis.kpi_text(k, g) for k, g in zip(plot["kpi"], plot["group"], strict=True)]
+    fig, ax = charts.figure(max(2.0, 0.42 * len(plot) + 1.1))
+    y = np.arange(len(plot))[::-1]
+    for name in names:
+        ax.scatter(plot[name] / plot["median"], y, color=charts.PALETTE[4], s=22, zorder=2,
+                   label="Jämförelsekommun" if name == names[0] else None)
+    ax.scatter(plot["client"] / plot["median"], y, color=charts.PALETTE[1], s=48, marker="D", zorder=3, label=client)
+    ax.axvline(1.0, color=charts.PALETTE[0], linewidth=1)
+    ax.set_yticks(y, labels)
+    ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: formats.number(v * 100, 0)))
+    ax.set_xlabel("Index, median = 100")
+    ax.set_title(text.CHARTS["municipalities"], loc="left")
+    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14 - 0.6 / len(plot)), ncol=2)
+    ax.grid(axis="y", visible=False)
+    ratio = plot["client"] / plot["median"]
+    items = "; ".join(f"{lab}: {formats.number(r * 100, 0) if not math.isnan(r) else NO_DATA}"
+                      for lab, r in zip(labels, ratio, strict=True))
+    return charts.figure_html(fig, text.CHARTS["municipalities_alt"].format(items=items))
+
+
+# --- savings potential --------------------------------------------------------------------------------------
+
+def savings_rows(results: Results, area: str) -> pd.DataFrame:
+    """The savings potential of :func:`kpbkit.analyses.compare.savings_potential`, as Swedish text."""
+    ctx = _context(results)
+    data = analysis.savings_potential(ctx["client"], ctx["refs"], ctx["others"], area,  # type: ignore[arg-type]
+                                      price_index=float(ctx["index"]))  # type: ignore[arg-type]
+    rows = []
+    for row in data.to_dict("records"):
+        unit = str(row["unit"])
+        rows.append({
+            "kpi": analysis.kpi_text(str(row["kpi"]), str(row["group"])),
+            "basis": str(row["basis_label"]),
+            "client": value_text(row["client"], unit),
+            "target": value_text(row["target"], unit),
+            "current_cost": value_text(row["current_cost"], "SEK"),
+            "cost_at_target": value_text(row["cost_at_target"], "SEK"),
+            "potential": value_text(row["potential"], "SEK"),
+            "assumption": str(row["assumption"]),
+        })
+    frame = pd.DataFrame(rows)
+    frame.attrs["data"] = data
+    return frame
+
+
+def savings(results: Results, area: str) -> HTML:
+    """What the cost would be at the reference or the comparison median, per KPI, with the assumption."""
+    ctx = _context(results)
+    rows = savings_rows(results, area)
+    if not len(rows):
+        return HTML(_paragraph(text.SENTENCES["references_none"]))
+    data = rows.attrs["data"]
+    intro = _paragraph(text.SENTENCES["savings_intro"].format(year=int(ctx["year"])))  # type: ignore[call-overload]
+    positive = data[data["potential"] > 0]
+    if len(positive):
+        best = positive.loc[positive["potential"].idxmax()]
+        summary = text.SENTENCES["savings_largest"].format(
+            kpi=analysis.lower_first(analysis.kpi_text(best["kpi"], best["group"])),
+            basis=str(best["basis_label"]).lower() if best["basis"] == "median" else str(best["basis_label"]),
+            potential=value_text(best["potential"], "SEK"))
+    else:
+        summary = text.SENTENCES["savings_none"]
+    headers = {k: C[k] for k in ("kpi", "basis", "client", "target", "current_cost", "cost_at_target", "potential",
+                                 "assumption")}
+    table = _table(rows, headers, text_columns=("kpi", "basis", "assumption"),
+                   widths={"kpi": "15%", "basis": "13%", "assumption": "34%"})
+    return HTML(intro + _paragraph(summary) + table + _savings_chart(data))
+
+
+def _savings_chart(data: pd.DataFrame) -> str:
+    plot = data[data["potential"] > 0]
+    if not len(plot):
+        return ""
+    plot = plot.assign(label=[
+        f"{analysis.kpi_text(k, g)}\nmot {analysis.lower_first(b) if basis == 'median' else b}"
+        for k, g, b, basis in zip(plot["kpi"], plot["group"], plot["basis_label"], plot["basis"], strict=True)])
+    fmt = "mkr" if plot["potential"].max() >= 2e6 else "kr"
+    fig = charts.barh(plot, label="label", value="potential", title=text.CHARTS["savings"], value_format=fmt)
+    fig.set_figheight(max(1.8, 0.55 * len(plot) + 0.9))
+    fig.axes[0].xaxis.set_major_locator(MaxNLocator(4))
+    best = plot.loc[plot["potential"].idxmax()]
+    return charts.figure_html(fig, text.CHARTS["savings_alt"].format(
+        largest=f"{best['label']}: {value_text(best['potential'], 'SEK')}"))
+
+
+# --- trends -------------------------------------------------------------------------------------------------
+
+def trend_rows(results: Results, area: str, runs: list | None = None) -> tuple[pd.DataFrame, list[int]]:
+    """The trend table as Swedish text: per KPI a row (kronor: nominal and at this period's prices), years
+    as columns, and the change per year. ``runs``: :func:`kpbkit.analyses.trends.history` (read when not given)."""
+    ctx = _context(results)
+    runs = runs if runs is not None else trend_analysis.history(results)
+    year, index = int(ctx["year"]), float(ctx["index"])  # type: ignore[call-overload, arg-type]
+    long = trend_analysis.trend_table(runs, area, to_year=year, price_index=index)
+    summary = trend_analysis.trend_summary(long).set_index(["kpi", "group"])
+    years = sorted({int(y) for y in long["year"].dropna()})
+    rows = []
+    for (kpi, group), sel in long.groupby(["kpi", "group"], sort=False):
+        unit = str(sel["unit"].iloc[0])
+        by_year = sel.set_index("year")
+        s = summary.loc[(kpi, group)]
+        label = analysis.kpi_text(str(kpi), str(group))
+        kronor = unit in KRONOR_UNITS
+        variants = [("fixed", "value_fixed", "change_per_year")] if not kronor else [
+            ("nominal", "value", "change_per_year_nominal"), ("fixed", "value_fixed", "change_per_year")]
+        for kind, column, change in variants:
+            row = {"kpi": label, "prices": text.PRICE_LEVEL[kind].format(year=year) if kronor else ""}
+            for y in years:
+                row[str(y)] = value_text(by_year[column].get(y, math.nan), unit)
+            row["change_per_year"] = _change_text(s[change], unit)
+            rows.append(row)
+    return pd.DataFrame(rows), years
+
+
+def trends(results: Results, area: str) -> HTML:
+    """The main KPIs over the earlier years and this one, with the change per year, and a chart."""
+    ctx = _context(results)
+    config = results.config
+    if not config.period.is_calendar_year:
+        return HTML(_paragraph(text.SENTENCES["trends_not_calendar"]))
+    runs = trend_analysis.history(results)
+    if len(runs) < 2:
+        searched = trend_analysis.searched_years(config)
+        span = f"{min(searched)}–{max(searched)}" if len(searched) > 1 else (str(searched[0]) if searched else "")
+        return HTML(_paragraph(text.SENTENCES["trends_none"].format(
+            client=config.client_name, searched=f"år {span}" if span else "inga år")))
+    rows, years = trend_rows(results, area, runs)
+    year, index = int(ctx["year"]), float(ctx["index"])  # type: ignore[call-overload, arg-type]
+    intro = text.SENTENCES["trends_intro"].format(years=f"{years[0]}–{years[-1]}", year=year,
+                                                  index=_index_text(index))
+    headers = {"kpi": C["kpi"], "prices": C["prices"], **{str(y): str(y) for y in years},
+               "change_per_year": C["change_per_year"]}
+    table = _table(rows, headers, text_columns=("kpi", "prices"))
+    return HTML(_paragraph(intro) + table + _trend_chart(runs, area, year=year, index=index))
+
+
+def _trend_chart(runs, area: str, *, year: int, index: float) -> str:
+    kpis = trend_analysis.TREND_CHART.get(area, ())
+    long = trend_analysis.trend_table(runs, area, to_year=year, price_index=index, kpis=kpis)
+    if not len(long) or long["value"].notna().sum() == 0:
+        return ""
+    fig, axes = plt.subplots(2, 2, figsize=(charts.WIDTH, 4.6), layout="constrained")
+    for ax, (kpi, group) in zip(axes.flat, kpis, strict=False):
+        sel = long[(long["kpi"] == kpi) & (long["group"] == group)].sort_values("year")
+        unit = str(sel["unit"].iloc[0]) if len(sel) else ""
+        scale = 1e6 if unit == "SEK" else 1.0
+        ax.plot(sel["year"], sel["value_fixed"] / scale, color=charts.PALETTE[0], marker="o", linewidth=2,
+                label=text.CHARTS["fixed"].format(year=year) if unit in KRONOR_UNITS else text.CHARTS["value"])
+        if unit in KRONOR_UNITS:
+            ax.plot(sel["year"], sel["value"] / scale, color=charts.PALETTE[1], marker="o", linestyle="--",
+                    linewidth=1.5, label=text.CHARTS["nominal"])
+        title = analysis.kpi_text(kpi, group) + (" (mnkr)" if unit == "SEK" else "")
+        ax.set_title(title, loc="left", fontsize=9)
+        ax.set_xticks(sorted(sel["year"].dropna().astype(int).unique()))
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: str(int(v))))
+        shown = pd.concat([sel["value_fixed"], sel["value"]]).dropna() / scale * (100 if unit == "share" else 1)
+        span = float(shown.max() - shown.min()) if len(shown) else 0.0
+        decimals = 0 if span >= 20 else (1 if span >= 2 else 2)
+        ax.yaxis.set_major_locator(MaxNLocator(5))
+        ax.yaxis.set_major_formatter(plt.FuncFormatter(
+            lambda v, _p, d=decimals, share=unit == "share": formats.percent(v, d) if share else formats.number(v, d)))
+        if unit in KRONOR_UNITS:
+            ax.legend(frameon=False, fontsize=7.5)
+    for ax in list(axes.flat)[len(kpis):]:
+        ax.set_visible(False)
+    fig.suptitle(text.CHARTS["trends"], x=0.0, ha="left", fontweight="bold", fontsize=11)
+    years = sorted({int(y) for y in long["year"].dropna()})
+    return charts.figure_html(fig, text.CHARTS["trends_alt"].format(years=f"{years[0]}–{years[-1]}", year=year))
