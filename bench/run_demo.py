@@ -1,5 +1,8 @@
 """Benchmark the full demo run: generate Exempelkommun, ingest, model, render every report (HTML + PDF).
 
+The run includes generating Exempelkommun's earlier years and the comparison municipalities and their
+results-only runs (kpbkit.demo_history), as `kpbkit demo` does.
+
 Usage: .venv/bin/python bench/run_demo.py [--repeat N]
 
 Runs `kpbkit demo --regenerate` in a fresh process (so generation is included) and prints the wall time

@@ -147,15 +147,15 @@ def demo(config: Path, regenerate: bool, no_pdf: bool) -> None:
     """Generate the demo municipality Exempelkommun and run everything on it.
 
     The demo's raw extracts (synthetic; Skatteverket's test personnummer only) are written under
-    .kpbkit/demo/ with a pseudonymisation key, then ingested like a real client's data.
+    .kpbkit/demo/ with a pseudonymisation key, then ingested like a real client's data: first
+    Exempelkommun's earlier years 2023 and 2024 and the comparison municipalities Grannby and
+    Jämförstad (results only, for the reports' trend and comparison sections), then 2025 with every report.
     """
-    from kpbkit.demo import ensure_demo
-    from kpbkit.pipeline import run_client
+    from kpbkit.demo_history import run_demo
 
     if not config.is_file():
         raise KpbkitError(f"demo config {config} not found", fix="run the demo from the kpbkit project folder")
-    ensure_demo(config, force=regenerate)
-    result = run_client(config, render=True, pdf=not no_pdf)
+    result = run_demo(config, force=regenerate, pdf=not no_pdf)
     _print_outputs(result.output_dir)
 
 

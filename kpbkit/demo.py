@@ -1441,10 +1441,17 @@ def ensure_demo(config_path: Path, *, seed: int = DEFAULT_SEED, force: bool = Fa
     else:
         log.info("Demo data for seed %d is up to date in %s", seed, folder)
     key_file = _config_path_value(config_path, raw, "pseudonymisation", "key_file")
-    if key_file is not None and not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
-        log.info("Created a pseudonymisation key for the demo: %s", key_file)
+    if key_file is not None:
+        _ensure_key(key_file)
+
+
+def _ensure_key(key_file: Path) -> None:
+    """Create ``key_file`` with 32 random bytes in hex, readable by the owner only, unless it exists."""
+    if key_file.exists():
+        return
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32) + "\n")
+    log.info("Created a pseudonymisation key for the demo: %s", key_file)
 

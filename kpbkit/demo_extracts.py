@@ -119,7 +119,7 @@ def _register(t: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([out.iloc[: twice + 1], out.iloc[[twice]], out.iloc[twice + 1:]], ignore_index=True)
 
 
-def _visits(t: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+def _visits(t: pd.DataFrame, rng: np.random.Generator, year: str) -> pd.DataFrame:
     out = pd.DataFrame({
         "Personnr": t["personnummer"].astype(object),
         "Insats": t["service_code"].map(VISIT_CODES).astype(object),
@@ -129,7 +129,7 @@ def _visits(t: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
         STAFF_HEADER: t["staff_id"],
     })
     minutes = pd.to_numeric(t["minutes"])
-    ok = ((t["service_code"] == "hemtjanst") & (minutes > 0) & t["date"].str.startswith("2025-0")
+    ok = ((t["service_code"] == "hemtjanst") & (minutes > 0) & t["date"].str.startswith(f"{year}-0")
           & t["provider_id"].str.match(r"^(HT[NCS]|LOV[1-4])$")).to_numpy()
     picks = rng.choice(np.flatnonzero(ok), size=9, replace=False)
     blank, bad_check, long_visit, unmapped, dup = picks[:2], picks[2], picks[3], picks[4:6], picks[6:9]
@@ -181,12 +181,13 @@ def _population(t: pd.DataFrame) -> pd.DataFrame:
 def extract_files(tables: dict[str, pd.DataFrame], *, seed: int) -> dict[str, bytes]:
     """The demo's raw extract files (name → bytes) from its canonical text tables."""
     rng = np.random.default_rng(seed + 1)
+    year = str(tables["population"]["year"].iloc[0])  # the period's year: defects go on its January-September
     return {
         "personer.csv": _csv(_persons(tables["persons"]), encoding="cp1252"),
         "utforare.csv": _csv(_providers(tables["providers"]), encoding="cp1252"),
         "register_beslut.txt": _register(tables["decisions"]).to_csv(
             sep=";", index=False, header=False, lineterminator="\r\n").encode("cp1252"),
-        "utford_tid.csv": _csv(_visits(tables["visits"], rng), encoding="cp1252"),
+        "utford_tid.csv": _csv(_visits(tables["visits"], rng, year), encoding="cp1252"),
         "vistelser.xlsx": _stays_workbook(tables["stays"]),
         "huvudbok.csv": _csv(_ledger(tables["ledger"]), encoding="utf-8-sig", trailing=True),
         "befolkning.csv": _csv(_population(tables["population"]), encoding="cp1252"),

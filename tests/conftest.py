@@ -107,26 +107,29 @@ def write_case() -> Callable[..., Path]:
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
-    """One full demo run (Exempelkommun generated, every report rendered) shared by the report tests.
+    """One full demo run shared by the report tests, as `kpbkit demo` does it (kpbkit.demo_history.run_demo).
 
-    Returns ``(RunResult, data_folder)``; the output is ``result.output_dir`` (``.../exempelkommun/2025``).
+    Exempelkommun 2025 with every report rendered, after its earlier years 2023 and 2024 and the comparison
+    municipalities (results only), so the trend and comparison sections are filled. Everything lives in one
+    temporary folder: the data and generated configs beside ``exempelkommun.yaml``, the output under ``reports/``.
+    Returns ``(RunResult, data_folder)``; the output is ``result.output_dir`` (``.../reports/exempelkommun/2025``).
     """
-    from kpbkit.demo import generate_demo
-    from kpbkit.pipeline import run_client
+    from kpbkit.demo_history import COMPARISONS, run_demo
 
     folder = tmp_path_factory.mktemp("demo")
-    data = generate_demo(folder / "data")
     config = folder / "exempelkommun.yaml"
     committed = yaml.safe_load((Path(__file__).resolve().parents[1] / "client_configs" / "exempelkommun.yaml")
                                .read_text(encoding="utf-8"))
-    committed["input"]["folder"] = str(data)
-    committed["ledger_rules"] = str(data / "ledger_rules.csv")
+    committed["input"]["folder"] = "exempelkommun"
+    committed["ledger_rules"] = "exempelkommun/ledger_rules.csv"
     committed["pseudonymisation"] = {"key_file": "demo.key"}
     committed["output"] = {"folder": "reports"}
+    committed["comparison"] = {**(committed.get("comparison") or {}),
+                               "municipalities": [f"reports/{c.client_id}/2025/results" for c in COMPARISONS]}
     config.write_text(yaml.safe_dump(committed, allow_unicode=True), encoding="utf-8")
     (folder / "demo.key").write_text("test-key-for-the-demo-smoke-run\n", encoding="utf-8")
-    result = run_client(config, render=True, progress=lambda *a: None)
-    return result, data
+    result = run_demo(config, render=True, progress=lambda *a: None)
+    return result, result.config.input_folder
 
 
 @pytest.fixture
