@@ -1,4 +1,4 @@
-"""The personnummer of a folder of raw extracts, in every written form, for the privacy scans of outputs."""
+"""What the privacy and rendering checks of outputs share: the extracts' personnummer, a report's visible text."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from kpbkit.io.sources import read_source_text
+from kpbkit.report import pdf_text
 
 _PNR = re.compile(r"(?<!\d)(\d{6}|\d{8})[-+]?\d{4}(?!\d)")
 
@@ -34,3 +35,14 @@ def personnummer_forms(folder: Path) -> set[str]:
             if len(digits) == 12:
                 forms.update({digits, f"{digits[:8]}-{digits[8:]}"})
     return forms
+
+
+def visible_text(path: Path) -> str:
+    """The text a reader sees in a rendered report (HTML or PDF), whitespace collapsed."""
+    if path.suffix == ".pdf":
+        raw = pdf_text(path)
+    else:
+        from bs4 import BeautifulSoup
+
+        raw = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ")
+    return " ".join(raw.split())

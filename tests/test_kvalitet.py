@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bs4 import BeautifulSoup
 
 from kpbkit import labels
 from kpbkit.analyses import kvalitet as analysis
@@ -18,6 +17,7 @@ from kpbkit.pipeline import run_client
 from kpbkit.report import pdf_text
 from kpbkit.report.templates_catalog import REPORTS, reports_for
 from kpbkit.views import kvalitet as views
+from tests.privacy import visible_text
 
 ROOT = Path(__file__).resolve().parents[1]
 PNR_SHAPE = re.compile(r"\d{6,8}[-+]?\d{4}")
@@ -205,12 +205,6 @@ def test_the_report_is_registered_and_only_kvalitet_renders_just_it(tmp_path, wr
 # --- the template on the demo ---------------------------------------------------------------------------------
 
 
-def _visible(path: Path) -> str:
-    raw = pdf_text(path) if path.suffix == ".pdf" else BeautifulSoup(path.read_text(encoding="utf-8"),
-                                                                     "html.parser").get_text(" ")
-    return " ".join(raw.split())
-
-
 def test_demo_run_writes_the_kvalitet_report(demo_run) -> None:
     result, _ = demo_run
     out = result.output_dir
@@ -219,7 +213,7 @@ def test_demo_run_writes_the_kvalitet_report(demo_run) -> None:
     dq = pd.read_csv(out / "results" / "data_quality.csv", keep_default_na=False)
     assert len(dq)
     for path in (out / "kvalitet.html", out / "kvalitet.pdf"):
-        shown = _visible(path)
+        shown = visible_text(path)
         assert text.TITLE in shown, path.name
         assert "Sammanfattning" in shown and "Avstämning" in shown
         assert not PNR_SHAPE.findall(shown), f"{path.name} holds a personnummer-shaped string"
@@ -239,6 +233,6 @@ def test_the_demo_report_lists_the_planted_defects_with_their_counts(demo_run) -
     planted = {**{check: count for (check, _table), count in PLANTED.items()},
                "minutes_not_positive": 5, "placement_without_decision": 2}
     for path in (result.output_dir / "kvalitet.html", result.output_dir / "kvalitet.pdf"):
-        shown = " ".join(_visible(path).split())
+        shown = " ".join(visible_text(path).split())
         for check, count in planted.items():
             assert re.search(rf"Antal: {count} · Kontroll-id: {check}\b", shown), (path.name, check, count)

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import math
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from bs4 import BeautifulSoup
 
 from kpbkit.analyses import prognos as analysis
 from kpbkit.catalog import Catalog, parse_age_bands
@@ -19,6 +17,7 @@ from kpbkit.labels import prognos as text
 from kpbkit.pipeline import run_client
 from kpbkit.report import pdf_text, read_key_figures
 from kpbkit.report.templates_catalog import REPORTS
+from tests.privacy import visible_text
 
 PNR_SHAPE = re.compile(r"\d{6,8}[-+]?\d{4}")
 BANDS = parse_age_bands(["0-79", "80+"])
@@ -303,7 +302,7 @@ def test_the_report_says_no_data_without_a_population_forecast(tmp_path, write_c
     forecast = pd.read_csv(result.results_dir / "prognos.csv")
     assert forecast.loc[forecast["year"] > 2025, "cost"].isna().all()
     assert (forecast.loc[forecast["year"] == 2025, "volume"].sum()) == pytest.approx(350)
-    shown = _visible(result.output_dir / "prognos.html")
+    shown = visible_text(result.output_dir / "prognos.html")
     assert text.TITLE in shown and "ingen prognos kan beräknas" in shown
     assert "Traceback" not in shown and "nan" not in shown.split()
     figures = read_key_figures(result.output_dir / "notebooks" / "prognos.ipynb")
@@ -312,12 +311,6 @@ def test_the_report_says_no_data_without_a_population_forecast(tmp_path, write_c
 
 
 # --- the template on the demo -----------------------------------------------------------------------------------
-
-
-def _visible(path: Path) -> str:
-    raw = pdf_text(path) if path.suffix == ".pdf" else BeautifulSoup(path.read_text(encoding="utf-8"),
-                                                                     "html.parser").get_text(" ")
-    return " ".join(raw.split())
 
 
 def test_the_report_is_registered() -> None:
@@ -331,7 +324,7 @@ def test_demo_run_writes_the_forecast_report(demo_run) -> None:
                  "results/prognos_rates.csv", "results/prognos_budget.csv"):
         assert (out / name).is_file(), name
     for path in (out / "prognos.html", out / "prognos.pdf"):
-        shown = _visible(path)
+        shown = visible_text(path)
         assert text.TITLE in shown, path.name
         assert not PNR_SHAPE.findall(shown), f"{path.name} holds a personnummer-shaped string"
         assert "Traceback" not in shown and "nan" not in shown.split()
