@@ -53,14 +53,17 @@ def _signed(text_value: str, value: float) -> str:
     return f"+{text_value}" if value > 0 else text_value
 
 
+def _points(v: float) -> str:
+    """A difference of shares in percentage points, with its sign."""
+    return _signed(f"{formats.number(v * 100, 1)}{formats.NBSP}procentenheter", v)
+
+
 def deviation_text(value: float | None, unit: str) -> str:
     """A difference in the KPI's unit with its sign; shares in percentage points."""
     if _missing(value):
         return NO_DATA
     v = float(value)  # type: ignore[arg-type]
-    if unit == "share":
-        return _signed(f"{formats.number(v * 100, 1)}{formats.NBSP}procentenheter", v)
-    return _signed(value_text(v, unit), v)
+    return _points(v) if unit == "share" else _signed(value_text(v, unit), v)
 
 
 def percent_text(value: float | None) -> str:
@@ -71,9 +74,7 @@ def _change_text(value: float | None, unit: str) -> str:
     if _missing(value):
         return NO_DATA
     v = float(value)  # type: ignore[arg-type]
-    if unit == "share":
-        return _signed(f"{formats.number(v * 100, 1)}{formats.NBSP}procentenheter", v)
-    return _signed(formats.percent(v), v)
+    return _points(v) if unit == "share" else _signed(formats.percent(v), v)
 
 
 def _table(frame: pd.DataFrame, columns: dict[str, str], *, text_columns: tuple[str, ...] = (),
