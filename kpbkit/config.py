@@ -212,6 +212,15 @@ class OutputSection(_Strict):
     folder: Path = Path("reports")
 
 
+class ReportSection(_Strict):
+    """How reports are shown: internal (everything, pseudonymised) or for publication (small counts hidden)."""
+
+    #: suppress small counts in every table and chart shown to readers, and leave out top-case lists
+    publication: bool = False
+    #: counts below this are shown as "<threshold" in publication mode
+    threshold: Annotated[int, Field(ge=2, le=100)] = 5
+
+
 class LssSection(_Strict):
     """The LSS report's settings: FK's hourly rate per year and the six-month report's flag thresholds."""
 
@@ -427,6 +436,7 @@ class ClientConfigModel(_Strict):
     age_bands: dict[str, list[str]] = {}
     pseudonymisation: PseudonymisationSection | None = None
     output: OutputSection = OutputSection()
+    report: ReportSection = ReportSection()
     lss: LssSection = LssSection()
     quality: QualitySection = QualitySection()
     comparison: ComparisonSection = ComparisonSection()
@@ -495,6 +505,11 @@ class ClientConfig:
     def lss(self) -> LssSection:
         """The LSS report's settings (FK hourly rates, flag thresholds); defaults when the config has none."""
         return self.model.lss
+
+    @property
+    def report(self) -> ReportSection:
+        """Report settings (publication mode and its threshold)."""
+        return self.model.report
 
     @property
     def comparison(self) -> ComparisonSection:
