@@ -36,6 +36,7 @@ from kpbkit.report.export import (
     pdf_engine,
     pdf_info,
     pdf_text,
+    screenshot,
 )
 from kpbkit.report.runner import ReportError, check_template, execute_notebook
 
@@ -51,6 +52,7 @@ __all__ = [
     "pdf_info",
     "pdf_text",
     "read_key_figures",
+    "screenshot",
     "show_figure",
     "show_key_figures",
 ]

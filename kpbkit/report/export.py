@@ -310,29 +310,50 @@ def _noise(line: str) -> bool:
     return not line.strip() or any(marker in lowered for marker in markers)
 
 
+def _chromium_command(exe: str, profile: str, *args: str) -> list[str]:
+    """Headless Chromium with a fresh profile and no network chatter (flags measured in notes/TOOLING.md)."""
+    cmd = [
+        exe,
+        "--headless",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--no-default-browser-check",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        "--disable-dev-shm-usage",
+        "--hide-scrollbars",
+        "--mute-audio",
+        f"--user-data-dir={profile}",
+        *args,
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.insert(2, "--no-sandbox")  # Chromium refuses to start as root with its sandbox
+    return cmd
+
+
+def screenshot(html: Path, png: Path, *, width: int = 1280, height: int = 2000, timeout: float = PDF_TIMEOUT) -> Path:
+    """A PNG of the top ``width`` × ``height`` pixels of ``html`` as headless Chromium shows it (visual checks)."""
+    exe = find_chromium()
+    if exe is None:
+        raise ReportError("no Chromium for the screenshot", file=html, fix=_SETUP_FIX)
+    png.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kpbkit-chromium-", ignore_cleanup_errors=True) as profile:
+        cmd = _chromium_command(exe, profile, f"--window-size={width},{height}", f"--screenshot={png.resolve()}",
+                                html.resolve().as_uri())
+        subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=timeout, check=False, env={**os.environ, "HOME": os.environ.get("HOME") or profile})
+    if not png.is_file() or png.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ReportError("Chromium wrote no screenshot", file=html, fix=_SETUP_FIX)
+    return png
+
+
 def _chromium_pdf(exe: str, html: Path, out: Path, *, timeout: float) -> None:
     with tempfile.TemporaryDirectory(prefix="kpbkit-chromium-", ignore_cleanup_errors=True) as profile:
-        cmd = [
-            exe,
-            "--headless",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--no-default-browser-check",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-extensions",
-            "--disable-dev-shm-usage",
-            "--hide-scrollbars",
-            "--mute-audio",
-            f"--user-data-dir={profile}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={out}",
-            html.resolve().as_uri(),
-        ]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            cmd.insert(2, "--no-sandbox")  # Chromium refuses to start as root with its sandbox
+        cmd = _chromium_command(exe, profile, "--no-pdf-header-footer", f"--print-to-pdf={out}",
+                                html.resolve().as_uri())
         env = {**os.environ, "HOME": os.environ.get("HOME") or profile}
         proc = subprocess.Popen(
             cmd,
