@@ -9,19 +9,21 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpbkit import __version__, labels
+from kpbkit import __version__
 from kpbkit.analyses import pa_settlement, prognos
 from kpbkit.config import ClientConfig
 from kpbkit.ingest import CanonicalData, file_hash
 from kpbkit.io.writers import write_csv, write_json
 from kpbkit.labels import lss as lss_labels
 from kpbkit.model import ModelResult
+from kpbkit.report import workbook as xlsx
 
 log = logging.getLogger("kpbkit")
 
 RESULT_TABLES = ("person_costs", "unit_costs", "reconciliation", "kpis", "data_quality")
 #: the personal-assistance six-month report, written beside the contract's tables
 PA_SIX_MONTH = "pa_six_month"
+_XLSX_BOOLEANS = ("current_settlement_period", *pa_settlement.FLAGS)
 
 
 def write_prognos(config: ClientConfig, data: CanonicalData, model: ModelResult, folder: Path) -> list[Path]:
@@ -91,8 +93,12 @@ def run_record(
     outcome: str,
     templates: list[str] | None = None,
     error: str | None = None,
+    publication: bool | None = None,
 ) -> dict[str, object]:
-    """The run.json content: version, templates, config and input hashes, period, times, outcome."""
+    """The run.json content: version, templates, config and input hashes, period, times, outcome, report mode.
+
+    ``publication``: the reports' mode (``kpbkit run --publish``); ``None``: the config's ``report.publication``.
+    """
     inputs = {}
     if data is not None:
         inputs = {name: {"file": Path(p).name, "sha256": file_hash(Path(p))} for name, p in data.input_files.items()}
@@ -114,6 +120,11 @@ def run_record(
         "started": started.isoformat(timespec="seconds"),
         "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "outcome": outcome,
+        # internal (everything, pseudonymised) or publication (small counts suppressed; kpbkit.privacy)
+        "report_mode": {
+            "publication": bool(config.report.publication if publication is None else publication),
+            "threshold": config.report.threshold,
+        },
         "python": platform.python_version(),
         "pandas": pd.__version__,
     }
@@ -129,24 +140,6 @@ def write_run_json(record: dict[str, object], folder: Path) -> Path:
 
 
 # ------------------------------------------------------------------------------------------------ six-month report
-
-#: Excel number formats by column kind (Excel shows them with the reader's own separators)
-_XLSX_FORMATS = {
-    "kr": '#,##0 "kr"',
-    "rate": '#,##0.00 "kr"',
-    "hours": "#,##0.0",
-    "days": "0",
-    "percent": "0.0%",
-    "date": "yyyy-mm-dd",
-}
-_XLSX_KINDS = {
-    "period_start": "date", "period_end": "date", "days": "days", "granted_hours": "hours",
-    "delivered_hours": "hours", "delivery_ratio": "percent", "municipal_share_hours": "hours",
-    "reimbursed_hours": "hours", "fk_rate": "rate", "reimbursement": "kr", "municipal_share": "kr", "cost": "kr",
-    "net_cost": "kr", "cost_per_hour": "kr", "net_cost_per_hour": "kr",
-}
-_XLSX_BOOLEANS = ("current_settlement_period", *pa_settlement.FLAGS)
-
 
 def write_pa_six_month(config: ClientConfig, data: CanonicalData, model: ModelResult, folder: Path) -> list[Path]:
     """Compute the personal-assistance six-month report and write ``pa_six_month.csv`` and ``.xlsx`` into ``folder``.
@@ -174,32 +167,23 @@ def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfi
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
-    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)  # streamed: a large municipality's months are tens of thousands of rows
     workbook.properties.creator = "kpbkit"
     headers = lss_labels.SIX_MONTH_COLUMNS
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="bottom")
     drop = {"month": ["row_type"], "settlement_period": ["row_type", "settlement_period"],
             "year": ["row_type", "settlement_period", "current_settlement_period"]}
     for row_type in pa_settlement.ROW_TYPES:
-        sheet = workbook.create_sheet(lss_labels.SHEETS[row_type])
         columns = [c for c in pa_settlement.COLUMNS if c not in drop[row_type]]
         rows = table[table["row_type"] == row_type]
-        values = {c: _xlsx_column(c, rows[c]) for c in columns}
-        for i, col in enumerate(columns, start=1):
-            longest = max((len(str(v)) for v in values[col] if v is not None), default=0)
-            width = 14 if col in _XLSX_KINDS else max(12, min(30, longest + 2))
-            sheet.column_dimensions[get_column_letter(i)].width = width
-        sheet.freeze_panes = "C2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
-        header = [WriteOnlyCell(sheet, value=headers[c]) for c in columns]
-        for cell in header:
-            cell.font, cell.alignment = bold, wrap
-        sheet.append(header)
-        formats = [_XLSX_FORMATS.get(_XLSX_KINDS.get(c, "")) for c in columns]
-        for record in zip(*(values[c] for c in columns), strict=True):
-            sheet.append([_xlsx_cell(sheet, v, f, WriteOnlyCell) for v, f in zip(record, formats, strict=True)])
+        xlsx.write_table_sheet(
+            workbook, lss_labels.SHEETS[row_type],
+            columns=columns,
+            headers=[headers[c] for c in columns],
+            values={c: xlsx.display_values(PA_SIX_MONTH, c, rows[c], booleans=_XLSX_BOOLEANS) for c in columns},
+            formats={c: xlsx.FORMATS[xlsx.PA_KINDS[c]] for c in columns if c in xlsx.PA_KINDS},
+            freeze="C2",
+        )
     about = workbook.create_sheet(lss_labels.SHEETS["about"])
     about.column_dimensions["A"].width = 110
     lss = config.lss
@@ -218,27 +202,3 @@ def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfi
         about.append([cell])
     workbook.save(path)
     return path
-
-
-def _xlsx_cell(sheet: object, value: object, number_format: str | None, factory: type) -> object:
-    if number_format is None or value is None:
-        return value
-    cell = factory(sheet, value=value)
-    cell.number_format = number_format
-    return cell
-
-
-def _xlsx_column(column: str, values: pd.Series) -> list[object]:
-    """A column's cell values: empty for NaN/NA, Ja/Nej for booleans, services by name, dates as dates."""
-    missing = values.isna().to_numpy()
-    if column in _XLSX_BOOLEANS:
-        out = [lss_labels.YES if bool(v) else lss_labels.NO for v in values]
-    elif column == "service_code":
-        out = [labels.service(str(v)) for v in values]
-    elif pd.api.types.is_datetime64_any_dtype(values):
-        out = list(values.dt.date)
-    elif pd.api.types.is_numeric_dtype(values):
-        out = values.astype(float).tolist()
-    else:
-        out = values.astype(object).tolist()
-    return [None if m else v for v, m in zip(out, missing, strict=True)]
