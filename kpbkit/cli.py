@@ -90,7 +90,8 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
 @click.option("--only", "only", metavar="AREA", help="Render only this area's report (e.g. aldreomsorg).")
 @click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
 @click.option("--results-only", is_flag=True, help="Write the results folder only, no reports.")
-def run(config: Path, only: str | None, no_pdf: bool, results_only: bool) -> None:
+@click.option("--publish", is_flag=True, help="Publication mode: suppress small counts, leave out case lists.")
+def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publish: bool) -> None:
     """Run the KPB model for CONFIG and render its reports.
 
     Writes reports/<client>/<period>/: results/ (the contract's tables and run.json), interim/ (pseudonymised
@@ -100,7 +101,7 @@ def run(config: Path, only: str | None, no_pdf: bool, results_only: bool) -> Non
     """
     from kpbkit.pipeline import run_client
 
-    result = run_client(config, render=not results_only, only=only, pdf=not no_pdf)
+    result = run_client(config, render=not results_only, only=only, pdf=not no_pdf, publish=publish)
     _print_outputs(result.output_dir)
 
 
@@ -143,7 +144,8 @@ def validate(config: Path) -> None:
               help="The demo municipality's config.")
 @click.option("--regenerate", is_flag=True, help="Generate the demo data anew even if it exists.")
 @click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
-def demo(config: Path, regenerate: bool, no_pdf: bool) -> None:
+@click.option("--publish", is_flag=True, help="Publication mode: suppress small counts, leave out case lists.")
+def demo(config: Path, regenerate: bool, no_pdf: bool, publish: bool) -> None:
     """Generate the demo municipality Exempelkommun and run everything on it.
 
     The demo's raw extracts (synthetic; Skatteverket's test personnummer only) are written under
@@ -155,7 +157,7 @@ def demo(config: Path, regenerate: bool, no_pdf: bool) -> None:
 
     if not config.is_file():
         raise KpbkitError(f"demo config {config} not found", fix="run the demo from the kpbkit project folder")
-    result = run_demo(config, force=regenerate, pdf=not no_pdf)
+    result = run_demo(config, force=regenerate, pdf=not no_pdf, publish=publish)
     _print_outputs(result.output_dir)
 
 
@@ -178,6 +180,42 @@ def keygen(path: Path, force: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     _write_key(path)
     click.echo(f"Key written: {path}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("config", type=click.Path(path_type=Path))
+@click.argument("jupyter_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--no-browser", is_flag=True, help="Start JupyterLab without opening a browser (passed to jupyter lab).")
+@click.option("--dry-run", is_flag=True, help="Only write the notebook and print the jupyter lab command.")
+@click.option("--fresh", is_flag=True, help="Overwrite an existing utforska.ipynb (your own cells in it are lost).")
+def lab(config: Path, jupyter_args: tuple[str, ...], no_browser: bool, dry_run: bool, fresh: bool) -> None:
+    """Open the interactive explorer for CONFIG's results in JupyterLab.
+
+    Writes reports/<client>/<period>/utforska.ipynb, the explorer template with this client's config path,
+    period and results folder filled in (not executed; an existing copy is kept unless --fresh), then starts
+    jupyter lab on it. Needs the run's results: run `kpbkit run CONFIG` first. Arguments after `--` go to
+    jupyter lab as they are (e.g. `-- --port 8899`).
+
+    Example: kpbkit lab client_configs/exempelkommun.yaml
+    """
+    import shlex
+    import subprocess
+
+    from kpbkit.explorer import lab_command, write_lab_notebook
+
+    notebook = write_lab_notebook(config, fresh=fresh)
+    command = lab_command(notebook, no_browser=no_browser) + list(jupyter_args)
+    click.echo(f"Notebook: {notebook}")
+    click.echo(f"Command:  {shlex.join(command)}")
+    if dry_run:
+        return
+    try:
+        code = subprocess.call(command)
+    except FileNotFoundError as exc:
+        raise KpbkitError("jupyter lab is not installed in this environment",
+                          fix="install kpbkit with its dependencies (`make demo` or `pip install -e .`)") from exc
+    if code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -17,6 +17,7 @@ from kpbkit.io.writers import StagedOutput
 from kpbkit.model import ModelResult, run_model
 from kpbkit.report.runner import check_template
 from kpbkit.report.templates_catalog import PARAMETERS, reports_for, templates_dir
+from kpbkit.report.workbook import write_workbook
 from kpbkit.results import (
     run_record,
     write_interim,
@@ -51,13 +52,15 @@ def run_client(
     render: bool = False,
     only: str | None = None,
     pdf: bool = True,
+    publish: bool = False,
 ) -> RunResult:
     """Run the KPB model for one client config and write ``<output>/<client>/<period>/``.
 
     Writes ``results/`` and ``interim/``; with ``render`` also each area's report (executed notebook,
     HTML and PDF; ``only`` picks one area). Nothing is written where the output belongs unless the whole
     run succeeds (reconciliation included); a failed run's partial output is moved to the temporary
-    folder the error names.
+    folder the error names. ``publish`` renders the reports in publication mode whatever the config's
+    ``report.publication`` says (``--publish``).
     """
     started = dt.datetime.now(dt.UTC)
     reports = reports_for(only) if render else []
@@ -86,9 +89,13 @@ def run_client(
             write_results(model, results_dir)
             write_pa_six_month(config, data, model, results_dir)
             write_prognos(config, data, model, results_dir)
+            write_workbook(config, results_dir, stage.path)
             write_interim(data, model, stage.path / "interim")
-            rendered = _render(config, reports, stage.path, progress=progress, step=step, steps=steps, pdf=pdf)
-            write_run_json(run_record(config, data, started=started, outcome="ok", templates=rendered), results_dir)
+            publication = publish or config.report.publication
+            rendered = _render(config, reports, stage.path, progress=progress, step=step, steps=steps, pdf=pdf,
+                               publication=publication)
+            write_run_json(run_record(config, data, started=started, outcome="ok", templates=rendered,
+                                      publication=publication), results_dir)
     except KpbkitError as exc:
         if stage.failed_copy is not None:
             exc.what += f" (partial output kept for diagnosis in {stage.failed_copy})"
@@ -98,7 +105,8 @@ def run_client(
 
 
 def _render(
-    config: ClientConfig, reports: list, folder: Path, *, progress: Progress, step, steps: int, pdf: bool
+    config: ClientConfig, reports: list, folder: Path, *, progress: Progress, step, steps: int, pdf: bool,
+    publication: bool = False,
 ) -> list[str]:
     """Execute each report's template against the staged results, then export HTML and PDF beside them."""
     if not reports:
@@ -115,7 +123,7 @@ def _render(
             template,
             folder / "notebooks" / f"{report.name}.ipynb",
             parameters={"config_path": str(config.path), "period": config.period.label,
-                        "results_dir": str(folder / "results")},
+                        "results_dir": str(folder / "results"), "publication": publication},
             cwd=folder,
             failed_dir=failed_dir,
         )

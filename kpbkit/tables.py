@@ -10,15 +10,21 @@ import html
 
 import pandas as pd
 
-from kpbkit import formats
+from kpbkit import formats, privacy
 
 NUMERIC_FORMATS = {"kr", "mkr", "percent", "int", "dec1", "dec2", "numtext"}
 
 
 def render_html(frame: pd.DataFrame, column_formats: dict[str, str], headers: dict[str, str],
                 *, total_row: bool = False) -> str:
-    """Only the columns named in ``column_formats``, formatted, with Swedish headers; numbers right-aligned."""
+    """Only the columns named in ``column_formats``, formatted, with Swedish headers; numbers right-aligned.
+
+    In publication mode small counts of persons, the figures derived from them and the parts that would reveal
+    them are shown as ``<5`` (:func:`kpbkit.privacy.hidden_cells`); in internal mode nothing is hidden.
+    """
     cols = list(column_formats)
+    hidden = privacy.hidden_cells(frame[cols].reset_index(drop=True), column_formats, total_row=total_row)
+    marker = privacy.current().marker
     head = "".join(
         f'<th class="{"num" if column_formats[c] in NUMERIC_FORMATS else "txt"}">{html.escape(headers.get(c, c))}</th>'
         for c in cols
@@ -28,7 +34,7 @@ def render_html(frame: pd.DataFrame, column_formats: dict[str, str], headers: di
         cells = []
         for c in cols:
             kind = column_formats[c]
-            text = formats.FORMATTERS[kind](row[c])
+            text = marker if hidden is not None and hidden.at[i, c] else formats.FORMATTERS[kind](row[c])
             cells.append(f'<td class="{"num" if kind in NUMERIC_FORMATS else "txt"}">{html.escape(text)}</td>')
         cls = ' class="total"' if total_row and i == len(frame) - 1 else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")

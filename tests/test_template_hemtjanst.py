@@ -26,7 +26,7 @@ def test_template_contract(path: Path) -> None:
     assert code[0] is tagged[0], "the parameters cell comes first"
     # the parameters cell holds only simple assignments
     for line in tagged[0].source.splitlines():
-        assert re.fullmatch(r'\w+ = ("[^"]*"|\d+)', line.strip()), line
+        assert re.fullmatch(r'\w+ = ("[^"]*"|\d+|True|False)', line.strip()), line
     for cell in code:
         assert not cell.get("outputs"), "templates are committed without outputs"
         assert cell.get("execution_count") is None

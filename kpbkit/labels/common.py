@@ -240,6 +240,13 @@ SENTENCES = {
         "{gap}, inom toleransen 0,01 kr per rad."
     ),
     "no_findings": "Inga avvikelser hittades i underlaget.",
+    # publication mode (kpbkit.privacy)
+    "publication_omitted": (
+        "{what} redovisas inte i den här versionen av rapporten: den är avsedd för publicering, och uppgifter "
+        "om enskilda personer och om grupper med färre än {threshold} personer visas inte."
+    ),
+    "publication_cases": "Listan över enskilda ärenden",
+    "publication_top_cases": "Listan över de dyraste ärendena",
 }
 
 CHARTS = {

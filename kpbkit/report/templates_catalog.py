@@ -28,8 +28,9 @@ REPORTS: tuple[ReportTemplate, ...] = (
     ReportTemplate("prognos", "prognos", "Prognos: befolkning, volymer och kostnader"),
 )
 
-#: the template's parameters (all simple values): the config path, the period label, and where the results are
-PARAMETERS: tuple[str, ...] = ("config_path", "period", "results_dir")
+#: the template's parameters (all simple values): the config path, the period label, where the results are, and
+#: whether the report is for publication (small counts suppressed, kpbkit.privacy; None: the config decides)
+PARAMETERS: tuple[str, ...] = ("config_path", "period", "results_dir", "publication")
 
 
 def templates_dir() -> Path:

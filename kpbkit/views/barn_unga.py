@@ -12,7 +12,7 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from kpbkit import charts, formats, labels, tables
+from kpbkit import charts, formats, labels, privacy, tables
 from kpbkit.analyses import barn_unga as analysis
 from kpbkit.analyses import common as common_analysis
 from kpbkit.analyses.load import Results
@@ -402,9 +402,11 @@ def cost_distribution(results: Results) -> HTML:
 
 
 def top_placements(results: Results, n: int = 10) -> HTML:
-    """The placed children with the highest placement cost (pseudonymised)."""
+    """The placed children with the highest placement cost (pseudonymised); left out in publication mode."""
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
+    if privacy.active():
+        return HTML(privacy.omitted(labels.SENTENCES["publication_top_cases"]))
     top = analysis.top_placements(results, n)
     return tables.show(
         top, {"rank": "int", "person_id": "text", "age_band": "text", "sex": "text", "services": "text",

@@ -8,16 +8,23 @@ import math
 import pandas as pd
 from IPython.display import HTML
 
-from kpbkit import charts, formats, labels, tables
+from kpbkit import charts, formats, labels, privacy, tables
 from kpbkit.analyses import common
 from kpbkit.analyses.load import Results, load_results
 
 H = labels.COLUMNS
 
 
-def load(config_path: str, period: str, results_dir: str = "") -> Results:
-    """The run's results for a report (see :func:`kpbkit.analyses.load.load_results`)."""
-    return load_results(config_path, period, results_dir)
+def load(config_path: str, period: str, results_dir: str = "", publication: bool = False) -> Results:
+    """The run's results for a report (see :func:`kpbkit.analyses.load.load_results`), and the report's mode.
+
+    Publication mode (:mod:`kpbkit.privacy`) is on for every table and chart rendered afterwards when
+    ``publication`` (the template parameter, ``--publish``) or the config's ``report.publication`` is true.
+    """
+    results = load_results(config_path, period, results_dir)
+    report = results.config.report
+    privacy.configure(bool(publication) or report.publication, report.threshold)
+    return results
 
 
 def period_text(results: Results) -> str:
@@ -98,7 +105,9 @@ def cost_distribution(results: Results, area: str) -> HTML:
 
 
 def top_cases(results: Results, area: str, n: int = 10) -> HTML:
-    """The most expensive brukare (pseudonymised)."""
+    """The most expensive brukare (pseudonymised); left out, with a sentence why, in publication mode."""
+    if privacy.active():
+        return HTML(privacy.omitted(labels.SENTENCES["publication_top_cases"]))
     top = common.top_cases(results, area, n)
     return tables.show(
         top,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from kpbkit import charts, formats, labels, tables
+from kpbkit import charts, formats, labels, privacy, tables
 from kpbkit.analyses import common, pa_settlement
 from kpbkit.analyses import lss as analysis
 from kpbkit.analyses.load import Results
@@ -197,6 +197,8 @@ def _flag_text(rows: pd.DataFrame) -> pd.Series:
 
 def six_month_cases(results: Results) -> HTML:
     """The current settlement period per case: hours (granted, delivered, share, reimbursed), then kronor."""
+    if privacy.active():
+        return HTML(privacy.omitted())
     rows = analysis.six_month_current(six_month(results))
     if not len(rows):
         return paragraph(text.SENTENCES["no_pa"])
@@ -214,6 +216,8 @@ def six_month_cases(results: Results) -> HTML:
 
 def six_month_year(results: Results) -> HTML:
     """The year per case: hours, reimbursement, cost and net."""
+    if privacy.active():
+        return HTML(privacy.omitted())
     rows = analysis.six_month_year(six_month(results))
     if not len(rows):
         return paragraph(text.SENTENCES["no_pa"])
@@ -245,6 +249,8 @@ def six_month_months(results: Results) -> HTML:
                                         text.CHARTS["delivered"]: charts.PALETTE[0]}),
             text.CHARTS["pa_months_alt"].format(ratio=formats.percent(ratio)),
         ))
+    if privacy.active():
+        return HTML("".join(parts) + privacy.omitted())
     matrix = analysis.monthly_ratio_matrix(table)
     parts.append(paragraph(text.SENTENCES["monthly_ratio_note"]).data)
     months = [c for c in matrix.columns if c not in ("person_id", "service_code")]
@@ -278,6 +284,8 @@ def _render_text_table(frame: pd.DataFrame, alignment: dict[str, str], headers: 
 
 def six_month_flags(results: Results) -> HTML:
     """The cases flagged in the current settlement period, with the figures behind the flags."""
+    if privacy.active():
+        return HTML(privacy.omitted())
     rows = analysis.flagged_cases(six_month(results))
     if not len(rows):
         return paragraph(text.SENTENCES["no_flags"])
@@ -346,6 +354,11 @@ def _suppress(frame: pd.DataFrame, column_formats: dict[str, str], *, count: str
         if kind != "text":
             shown = shown.where(~hidden, labels.SUPPRESSED if col == count else "–")
         out[col] = shown
+    published = privacy.hidden_cells(frame.reset_index(drop=True), column_formats)  # None in internal mode
+    if published is not None:
+        marker = privacy.current().marker
+        for col in published.columns:
+            out[col] = out[col].where(~published[col].to_numpy(), marker)
     return out
 
 

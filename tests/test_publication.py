@@ -1,0 +1,267 @@
+"""Publication mode (kpbkit.privacy): small counts suppressed in the rendered tables and charts; internal unchanged.
+
+The rule the report scan uses: a *count* is any cell of a ``<table>`` whose column header names persons or cases
+(it starts with one of :data:`COUNT_HEADER`, case-insensitive: Brukare, Antal, Barn, Personer, Ärenden, ...). In
+publication mode no such cell may show a number from 1 to 4; it shows ``<5`` (or 0, or a number ≥ 5).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from kpbkit import charts, privacy, tables
+from kpbkit.report.templates_catalog import REPORTS
+
+COUNT_HEADER = ("brukare", "antal", "barn", "placerade", "personer", "ärenden", "placeringar", "vistelser",
+                "avslutade", "pågående", "totalt", "insatser")
+
+F = {"group": "text", "brukare": "int", "gross_cost": "kr", "cost_per_brukare": "kr", "share": "percent"}
+
+
+def _cells(table_html: str) -> list[list[str]]:
+    soup = BeautifulSoup(table_html, "html.parser")
+    return [[td.get_text() for td in tr.find_all("td")] for tr in soup.find("tbody").find_all("tr")]
+
+
+def _frame(brukare: list[int]) -> pd.DataFrame:
+    cost = [b * 1000.0 for b in brukare]
+    return pd.DataFrame({"group": [f"g{i}" for i in range(len(brukare))], "brukare": brukare, "gross_cost": cost,
+                         "cost_per_brukare": [c / b if b else float("nan") for c, b in zip(cost, brukare, strict=True)],
+                         "share": [b / sum(brukare) for b in brukare]})
+
+
+@pytest.fixture(autouse=True)
+def _internal_afterwards():
+    yield
+    privacy.configure(False)
+
+
+# ------------------------------------------------------------------------------------------------ the rules
+
+
+def test_internal_mode_hides_nothing():
+    frame = _frame([3, 8, 20, 40])
+    assert privacy.hidden_cells(frame, F) is None
+    assert "<5" not in tables.render_html(frame, F, {})
+    with privacy.publication():
+        pass
+    assert not privacy.active()
+    assert "<5" not in tables.render_html(frame, F, {})
+
+
+def test_primary_suppression_and_derived_values():
+    frame = _frame([3, 0, 20, 40, 7, 2])
+    with privacy.publication():
+        rows = _cells(tables.render_html(frame, F, {}))
+    assert rows[0] == ["g0", "<5", "<5", "<5", "<5"]  # the count and every figure of its row
+    assert rows[5] == ["g5", "<5", "<5", "<5", "<5"]
+    assert rows[1][1] == "0"  # zero is not a small group
+    assert rows[2][1] == "20" and "<5" not in rows[2]
+    assert rows[4][1] == "7"  # two cells already hidden in the column: no secondary needed
+
+
+def test_secondary_suppression_in_a_column():
+    frame = _frame([3, 9, 20, 40, 6])
+    with privacy.publication():
+        rows = _cells(tables.render_html(frame, F, {}))
+    hidden = [r[0] for r in rows if r[1] == "<5"]
+    assert hidden == ["g0", "g4"]  # the small one and the next-smallest (6), so the total reveals neither
+    assert rows[4] == ["g4", "<5", "<5", "<5", "<5"]
+
+
+def test_secondary_suppression_with_a_total_row():
+    frame = pd.concat([_frame([2, 12, 30]), _frame([44]).assign(group="Totalt")], ignore_index=True)
+    with privacy.publication():
+        rows = _cells(tables.render_html(frame, F, {}, total_row=True))
+    assert [r[1] for r in rows] == ["<5", "<5", "30", "44"]  # the total row is not a part
+
+
+def test_secondary_suppression_across_a_row():
+    frame = pd.DataFrame({"band": ["<1 år", "1–2 år", "2+ år"], "ended": [3, 10, 12], "ongoing": [30, 20, 40],
+                          "total": [33, 30, 52]})
+    fmt = {"band": "text", "ended": "int", "ongoing": "int", "total": "int"}
+    mask = privacy.suppression_mask(frame, ["ended", "ongoing", "total"], threshold=5)
+    # ended 3 (primary), ended 10 (column), ongoing 30 of row 1 (row: ended + ongoing = total), and so on
+    assert mask.loc[0, "ended"] and mask.loc[1, "ended"]
+    assert mask.loc[0, "ongoing"]
+    assert not mask.loc[0, "total"]
+    with privacy.publication():
+        rows = _cells(tables.render_html(frame, fmt, {}))
+    for row in rows:
+        shown = [int(v) for v in row[1:] if v != "<5"]
+        assert not any(1 <= v < 5 for v in shown)
+    # in each column no single hidden cell, in each row not exactly one hidden part beside a shown total
+    hidden = pd.DataFrame([[v == "<5" for v in r[1:]] for r in rows], columns=["ended", "ongoing", "total"])
+    assert all(hidden[c].sum() != 1 for c in hidden)
+    assert all(row.total or int(row.ended) + int(row.ongoing) != 1 for row in hidden.itertuples())
+
+
+def test_threshold_is_configurable():
+    frame = _frame([7, 12, 20, 40])
+    with privacy.publication(threshold=10):
+        rows = _cells(tables.render_html(frame, F, {}))
+    assert rows[0][1] == "<10" and rows[1][1] == "<10"
+    with privacy.publication(threshold=5):
+        rows = _cells(tables.render_html(frame, F, {}))
+    assert "<5" not in [r[1] for r in rows]
+
+
+def test_tables_without_person_counts_are_untouched():
+    frame = pd.DataFrame({"form": ["a"], "ledger_amount": [3.0], "residual": [0.0]})
+    fmt = {"form": "text", "ledger_amount": "kr", "residual": "kr"}
+    with privacy.publication():
+        assert tables.render_html(frame, fmt, {}) == _internal(lambda: tables.render_html(frame, fmt, {}))
+
+
+def _internal(fn):
+    privacy.configure(False)
+    return fn()
+
+
+def test_charts_leave_out_small_groups():
+    frame = _frame([3, 9, 20, 40, 6])
+    assert len(privacy.chart_frame(frame, "gross_cost")) == 5
+    with privacy.publication():
+        shown = privacy.chart_frame(frame, "gross_cost")
+        assert shown["group"].tolist() == ["g1", "g2", "g3"]
+        blanked = privacy.chart_frame(frame, "brukare", drop=False)
+        assert blanked["brukare"].isna().tolist() == [True, False, False, False, True]
+        fig = charts.grouped_bars(frame.assign(sex="K"), x="group", hue="sex", value="cost_per_brukare", title="t")
+        charts.svg(fig)
+        fig = charts.barh(frame, label="group", value="gross_cost", title="t")
+        assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["g1", "g2", "g3"]
+        charts.svg(fig)
+
+
+def test_histograms_drop_sparse_bins():
+    values = pd.Series([1.0] * 20 + [2.0] * 10 + [100.0] * 2)
+    assert privacy.histogram_values(values, 10)[0] is values
+    with privacy.publication():
+        kept, edges = privacy.histogram_values(values, 10)
+    assert len(kept) == 30 and 100.0 not in kept.tolist()
+    assert edges[-1] == 100.0  # edges fixed on all values, so the axis does not betray the dropped bin by moving
+
+
+def test_case_lists_are_left_out():
+    with privacy.publication():
+        text = privacy.omitted()
+    assert "redovisas inte" in text and "5" in text
+
+
+# ------------------------------------------------------------------------------------------------ the demo
+
+
+def _report_tables(folder: Path) -> dict[str, list]:
+    out = {}
+    for report in REPORTS:
+        path = folder / f"{report.name}.html"
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        out[report.name] = soup.find_all("table")
+    return out
+
+
+def _small_counts(table) -> list[tuple[str, str]]:
+    headers = [th.get_text(" ", strip=True) for th in table.find("thead").find_all("th")] if table.find("thead") \
+        else []
+    found = []
+    for tr in table.find_all("tr"):
+        for header, td in zip(headers, tr.find_all("td"), strict=False):
+            if not header.lower().startswith(COUNT_HEADER):
+                continue
+            text = td.get_text(strip=True).replace("\xa0", "").replace(" ", "")
+            if re.fullmatch(r"[1-4]", text):
+                found.append((header, text))
+    return found
+
+
+@pytest.fixture(scope="module")
+def publication_run(tmp_path_factory):
+    """The demo with ``report.publication: true`` (HTML only), built as the session's ``demo_run`` is."""
+    from kpbkit.demo_history import COMPARISONS, run_demo
+
+    folder = tmp_path_factory.mktemp("demo_publication")
+    config = folder / "exempelkommun.yaml"
+    committed = yaml.safe_load((Path(__file__).resolve().parents[1] / "client_configs" / "exempelkommun.yaml")
+                               .read_text(encoding="utf-8"))
+    committed["input"]["folder"] = "exempelkommun"
+    committed["ledger_rules"] = "exempelkommun/ledger_rules.csv"
+    committed["pseudonymisation"] = {"key_file": "demo.key"}
+    committed["output"] = {"folder": "reports"}
+    committed["comparison"] = {**(committed.get("comparison") or {}),
+                               "municipalities": [f"reports/{c.client_id}/2025/results" for c in COMPARISONS]}
+    committed["report"] = {"publication": True}
+    config.write_text(yaml.safe_dump(committed, allow_unicode=True), encoding="utf-8")
+    (folder / "demo.key").write_text("test-key-for-the-demo-smoke-run\n", encoding="utf-8")
+    return run_demo(config, render=True, pdf=False, progress=lambda *a: None)
+
+
+def test_publication_demo_shows_no_small_counts(publication_run):
+    found = {name: small for name, tabs in _report_tables(publication_run.output_dir).items()
+             if (small := [c for t in tabs for c in _small_counts(t)])}
+    assert found == {}
+    record = json.loads((publication_run.results_dir / "run.json").read_text(encoding="utf-8"))
+    assert record["report_mode"] == {"publication": True, "threshold": 5}
+
+
+def test_publication_demo_leaves_out_case_lists(publication_run, demo_run):
+    internal = demo_run[0].output_dir
+    for name in ("hemtjanst", "lss", "barn_unga"):
+        published = (publication_run.output_dir / f"{name}.html").read_text(encoding="utf-8")
+        assert "redovisas inte i den här versionen" in published
+        assert "(pseudonym)</th>" not in published
+        assert "(pseudonym)</th>" in (internal / f"{name}.html").read_text(encoding="utf-8")
+
+
+def test_internal_demo_has_small_counts_and_top_cases(demo_run):
+    """Internal mode shows everything: the same scan finds small counts, and no report leaves anything out."""
+    internal = demo_run[0].output_dir
+    assert any(_small_counts(t) for tabs in _report_tables(internal).values() for t in tabs)
+    for report in REPORTS:
+        assert "redovisas inte i den här versionen" not in (internal / f"{report.name}.html").read_text(
+            encoding="utf-8")
+    record = json.loads((demo_run[0].results_dir / "run.json").read_text(encoding="utf-8"))
+    assert record["report_mode"]["publication"] is False
+
+
+def test_internal_mode_is_unchanged_by_the_privacy_hooks(demo_run, monkeypatch):
+    """Every table and chart the report templates show, computed on the demo in internal mode, is byte for byte
+    what it is with the privacy hooks taken out of the renderer and the charts."""
+    import matplotlib
+    import nbformat
+
+    from kpbkit.report.templates_catalog import templates_dir
+
+    result = demo_run[0]
+    monkeypatch.setitem(matplotlib.rcParams, "svg.hashsalt", "kpbkit")  # SVG ids are random otherwise
+
+    def outputs() -> list[str]:
+        shown = []
+        for report in REPORTS:
+            nb = nbformat.read(templates_dir() / f"{report.name}.ipynb", as_version=4)
+            ns = {"config_path": str(result.config.path), "period": result.config.period.label,
+                  "results_dir": str(result.results_dir), "publication": False}
+            for cell in nb.cells[1:]:
+                if cell.cell_type != "code":
+                    continue
+                tree = ast.parse(cell.source)
+                last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+                exec(compile(tree, report.name, "exec"), ns)  # noqa: S102
+                if last is not None:
+                    value = eval(compile(ast.Expression(last.value), report.name, "eval"), ns)  # noqa: S307
+                    shown.append(getattr(value, "data", "") or "")
+        return shown
+
+    with_hooks = outputs()
+    monkeypatch.setattr(privacy, "hidden_cells", lambda *a, **k: None)
+    monkeypatch.setattr(privacy, "chart_frame", lambda frame, value, drop=True: frame)
+    monkeypatch.setattr(privacy, "histogram_values", lambda values, bins: (values, bins))
+    monkeypatch.setattr(privacy, "active", lambda: False)
+    assert outputs() == with_hooks
