@@ -53,6 +53,10 @@ class KpbkitGroup(click.Group):
             sys.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader of our output went away (e.g. `kpbkit validate ... | head`): stop quietly.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for users
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
@@ -133,6 +137,10 @@ def validate(config: Path) -> None:
     click.echo(f"Input OK: {rows}")
     model = run_model(data, cfg)
     click.echo(f"Model OK: reconciled to the öre; {len(model.data_quality)} data-quality finding(s)")
+    from kpbkit.analyses import prognos
+
+    prognos.for_run(cfg, model.person_costs, data.persons, data.population, data.population_forecast)
+    click.echo(f"Forecast settings OK: {len(cfg.prognos.scenarios)} scenario(s), horizon {cfg.prognos.horizon} years")
     for finding in model.data_quality.to_dict("records"):
         example = f" e.g. {finding['example']}" if finding.get("example") else ""
         click.echo(f"  {finding['severity']}: {finding['check']} ({finding['table']}, {finding['count']}) "

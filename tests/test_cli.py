@@ -328,3 +328,10 @@ def test_keygen_writes_a_key_and_refuses_to_overwrite(tmp_path):
     assert key.read_bytes() == first
     assert invoke("keygen", key, "--force").exit_code == 0
     assert key.read_bytes() != first
+
+
+def test_validate_checks_the_forecast_settings(tmp_path, write_case):
+    config = write_case(tmp_path, config={"prognos": {"services": ["no_such_service"]}})
+    result = CliRunner().invoke(main, ["validate", str(config)])
+    assert result.exit_code == 2, result.output
+    assert "prognos.services" in result.output and "Traceback" not in result.output
