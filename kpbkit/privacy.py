@@ -212,3 +212,48 @@ def omitted(what: str = "") -> str:
     text = labels.SENTENCES["publication_omitted"].format(what=what or labels.SENTENCES["publication_cases"],
                                                           threshold=_policy.threshold)
     return f'<p class="kpb-text kpb-note">{html.escape(text)}</p>'
+
+
+def small(n) -> bool:
+    """True in publication mode when ``n`` persons (a count shown in text) is a small group (1 ≤ n < threshold)."""
+    if not _policy.publication:
+        return False
+    try:
+        value = float(n)
+    except (TypeError, ValueError):
+        return False
+    return 1 <= value < _policy.threshold
+
+
+def count_text(n, formatter=None, *, words: bool = True) -> str:
+    """A count of persons as shown to readers: ``formatter(n)`` (default :func:`kpbkit.formats.count`), or in
+    publication mode for a small group ``"färre än 5"`` (``words``, for running text) or ``"<5"`` (key-figure
+    tables). Internal mode: exactly ``formatter(n)``.
+
+    >>> count_text(3, str)
+    '3'
+    """
+    if formatter is None:
+        from kpbkit import formats
+
+        formatter = formats.count
+    if not small(n):
+        return formatter(n)
+    if not words:
+        return _policy.marker
+    from kpbkit import labels
+
+    return labels.SENTENCES["publication_fewer"].format(threshold=_policy.threshold)
+
+
+def guard(n, *derived: str, marker: str | None = None):
+    """The figures (already formatted) derived from a group of ``n`` persons: unchanged, or in publication mode for a
+    small group each replaced by ``marker`` (default: the sentence label "uppgift redovisas inte"). One figure gives
+    a string, several a tuple."""
+    if small(n):
+        if marker is None:
+            from kpbkit import labels
+
+            marker = labels.SENTENCES["publication_hidden"]
+        derived = tuple(marker for _ in derived)
+    return derived[0] if len(derived) == 1 else derived

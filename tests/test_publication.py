@@ -211,6 +211,61 @@ def test_publication_demo_shows_no_small_counts(publication_run):
     assert record["report_mode"] == {"publication": True, "threshold": 5}
 
 
+#: a person count written in running text: "3 brukare", "(1 personer)", "2 ärenden" (not "1–4 brukare", "1,5 barn")
+TEXT_COUNT = re.compile(r"(?<![\d,.–-])([1-4])\s+(brukare|personer|person|barn|ärenden|ärende|fall)\b", re.I)
+
+
+def _visible_text(path: Path) -> str:
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    for tag in soup(["script", "style", "svg"]):
+        tag.decompose()
+    return soup.get_text(" ").replace("\xa0", " ")
+
+
+def _key_figure_counts(path: Path) -> list[tuple[str, str]]:
+    """Person counts 1–4 in the key-figure tables (rows labelled Brukare/Placerade/Personer/Barn ...)."""
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    found = []
+    for table in soup.find_all("table"):
+        for tr in table.find_all("tr"):
+            cells = [td.get_text(strip=True).replace("\xa0", "").replace(" ", "") for td in tr.find_all("td")]
+            label = tr.find("td").get_text(" ", strip=True).lower() if tr.find("td") else ""
+            if len(cells) == 2 and label.startswith(COUNT_HEADER) and re.fullmatch(r"[1-4]", cells[1]):
+                found.append((label, cells[1]))
+    return found
+
+
+def test_publication_demo_text_shows_no_small_counts(publication_run):
+    """Counts in running text and key figures are suppressed too: "färre än 5 personer", "<5"."""
+    found = {}
+    for report in REPORTS:
+        path = publication_run.output_dir / f"{report.name}.html"
+        text = _visible_text(path)
+        hits = [text[max(0, m.start() - 60):m.end()] for m in TEXT_COUNT.finditer(text)]
+        if hits or (figures := _key_figure_counts(path)):
+            found[report.name] = hits or figures
+    assert found == {}
+
+
+def test_counts_in_text_internal_and_publication():
+    assert privacy.count_text(3) == "3" and privacy.guard(3, "12 %") == "12 %"
+    assert privacy.guard(3, "a", "b") == ("a", "b")
+    with privacy.publication():
+        assert privacy.count_text(3) == "färre än 5"
+        assert privacy.count_text(3, words=False) == "<5"
+        assert privacy.count_text(0) == "0" and privacy.count_text(12) == "12"
+        assert privacy.guard(3, "12 %", "4 kr") == ("(redovisas inte)", "(redovisas inte)")
+        assert privacy.guard(12, "12 %") == "12 %"
+        figures = pd.DataFrame({"kpi": ["brukare", "cost_per_brukare", "brukare", "cost_per_hour"],
+                                "group": ["extern", "extern", "total", "total"],
+                                "label": ["Brukare, extern", "Kostnad per brukare, extern", "Brukare", "Kostnad"],
+                                "value": [3.0, 1000.0, 40.0, 500.0], "format": ["int", "kr", "int", "kr"]})
+        from kpbkit.views.common import key_figures_table
+
+        rows = _cells(key_figures_table(figures))
+    assert [r[1] for r in rows][:2] == ["<5", "<5"] and "<5" not in rows[2] + rows[3]
+
+
 def test_publication_demo_leaves_out_case_lists(publication_run, demo_run):
     internal = demo_run[0].output_dir
     for name in ("hemtjanst", "lss", "barn_unga"):
@@ -264,4 +319,5 @@ def test_internal_mode_is_unchanged_by_the_privacy_hooks(demo_run, monkeypatch):
     monkeypatch.setattr(privacy, "chart_frame", lambda frame, value, drop=True: frame)
     monkeypatch.setattr(privacy, "histogram_values", lambda values, bins: (values, bins))
     monkeypatch.setattr(privacy, "active", lambda: False)
+    monkeypatch.setattr(privacy, "small", lambda n: False)
     assert outputs() == with_hooks

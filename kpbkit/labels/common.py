@@ -246,6 +246,8 @@ SENTENCES = {
         "om enskilda personer och om grupper med färre än {threshold} personer visas inte."
     ),
     "publication_cases": "Listan över enskilda ärenden",
+    "publication_fewer": "färre än {threshold}",
+    "publication_hidden": "(redovisas inte)",
     "publication_top_cases": "Listan över de dyraste ärendena",
 }
 

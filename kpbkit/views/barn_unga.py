@@ -54,16 +54,19 @@ def summary(results: Results) -> HTML:
     mix = analysis.open_care_vs_placement(results).set_index("kind")
     text = bl.SENTENCES["summary"].format(
         period=_period_text(results), client=results.config.client_name,
-        placed=formats.count(value["placed_children/total"]),
-        per_1000=formats.number(value["placed_per_1000_0_20/total"], 1),
-        days=formats.count(value["care_days/total"]), cost_per_day=formats.kr(value["cost_per_care_day/total"]),
-        family=formats.percent(groups.get("family_home", math.nan)),
-        institution=formats.percent(groups.get("institution", math.nan)),
+        placed=privacy.count_text(value["placed_children/total"]),
+        **dict(zip(("per_1000", "days", "cost_per_day", "family", "institution"), privacy.guard(
+            value["placed_children/total"], formats.number(value["placed_per_1000_0_20/total"], 1),
+            formats.count(value["care_days/total"]), formats.kr(value["cost_per_care_day/total"]),
+            formats.percent(groups.get("family_home", math.nan)),
+            formats.percent(groups.get("institution", math.nan))), strict=True)),
     )
     text2 = bl.SENTENCES["summary_area"].format(
-        gross=formats.mkr(value["gross_cost/total"]), brukare=formats.count(value["brukare/total"]),
-        per_brukare=formats.kr(value["cost_per_brukare/total"]),
-        placement_share=formats.percent(mix["cost_share"].get("placement", math.nan)),
+        brukare=privacy.count_text(value["brukare/total"]),
+        **dict(zip(("gross", "per_brukare", "placement_share"), privacy.guard(
+            value["brukare/total"], formats.mkr(value["gross_cost/total"]),
+            formats.kr(value["cost_per_brukare/total"]),
+            formats.percent(mix["cost_share"].get("placement", math.nan))), strict=True)),
     )
     forms = analysis.form_figures(results)
     form_table = tables.render_html(
@@ -180,11 +183,13 @@ def per_1000(results: Results) -> HTML:
     data = analysis.placed_per_1000(results)
     values = data.set_index("group")
     text = bl.SENTENCES["per_1000"].format(
-        placed=formats.count(values.loc["total", "placed"]), inhabitants=formats.count(values.loc["total",
-                                                                                                  "inhabitants"]),
-        per_1000=formats.number(values.loc["total", "per_1000"], 1),
-        girls=formats.number(values.loc["K", "per_1000"], 1), boys=formats.number(values.loc["M", "per_1000"], 1),
+        placed=privacy.count_text(values.loc["total", "placed"]), inhabitants=formats.count(values.loc["total",
+                                                                                                       "inhabitants"]),
+        per_1000=privacy.guard(values.loc["total", "placed"], formats.number(values.loc["total", "per_1000"], 1)),
+        girls=privacy.guard(values.loc["K", "placed"], formats.number(values.loc["K", "per_1000"], 1)),
+        boys=privacy.guard(values.loc["M", "placed"], formats.number(values.loc["M", "per_1000"], 1)),
     )
+    text = text[:1].upper() + text[1:]  # "Färre än 5 av kommunens ..." (a number is unchanged)
     table = tables.render_html(data, {"label": "text", "placed": "int", "inhabitants": "int", "per_1000": "dec1"},
                                H)
     return HTML(_text(text) + table)
@@ -196,9 +201,11 @@ def lengths(results: Results) -> HTML:
         return paragraph(bl.SENTENCES["no_placements"])
     stats = analysis.length_summary(results).set_index("status")
     text = bl.SENTENCES["lengths"].format(
-        n_ended=formats.count(stats.loc["ended", "n"]), median_ended=formats.number(stats.loc["ended", "median"]),
-        mean_ended=formats.number(stats.loc["ended", "mean"]), n_ongoing=formats.count(stats.loc["ongoing", "n"]),
-        median_ongoing=formats.number(stats.loc["ongoing", "median"]),
+        n_ended=privacy.count_text(stats.loc["ended", "n"]),
+        median_ended=privacy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "median"])),
+        mean_ended=privacy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "mean"])),
+        n_ongoing=privacy.count_text(stats.loc["ongoing", "n"]),
+        median_ongoing=privacy.guard(stats.loc["ongoing", "n"], formats.number(stats.loc["ongoing", "median"])),
     )
     dist = analysis.length_distribution(results)
     long = pd.concat([
@@ -225,9 +232,10 @@ def episodes(results: Results) -> HTML:
         return paragraph(bl.SENTENCES["no_placements"])
     stats = analysis.length_summary(results, per_episode=True).set_index("status")
     text = bl.SENTENCES["episodes"].format(
-        n=formats.count(stats.loc["all", "n"]), n_ended=formats.count(stats.loc["ended", "n"]),
-        median_ended=formats.number(stats.loc["ended", "median"]), n_ongoing=formats.count(stats.loc["ongoing", "n"]),
-        median_ongoing=formats.number(stats.loc["ongoing", "median"]),
+        n=privacy.count_text(stats.loc["all", "n"]), n_ended=privacy.count_text(stats.loc["ended", "n"]),
+        median_ended=privacy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "median"])),
+        n_ongoing=privacy.count_text(stats.loc["ongoing", "n"]),
+        median_ongoing=privacy.guard(stats.loc["ongoing", "n"], formats.number(stats.loc["ongoing", "median"])),
     )
     dist = analysis.length_distribution(results, per_episode=True)
     table = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H)
@@ -240,8 +248,9 @@ def flows(results: Results) -> HTML:
         return paragraph(bl.SENTENCES["no_placements"])
     data = analysis.flows_by_month(results)
     text = bl.SENTENCES["flows"].format(
-        started=formats.count(data["stays_started"].sum()), ended=formats.count(data["stays_ended"].sum()),
-        new=formats.count(data["episodes_started"].sum()), closed=formats.count(data["episodes_ended"].sum()),
+        started=privacy.count_text(data["stays_started"].sum()), ended=privacy.count_text(data["stays_ended"].sum()),
+        new=privacy.count_text(data["episodes_started"].sum()),
+        closed=privacy.count_text(data["episodes_ended"].sum()),
     )
     long = pd.concat([
         data.assign(kind=bl.CHARTS["started"], n=data["stays_started"]),
@@ -269,7 +278,8 @@ def per_day(results: Results) -> HTML:
     daily = analysis.placed_per_day(results)
     stats = analysis.placed_per_day_summary(results)
     text = bl.SENTENCES["per_day"].format(
-        mean=formats.number(stats["mean"], 1), min=formats.count(stats["min"]), max=formats.count(stats["max"]),
+        mean=formats.number(stats["mean"], 1), min=privacy.count_text(stats["min"]),
+        max=privacy.count_text(stats["max"]),
         max_date=_date(stats["max_date"]),
     )
     chart = charts.figure_html(_daily_chart(daily), bl.CHARTS["per_day_alt"].format(mean=formats.number(stats["mean"],
@@ -352,9 +362,10 @@ def open_care(results: Results) -> HTML:
     """Placements next to open care: brukare, volume, cost and cost per brukare; who had both."""
     data = analysis.open_care_vs_placement(results)
     persons = analysis.open_care_and_placement_persons(results)
-    text = bl.SENTENCES["open_care"].format(both=formats.count(persons["both"]),
-                                            open_only=formats.count(persons["open_care_only"]),
-                                            placement_only=formats.count(persons["placement_only"]))
+    text = bl.SENTENCES["open_care"].format(both=privacy.count_text(persons["both"]),
+                                            open_only=privacy.count_text(persons["open_care_only"]),
+                                            placement_only=privacy.count_text(persons["placement_only"]))
+    text = text[:1].upper() + text[1:]  # "Färre än 5 brukare ..." (a number is unchanged)
     table = tables.render_html(
         data, {"label": "text", "brukare": "int", "volume": "int", "unit": "text", "gross_cost": "kr",
                "cost_share": "percent", "cost_per_brukare": "kr", "net_cost": "kr"}, {**H, "label": ""},
@@ -385,12 +396,14 @@ def cost_distribution(results: Results) -> HTML:
     conc = common_analysis.cost_concentration(results, AREA)
     n = int(conc["brukare"])
     text = bl.SENTENCES["concentration"].format(
-        n10=formats.count(math.ceil(n * 0.1)), top10=formats.percent(conc["top10"]),
-        n1=formats.count(math.ceil(n * 0.01)), top1=formats.percent(conc["top1"]),
+        n10=privacy.count_text(math.ceil(n * 0.1)),
+        top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
+        n1=privacy.count_text(math.ceil(n * 0.01)),
+        top1=privacy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
     )
     lorenz = charts.figure_html(
         charts.lorenz(common_analysis.lorenz_curve(costs), title=bl.CHARTS["lorenz"]),
-        bl.CHARTS["lorenz_alt"].format(top10=formats.percent(conc["top10"])),
+        bl.CHARTS["lorenz_alt"].format(top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
     )
     median = float(costs.median()) if len(costs) else math.nan
     hist = charts.figure_html(

@@ -88,12 +88,14 @@ def cost_distribution(results: Results, area: str) -> HTML:
     n = int(conc["brukare"])
     text = labels.SENTENCES["concentration"].format(
         area_in=_area_in(area),
-        n10=formats.count(math.ceil(n * 0.1)), top10=formats.percent(conc["top10"]),
-        n1=formats.count(math.ceil(n * 0.01)), top1=formats.percent(conc["top1"]),
+        n10=privacy.count_text(math.ceil(n * 0.1)),
+        top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
+        n1=privacy.count_text(math.ceil(n * 0.01)),
+        top1=privacy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
     )
     lorenz = charts.figure_html(
         charts.lorenz(common.lorenz_curve(costs), title=labels.CHARTS["lorenz"]),
-        labels.CHARTS["lorenz_alt"].format(top10=formats.percent(conc["top10"])),
+        labels.CHARTS["lorenz_alt"].format(top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
     )
     median = float(costs.median()) if len(costs) else math.nan
     hist = charts.figure_html(
@@ -172,5 +174,11 @@ def quality(results: Results) -> HTML:
 def key_figures_table(figures: pd.DataFrame) -> str:
     rows = figures.assign(shown=[formats.FORMATTERS[f](v) for f, v in zip(figures["format"], figures["value"],
                                                                           strict=True)])
+    if privacy.active():  # person counts 1..threshold-1 as "<5", and every other figure of their group too
+        counts = figures["kpi"].isin(privacy.COUNT_COLUMNS)
+        small = counts & figures["value"].map(privacy.small)
+        total_small = bool((small & (figures["group"] == "total")).any())
+        hide = small | (~counts & (figures["group"].isin(figures.loc[small, "group"]) | total_small))
+        rows = rows.assign(shown=rows["shown"].where(~hide, privacy.current().marker))
     return tables.render_html(rows, {"label": "text", "shown": "numtext"}, {"label": H["key_figure"],
                                                                          "shown": H["value"]})

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from kpbkit import charts, formats, labels, tables
+from kpbkit import charts, formats, labels, privacy, tables
 from kpbkit.analyses import hemtjanst as analysis
 from kpbkit.analyses.load import Results
 from kpbkit.views import KEY_FIGURES_MIME
@@ -35,10 +35,12 @@ def summary(results: Results) -> HTML:
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
     text = labels.SENTENCES["summary_hemtjanst"].format(
         period=_period_text(results), client=results.config.client_name,
-        brukare=formats.count(value["brukare/hemtjanst"]),
-        hours=formats.count(value["delivered_hours/total"]), granted=formats.count(value["granted_hours/total"]),
-        ratio=formats.percent(value["delivery_ratio/total"]), cost_per_hour=formats.kr(value["cost_per_hour/total"]),
-        egen=formats.kr(value["cost_per_hour/egen"]), extern=formats.kr(value["cost_per_hour/extern"]),
+        brukare=privacy.count_text(value["brukare/hemtjanst"]),
+        **dict(zip(("hours", "granted", "ratio", "cost_per_hour", "egen", "extern"), privacy.guard(
+            value["brukare/hemtjanst"], formats.count(value["delivered_hours/total"]),
+            formats.count(value["granted_hours/total"]), formats.percent(value["delivery_ratio/total"]),
+            formats.kr(value["cost_per_hour/total"]), formats.kr(value["cost_per_hour/egen"]),
+            formats.kr(value["cost_per_hour/extern"])), strict=True)),
     )
     text2 = labels.SENTENCES["summary_coverage"].format(
         coverage=formats.percent(value["coverage_80/total"]),
@@ -124,7 +126,9 @@ def first_visit(results: Results) -> HTML:
         return paragraph(labels.SENTENCES["no_decisions_in_period"])
     stats = analysis.distribution_summary(days.astype(float))
     text = labels.SENTENCES["days_to_first_visit"].format(
-        n=formats.count(stats["n"]), median=formats.number(stats["median"], 0), p90=formats.number(stats["p90"], 0)
+        n=privacy.count_text(stats["n"]),
+        **dict(zip(("median", "p90"), privacy.guard(stats["n"], formats.number(stats["median"], 0),
+                                                    formats.number(stats["p90"], 0)), strict=True)),
     )
     chart = charts.figure_html(
         charts.histogram(days, title=labels.CHARTS["days_hist"], xlabel="Dagar", bins=np.arange(0, days.max() + 2),

@@ -60,13 +60,17 @@ def summary(results: Results) -> HTML:
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
     first = text.SENTENCES["summary"].format(
         period=_period_text(results), client=results.config.client_name,
-        brukare=formats.count(value["brukare/total"]), gross=formats.mkr(value["gross_cost/total"]),
-        cost_per_brukare=formats.kr(value["cost_per_brukare/total"]),
-        top10=formats.percent(value["top10_cost_share/total"]),
+        brukare=privacy.count_text(value["brukare/total"]),
+        **dict(zip(("gross", "cost_per_brukare", "top10"), privacy.guard(
+            value["brukare/total"], formats.mkr(value["gross_cost/total"]),
+            formats.kr(value["cost_per_brukare/total"]), formats.percent(value["top10_cost_share/total"])),
+            strict=True)),
     )
     second = text.SENTENCES["summary_pa"].format(
-        pa_brukare=formats.count(value["brukare/pa_sfb"]), pa_gross=formats.kr(value["pa_gross_cost_per_hour/total"]),
-        pa_net=formats.kr(value["pa_net_cost_per_hour/total"]),
+        pa_brukare=privacy.count_text(value["brukare/pa_sfb"]),
+        **dict(zip(("pa_gross", "pa_net"), privacy.guard(
+            value["brukare/pa_sfb"], formats.kr(value["pa_gross_cost_per_hour/total"]),
+            formats.kr(value["pa_net_cost_per_hour/total"])), strict=True)),
         gb_day=formats.kr(value["gruppbostad_cost_per_day/total"]),
         gb_egen=formats.kr(value["gruppbostad_cost_per_day/egen"]),
         gb_extern=formats.kr(value["gruppbostad_cost_per_day/extern"]),
@@ -164,16 +168,19 @@ def six_month_summary(results: Results) -> HTML:
     sfb = totals[(totals["scope"] == "current") & (totals["service_code"] == "pa_sfb")]
     if len(sfb):
         row = sfb.iloc[0]
+        derived = ("delivered", "granted", "ratio", "reimbursement", "share_hours", "share", "net_per_hour")
         sentences.append(text.SENTENCES["six_month_totals"].format(
-            current=current, cases=formats.count(row["cases"]), delivered=formats.count(row["delivered_hours"]),
-            granted=formats.count(row["granted_hours"]), ratio=formats.percent(row["delivery_ratio"]),
-            reimbursement=formats.kr(-row["reimbursement"]), share_hours=formats.count(row["municipal_share_hours"]),
-            share=formats.kr(row["municipal_share"]), net_per_hour=formats.kr(row["net_cost_per_hour"]),
+            current=current, cases=privacy.count_text(row["cases"]), **dict(zip(derived, privacy.guard(
+                row["cases"], formats.count(row["delivered_hours"]), formats.count(row["granted_hours"]),
+                formats.percent(row["delivery_ratio"]), formats.kr(-row["reimbursement"]),
+                formats.count(row["municipal_share_hours"]), formats.kr(row["municipal_share"]),
+                formats.kr(row["net_cost_per_hour"])), strict=True)),
         ))
     counts = analysis.flag_counts(table).set_index("flag")["current"]
     sentences.append(text.SENTENCES["flags_summary"].format(
-        shortfall=formats.count(counts["flag_shortfall"]), above=formats.count(counts["flag_above_granted"]),
-        raised=formats.count(counts["flag_raised_rate"]),
+        shortfall=privacy.count_text(counts["flag_shortfall"]),
+        above=privacy.count_text(counts["flag_above_granted"]),
+        raised=privacy.count_text(counts["flag_raised_rate"]),
     ))
     order = totals["service_code"].map({s: i for i, s in enumerate(pa_settlement.PA_SERVICES)})
     totals = totals.assign(service=totals["service_code"].map(text.PA_SHORT), period=totals["period"].map(period_label),
@@ -308,8 +315,10 @@ def reimbursement_check(results: Results) -> HTML:
     first = text.SENTENCES[key].format(booked=formats.kr(-check["booked"]), earned=formats.kr(-check["earned"]),
                                        difference=formats.kr(abs(check["difference"])))
     share = text.SENTENCES["municipal_share"].format(
-        hours=formats.count(sfb["municipal_share_hours"].sum()), kr=formats.kr(sfb["municipal_share"].sum()),
-        cases=formats.count(sfb["person_id"].nunique()),
+        **dict(zip(("hours", "kr"), privacy.guard(
+            sfb["person_id"].nunique(), formats.count(sfb["municipal_share_hours"].sum()),
+            formats.kr(sfb["municipal_share"].sum())), strict=True)),
+        cases=privacy.count_text(sfb["person_id"].nunique()),
     )
     return HTML(_texts(share, first))
 
@@ -325,12 +334,14 @@ def cost_distribution(results: Results) -> HTML:
     conc = common.cost_concentration(results, AREA)
     n = int(conc["brukare"])
     sentence = text.SENTENCES["concentration"].format(
-        n10=formats.count(math.ceil(n * 0.1)), top10=formats.percent(conc["top10"]),
-        n1=formats.count(math.ceil(n * 0.01)), top1=formats.percent(conc["top1"]),
+        n10=privacy.count_text(math.ceil(n * 0.1)),
+        top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
+        n1=privacy.count_text(math.ceil(n * 0.01)),
+        top1=privacy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
     )
     lorenz = charts.figure_html(
         charts.lorenz(common.lorenz_curve(costs), title=labels.CHARTS["lorenz"]),
-        text.CHARTS["lorenz_alt"].format(top10=formats.percent(conc["top10"])),
+        text.CHARTS["lorenz_alt"].format(top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
     )
     median = float(costs.median())
     hist = charts.figure_html(
