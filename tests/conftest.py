@@ -105,18 +105,13 @@ def write_case() -> Callable[..., Path]:
     return write_case_files
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory):
-    """One full demo run shared by the report tests, as `kpbkit demo` does it (kpbkit.demo_history.run_demo).
+def write_demo_config(folder: Path, **overrides: Any) -> Path:
+    """The committed demo config pointed at ``folder`` (data, key, output, comparison folders), plus ``overrides``.
 
-    Exempelkommun 2025 with every report rendered, after its earlier years 2023 and 2024 and the comparison
-    municipalities (results only), so the trend and comparison sections are filled. Everything lives in one
-    temporary folder: the data and generated configs beside ``exempelkommun.yaml``, the output under ``reports/``.
-    Returns ``(RunResult, data_folder)``; the output is ``result.output_dir`` (``.../reports/exempelkommun/2025``).
+    Returns the config path; :func:`kpbkit.demo_history.run_demo` generates and runs everything from it.
     """
-    from kpbkit.demo_history import COMPARISONS, run_demo
+    from kpbkit.demo_history import COMPARISONS
 
-    folder = tmp_path_factory.mktemp("demo")
     config = folder / "exempelkommun.yaml"
     committed = yaml.safe_load((Path(__file__).resolve().parents[1] / "client_configs" / "exempelkommun.yaml")
                                .read_text(encoding="utf-8"))
@@ -126,8 +121,24 @@ def demo_run(tmp_path_factory):
     committed["output"] = {"folder": "reports"}
     committed["comparison"] = {**(committed.get("comparison") or {}),
                                "municipalities": [f"reports/{c.client_id}/2025/results" for c in COMPARISONS]}
+    committed.update(overrides)
     config.write_text(yaml.safe_dump(committed, allow_unicode=True), encoding="utf-8")
     (folder / "demo.key").write_text("test-key-for-the-demo-smoke-run\n", encoding="utf-8")
+    return config
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """One full demo run shared by the report tests, as `kpbkit demo` does it (kpbkit.demo_history.run_demo).
+
+    Exempelkommun 2025 with every report rendered, after its earlier years 2023 and 2024 and the comparison
+    municipalities (results only), so the trend and comparison sections are filled. Everything lives in one
+    temporary folder: the data and generated configs beside ``exempelkommun.yaml``, the output under ``reports/``.
+    Returns ``(RunResult, data_folder)``; the output is ``result.output_dir`` (``.../reports/exempelkommun/2025``).
+    """
+    from kpbkit.demo_history import run_demo
+
+    config = write_demo_config(tmp_path_factory.mktemp("demo"))
     result = run_demo(config, render=True, progress=lambda *a: None)
     return result, result.config.input_folder
 

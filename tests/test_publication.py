@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from bs4 import BeautifulSoup
 
 from kpbkit import charts, privacy, tables
 from kpbkit.report.templates_catalog import REPORTS
+from tests.conftest import write_demo_config
 
 COUNT_HEADER = ("brukare", "antal", "barn", "placerade", "personer", "ärenden", "placeringar", "vistelser",
                 "avslutade", "pågående", "totalt", "insatser")
@@ -185,21 +185,9 @@ def _small_counts(table) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def publication_run(tmp_path_factory):
     """The demo with ``report.publication: true`` (HTML only), built as the session's ``demo_run`` is."""
-    from kpbkit.demo_history import COMPARISONS, run_demo
+    from kpbkit.demo_history import run_demo
 
-    folder = tmp_path_factory.mktemp("demo_publication")
-    config = folder / "exempelkommun.yaml"
-    committed = yaml.safe_load((Path(__file__).resolve().parents[1] / "client_configs" / "exempelkommun.yaml")
-                               .read_text(encoding="utf-8"))
-    committed["input"]["folder"] = "exempelkommun"
-    committed["ledger_rules"] = "exempelkommun/ledger_rules.csv"
-    committed["pseudonymisation"] = {"key_file": "demo.key"}
-    committed["output"] = {"folder": "reports"}
-    committed["comparison"] = {**(committed.get("comparison") or {}),
-                               "municipalities": [f"reports/{c.client_id}/2025/results" for c in COMPARISONS]}
-    committed["report"] = {"publication": True}
-    config.write_text(yaml.safe_dump(committed, allow_unicode=True), encoding="utf-8")
-    (folder / "demo.key").write_text("test-key-for-the-demo-smoke-run\n", encoding="utf-8")
+    config = write_demo_config(tmp_path_factory.mktemp("demo_publication"), report={"publication": True})
     return run_demo(config, render=True, pdf=False, progress=lambda *a: None)
 
 
