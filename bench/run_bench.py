@@ -90,7 +90,7 @@ def worker(config_path: Path, profile: list[str], profile_dir: Path) -> dict[str
 
     from kpbkit.config import load_client_config
     from kpbkit.ingest import ingest
-    from kpbkit.io.writers import StagedOutput
+    from kpbkit.io.staging import StagedOutput
     from kpbkit.model import run_model
     from kpbkit.results import run_record, write_interim, write_results, write_run_json
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from kpbkit.config import ClientConfig, load_client_config
 from kpbkit.errors import KpbkitError
 from kpbkit.ingest import CanonicalData, file_hash, ingest
-from kpbkit.io.writers import StagedOutput
+from kpbkit.io.staging import StagedOutput
 from kpbkit.model import ModelResult, run_model
 from kpbkit.report.runner import check_template
 from kpbkit.report.templates_catalog import PARAMETERS, reports_for, templates_dir

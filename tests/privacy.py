@@ -46,3 +46,47 @@ def visible_text(path: Path) -> str:
 
         raw = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser").get_text(" ")
     return " ".join(raw.split())
+
+
+def _cells_text(path: Path) -> str:
+    """Every cell of every worksheet of a workbook (hidden sheets included), as text."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True, data_only=False)
+    try:
+        return "\n".join(str(value) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                         for value in row if value is not None)
+    finally:
+        book.close()
+
+
+def file_text(path: Path) -> str:
+    """All the text a file holds, whatever its kind: CSV/JSON/ipynb/HTML/logs as text, Parquet and xlsx
+    cell by cell, PDF after text extraction (its streams are compressed)."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        return "\n".join([*table.column_names,
+                          *(str(v) for column in table.columns for v in column.to_pylist() if v is not None)])
+    if suffix in (".xlsx", ".xlsm"):
+        return _cells_text(path)
+    if suffix == ".pdf":
+        return pdf_text(path)
+    return path.read_bytes().decode("utf-8", errors="replace")
+
+
+def identity_cores(text: str) -> set[str]:
+    """The 10-digit core (YYMMDDNNNC) of every personnummer-shaped value in ``text``."""
+    return {re.sub(r"\D", "", m.group(0))[-10:] for m in _PNR.finditer(text)}
+
+
+def leaked_identities(folder: Path, identities: set[str]) -> dict[str, set[str]]:
+    """Files under ``folder`` holding any of ``identities`` (10-digit cores): {relative path: the cores found}."""
+    found: dict[str, set[str]] = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        hits = identity_cores(file_text(path)) & identities
+        if hits:
+            found[str(path.relative_to(folder))] = hits
+    return found

@@ -7,34 +7,44 @@ replaces one input file by a corpus file (or merges a config fragment), then run
   file, row, column or config key and says how to fix it, no traceback, no file under ``reports/`` and the raw
   inputs byte-identical afterwards;
 - a *finding* case runs ``kpbkit validate CONFIG``: exit 0 and the check listed with its table and count;
+  then ``kpbkit run CONFIG --results-only`` either succeeds with the base case's money (the ledger total of
+  reconciliation.csv, plus the case's declared ``money_delta`` where its file adds ledger rows on purpose) or
+  stops with an error (``stops: true``);
 - a *clean* case (thousands separators, trailing empty columns) validates to the base case's findings and runs
   to the same reconciliation.
+
+Every case that runs has every file it wrote scanned for the inputs' personnummer (CSV, Parquet, xlsx, JSON).
 
 No case may print a personnummer (the corpus holds only Skatteverket test numbers and variants of them).
 """
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import yaml
 from click.testing import CliRunner, Result
 
 from kpbkit.cli import main
+from tests.privacy import leaked_identities
 from tests.shapes import CASE, write_shape
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parent / "corpus"
-MANIFEST = CORPUS / "cases.yaml"
+#: the manifests: cases.yaml (issue 6) and one cases_<topic>.yaml per later group of cases
+MANIFESTS = sorted(CORPUS.glob("cases*.yaml"))
 #: files in the corpus folder that are not inputs
-NOT_INPUTS = {"cases.yaml", "README.md"}
+NOT_INPUTS = {p.name for p in MANIFESTS} | {"README.md"}
 EXPECTATIONS = ("error", "finding", "clean")
 
-CASES: list[dict[str, Any]] = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))["cases"]
+CASES: list[dict[str, Any]] = [case for manifest in MANIFESTS
+                               for case in yaml.safe_load(manifest.read_text(encoding="utf-8"))["cases"]]
 
 #: a value shaped like a personnummer or samordningsnummer: 10 or 12 digits, optional separator
 PNR_SHAPED = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])")
@@ -136,6 +146,12 @@ def has_finding(output: str, check: str, table: str, count: float, detail: str |
 
 
 _BASE: dict[str, tuple[list[str], bytes]] = {}
+RESULTS = Path("reports") / "formkommun" / "2025" / "results"
+
+
+def ledger_total(results: Path) -> float:
+    """The money of a run: the ledger amounts of reconciliation.csv (every mapped and unmapped row)."""
+    return ledger_total_of((results / "reconciliation.csv").read_bytes())
 
 
 def base_outcome(shape: str, tmp_path_factory) -> tuple[list[str], bytes]:
@@ -189,6 +205,18 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path, tmp_path_factory) -> 
         assert has_finding(out, expect["check"], expect["table"], expect["count"], expect.get("detail")), out
         assert files_under(reports) == [], out
         assert snapshot(root) == before
+        ran = invoke("run", config, "--results-only")
+        out += ran.output
+        if case.get("stops"):
+            assert ran.exit_code != 0 and "error:" in ran.output and "internal error" not in ran.output, ran.output
+            assert files_under(reports) == [], ran.output
+        else:
+            assert ran.exit_code == 0, ran.output
+            _findings, base_reconciliation = base_outcome(case["shape"], tmp_path_factory)
+            base_money = ledger_total_of(base_reconciliation)
+            money = ledger_total(root / RESULTS)
+            assert money == pytest.approx(base_money + case.get("money_delta", 0), abs=0.005), (money, base_money)
+        assert snapshot(root) == before
     else:
         findings, reconciliation = base_outcome(case["shape"], tmp_path_factory)
         result = invoke("validate", config)
@@ -201,6 +229,12 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path, tmp_path_factory) -> 
         out += ran.output
     assert "Traceback" not in out, out
     assert_no_personnummer(out)
+    if reports.exists():
+        assert leaked_identities(reports, KNOWN_IDENTITIES) == {}
+
+
+def ledger_total_of(reconciliation_csv: bytes) -> float:
+    return float(pd.read_csv(io.BytesIO(reconciliation_csv))["ledger_amount"].sum())
 
 
 def test_manifest_covers_the_corpus() -> None:
