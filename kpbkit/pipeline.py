@@ -87,9 +87,9 @@ def run_client(
             progress(next(step), steps, "Reconciled to the öre; writing results")
             results_dir = stage.path / "results"
             write_results(model, results_dir)
-            write_pa_six_month(config, data, model, results_dir)
+            write_pa_six_month(config, data, model, results_dir, publication=publish or config.report.publication)
             write_prognos(config, data, model, results_dir)
-            write_workbook(config, results_dir, stage.path)
+            write_workbook(config, results_dir, stage.path, publication=publish or config.report.publication)
             write_interim(data, model, stage.path / "interim")
             publication = publish or config.report.publication
             rendered = _render(config, reports, stage.path, progress=progress, step=step, steps=steps, pdf=pdf,

@@ -19,6 +19,8 @@ SHEETS = {
     "kpis": "Nyckeltal",
     "data_quality": "Datakvalitet",
     "pa_six_month": "Personlig assistans",
+    "service_costs": "Kostnad per insats",  # publication mode: person_costs summed
+    "pa_six_month_published": "Personlig assistans",  # publication mode: pa_six_month summed over the cases
     "prognos_rates": "Prognos, konsumtionstal",
     "prognos": "Prognos",
     "prognos_budget": "Prognos mot budgetram",
@@ -38,6 +40,15 @@ EXTRA_COLUMNS = {
     "population_source": "Befolkningskälla",
 }
 
+#: the published six-month table's counts (publication mode)
+PA_PUBLISHED_COLUMNS = {
+    **lss_labels.SIX_MONTH_COLUMNS,
+    "cases": "Ärenden",
+    "cases_shortfall": "Ärenden med utfört klart under beviljat",
+    "cases_above_granted": "Ärenden med utfört över beviljat",
+    "cases_raised_rate": "Ärenden som är kandidater för förhöjt timbelopp",
+}
+
 _COMMON = {**common.COLUMNS, **EXTRA_COLUMNS}
 _PROGNOS = {**_COMMON, **prognos_labels.COLUMNS, **EXTRA_COLUMNS}
 
@@ -49,6 +60,8 @@ HEADERS: dict[str, dict[str, str]] = {
     "kpis": _COMMON,
     "data_quality": _COMMON,
     "pa_six_month": lss_labels.SIX_MONTH_COLUMNS,
+    "service_costs": _COMMON,
+    "pa_six_month_published": PA_PUBLISHED_COLUMNS,
     "prognos_rates": _PROGNOS,
     "prognos": _PROGNOS,
     "prognos_budget": _PROGNOS,
@@ -67,6 +80,12 @@ KPI_UNITS = {
     "per_1000": "per 1\u00a0000 invånare",
 }
 
+#: the six-month workbook's (results/pa_six_month.xlsx) first line on its about sheet in publication mode
+PA_PUBLICATION_NOTE = (
+    "Publiceringsläge: filen har bara summor över ärendena per insats och månad, avräkningsperiod och år, inga rader "
+    "per ärende. Färre ärenden än {threshold} visas som <{threshold}, liksom radens timmar och belopp."
+)
+
 #: the summary sheet
 SUMMARY = {
     "title": "KPB – kostnad per brukare: {client}, {period}",
@@ -77,6 +96,10 @@ SUMMARY = {
     "created": "Skapad av",
     "created_value": "kpbkit {version}",
     "privacy": "Brukarna är pseudonymiserade; arbetsboken innehåller inga personnummer.",
+    "publication": (
+        "Publiceringsläge: arbetsboken har bara summor, inga rader per brukare eller ärende. Antal personer under "
+        "{threshold} visas som <{threshold}, liksom gruppens övriga värden och de delar som annars skulle avslöja dem."
+    ),
     "key_figures": "Nyckeltal (hela kommunen, gruppen Totalt; övriga grupper på bladet Nyckeltal)",
     "area": "Område",
     "kpi": "Nyckeltal",
@@ -129,6 +152,7 @@ DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
             "service_code": "Insatsen enligt insatskatalogen.",
             "regi": "Egen eller extern regi.",
             "unit": "Volymens enhet.",
+            "brukare": "Brukare med insatsen i regin (publiceringsläge: färre än gränsen visas som <5).",
             "gross_pool": "Direkt kostnadspool = kostnad + interna intäkter.",
             "volume": "Total volym för insatsen och regin.",
             "cost_per_unit": "Direkt kostnadspool ÷ volym; tom när volymen är 0.",
@@ -198,6 +222,55 @@ DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
             "flag_shortfall": "Utfört klart under beviljat.",
             "flag_above_granted": "Utfört över beviljat.",
             "flag_raised_rate": "Kostnad per timme klart över timbeloppet: kandidat för förhöjt timbelopp.",
+        },
+    ),
+    "service_costs": (
+        "Publiceringsläge: kostnaden per brukare summerad per område, insats och regi med antalet brukare. Färre "
+        "brukare än gränsen visas som <5, liksom gruppens volym och kostnader.",
+        {
+            "area": "Verksamhetsområde: äldreomsorg, LSS eller barn och unga.",
+            "service_code": "Insatsen enligt insatskatalogen.",
+            "regi": "Egen eller extern regi (utföraren).",
+            "unit": "Volymens enhet: timmar, dygn, vardagar eller månader.",
+            "brukare": "Antal brukare med insatsen i regin under perioden.",
+            "volume": "Brukarnas volym under perioden i insatsens enhet.",
+            "direct_cost": "Insatsens direkta kostnadspool fördelad efter volym; " + _KR + ".",
+            "overhead_cost": "Fördelad overhead (gemensamma kostnader) för området.",
+            "myndighet_cost": "Fördelad kostnad för myndighetsutövning (biståndshandläggning).",
+            "gross_cost": "Bruttokostnad = direkt kostnad + overhead + myndighetsutövning.",
+            "reimbursement": "Statlig ersättning (t.ex. assistansersättning), negativt belopp.",
+            "net_cost": "Nettokostnad = bruttokostnad + statlig ersättning.",
+            "fees": "Brukaravgifter, negativt belopp; redovisas bredvid, aldrig i brutto- eller nettokostnaden.",
+        },
+    ),
+    "pa_six_month_published": (
+        "Publiceringsläge: sexmånadersrapporten för personlig assistans summerad över ärendena per insats och "
+        "månad, avräkningsperiod och kalenderår. Färre ärenden än gränsen visas som <5, liksom radens timmar och "
+        "belopp.",
+        {
+            "service_code": "Personlig assistans enligt SFB eller LSS.",
+            "row_type": "Månad, avräkningsperiod eller år.",
+            "period": "Periodens namn.",
+            "period_start": "Periodens första dag.",
+            "period_end": "Periodens sista dag.",
+            "settlement_period": "Avräkningsperioden (kalenderhalvår) raden hör till.",
+            "current_settlement_period": "Ja för den aktuella avräkningsperioden.",
+            "cases": "Antal ärenden (brukare och insats) med beslut eller utförd tid under perioden.",
+            "granted_hours": "Beviljade timmar, summa över ärendena.",
+            "delivered_hours": "Utförda timmar som räknas i KPB, summa över ärendena.",
+            "delivery_ratio": "Utförda ÷ beviljade timmar.",
+            "municipal_share_hours": "Kommunens andel: de första 20 timmarna per vecka, summa över ärendena.",
+            "reimbursed_hours": "Ersättningsgrundande timmar, summa över ärendena.",
+            "fk_rate": "Försäkringskassans timbelopp för året.",
+            "reimbursement": "Assistansersättning, negativt belopp.",
+            "municipal_share": "Kommunens andel i kronor.",
+            "cost": "Utförda timmar × KPB-kostnaden per timme (direkt kostnad + overhead).",
+            "net_cost": "Kostnad + assistansersättning.",
+            "cost_per_hour": "Kostnad ÷ utförda timmar.",
+            "net_cost_per_hour": "Nettokostnad ÷ utförda timmar.",
+            "cases_shortfall": "Ärenden med utfört klart under beviljat.",
+            "cases_above_granted": "Ärenden med utfört över beviljat.",
+            "cases_raised_rate": "Ärenden med kostnad per timme klart över timbeloppet.",
         },
     ),
     "prognos_rates": (

@@ -9,6 +9,15 @@ and column means. The workbook is built from the CSV files just written, so it s
 The sheets are streamed (openpyxl's write-only mode): a large municipality's ``person_costs`` has 100 000+ rows.
 The cell helpers here are shared with the six-month report's own workbook (:func:`kpbkit.results.write_six_month_xlsx`).
 
+Every cell goes through :class:`Sheet` (:func:`cell`): text is always stored as text, never as a formula or an error
+value, also when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a client, scenario or
+provider name such as ``=HYPERLINK(...)``); such cells also get Excel's quote prefix, so editing one keeps it text.
+A formula can only be written on purpose, as a :class:`Formula`.
+
+In publication mode (``report.publication`` or ``kpbkit run --publish``) the workbook holds aggregates only
+(:func:`published_tables`): no row per person or case, and person counts below ``report.threshold`` shown as
+``<5`` with the secondary suppression of :func:`kpbkit.privacy.suppression_mask`, as in the reports.
+
 Excel stores number formats in its invariant syntax (``#,##0`` = thousands separator, ``.`` = decimal sign) and shows
 them with the reader's separators: ``#,##0 "kr"`` reads ``1 234 567 kr`` in a Swedish Excel.
 """
@@ -17,13 +26,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from kpbkit import __version__, labels
+from kpbkit import __version__, labels, privacy
 from kpbkit.config import ClientConfig
+from kpbkit.io.identity_guard import save_workbook
 from kpbkit.labels import lss as lss_labels
 from kpbkit.labels import workbook as text
 
@@ -59,7 +71,7 @@ _MONEY = ("direct_cost", "overhead_cost", "myndighet_cost", "gross_cost", "reimb
 #: results table → column → kind (a column without a kind is text; kpis' value takes its row's unit)
 KINDS: dict[str, dict[str, str]] = {
     "person_costs": {"volume": "dec1", **dict.fromkeys(_MONEY, "kr")},
-    "unit_costs": {"gross_pool": "kr", "volume": "dec1", "cost_per_unit": "kr"},
+    "unit_costs": {"gross_pool": "kr", "volume": "dec1", "cost_per_unit": "kr", "brukare": "count"},
     "reconciliation": dict.fromkeys(("ledger_amount", "allocated_amount", "residual"), "kr_ore"),
     "kpis": {"value": "by_unit"},
     "data_quality": {"count": "count"},
@@ -85,20 +97,127 @@ _FREEZE = {"person_costs": "B2", "pa_six_month": "C2"}
 _WIDTH_SAMPLE = 2000  # rows looked at for a text column's width
 
 
+#: a text starting with one of these is a formula to a spreadsheet, or becomes one when a cell is edited or a sheet
+#: is exported to CSV and opened again (CSV/formula injection)
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Formula:
+    """A formula kpbkit writes on purpose, the only way a cell of its workbooks holds one; ``text`` starts with "="."""
+
+    text: str
+
+
+def cell(sheet: Any, value: object, *, number_format: str | None = None, font: Any = None,
+         alignment: Any = None) -> Any:
+    """The write-only cell of ``value``: every cell of kpbkit's workbooks is made here.
+
+    A ``str`` is stored as text (an inline string) whatever it starts with: openpyxl would make ``"=..."`` a formula
+    and ``"#N/A"`` an error value. Text starting with one of :data:`FORMULA_TRIGGERS` also gets the quote prefix,
+    so Excel keeps it text when the cell is edited. Characters XML cannot hold become U+FFFD, and a carriage return a
+    line feed (as XML reads it anyway). A :class:`Formula`
+    is written as a formula; numbers, dates and booleans as they are.
+    """
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, Formula):
+        if not value.text.startswith("="):
+            raise ValueError(f"a formula starts with '=': {value.text!r}")
+        out = WriteOnlyCell(sheet, value=value.text)
+    elif isinstance(value, str):
+        # XML reads a bare CR as a line feed: write line ends as line feeds, so the cell reads back as written
+        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value).replace("\r\n", "\n").replace("\r", "\n")
+        out = WriteOnlyCell(sheet, value=None)
+        out.value = text
+        out.data_type = "s"
+        if value.startswith(FORMULA_TRIGGERS):
+            out.quotePrefix = True
+    else:
+        out = WriteOnlyCell(sheet, value=value)
+    if number_format is not None and value is not None:
+        out.number_format = number_format
+    if font is not None:
+        out.font = font
+    if alignment is not None:
+        out.alignment = alignment
+    return out
+
+
+class Sheet:
+    """A write-only worksheet whose every cell is made by :func:`cell` (rows are added only through :meth:`append`).
+
+    ``column_dimensions``, ``freeze_panes`` and ``auto_filter`` are the worksheet's own.
+    """
+
+    def __init__(self, book: Any, title: str) -> None:
+        self.raw = book.create_sheet(title)
+        self._formulas: set[int] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("column_dimensions", "auto_filter", "title"):
+            return getattr(self.raw, name)
+        raise AttributeError(name)
+
+    @property
+    def freeze_panes(self) -> Any:
+        return self.raw.freeze_panes
+
+    @freeze_panes.setter
+    def freeze_panes(self, value: str) -> None:
+        self.raw.freeze_panes = value
+
+    def cell(self, value: object, *, number_format: str | None = None, font: Any = None,
+             alignment: Any = None) -> Any:
+        """A cell for :meth:`append` with a style (see :func:`cell`)."""
+        out = cell(self.raw, value, number_format=number_format, font=font, alignment=alignment)
+        if isinstance(value, Formula):
+            self._formulas.add(id(out))
+        return out
+
+    def append(self, values: Iterable[object] = ()) -> None:
+        """One row: plain values become cells here; a cell made elsewhere holds a formula only if it was one."""
+        from openpyxl.cell.cell import Cell
+
+        row = []
+        for value in values:
+            if isinstance(value, Cell):
+                if value.data_type == "f" and id(value) not in self._formulas:
+                    value.data_type = "s"
+                row.append(value)
+            else:
+                row.append(None if value is None else self.cell(value))
+        self.raw.append(row)
+
+
+def new_workbook() -> Any:
+    """An empty write-only (streamed) workbook made by kpbkit; add sheets with :class:`Sheet`."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    book.properties.creator = "kpbkit"
+    return book
+
+
 def workbook_path(config: ClientConfig, folder: Path) -> Path:
     return folder / f"kpb_{config.client_id}_{config.period.label}.xlsx"
 
 
-def write_workbook(config: ClientConfig, results_dir: Path, folder: Path) -> Path:
-    """Write ``folder/kpb_<client>_<period>.xlsx`` from the results CSV files in ``results_dir``."""
-    from openpyxl import Workbook
+def write_workbook(config: ClientConfig, results_dir: Path, folder: Path, *, publication: bool | None = None) -> Path:
+    """Write ``folder/kpb_<client>_<period>.xlsx`` from the results CSV files in ``results_dir``.
 
+    ``publication``: aggregates only, small counts suppressed (:func:`published_tables`); ``None``: the config's
+    ``report.publication``.
+    """
+    publication = config.report.publication if publication is None else bool(publication)
     tables = {name: _with_codes(name, read_result(results_dir / f"{name}.csv")) for name in TABLES
               if (results_dir / f"{name}.csv").is_file()}
-    book = Workbook(write_only=True)
-    book.properties.creator = "kpbkit"
+    if publication:
+        tables = published_tables(tables, config.report.threshold)
+    book = new_workbook()
     book.properties.title = text.SUMMARY["title"].format(client=config.client_name, period=config.period.label)
-    _summary_sheet(book, config, tables)
+    _summary_sheet(book, config, tables, threshold=config.report.threshold if publication else None)
     for name, frame in tables.items():
         columns = list(frame.columns)
         write_table_sheet(
@@ -112,7 +231,7 @@ def write_workbook(config: ClientConfig, results_dir: Path, folder: Path) -> Pat
     _definitions_sheet(book, tables)
     folder.mkdir(parents=True, exist_ok=True)
     path = workbook_path(config, folder)
-    book.save(path)
+    save_workbook(book, path)  # refused if a cell holds a value shaped like a personnummer
     return path
 
 
@@ -178,16 +297,15 @@ def write_table_sheet(
     values: Mapping[str, list[Any]],
     formats: Mapping[str, str | list[str | None]],
     freeze: str = "A2",
-) -> Any:
+) -> Sheet:
     """One table as a write-only sheet: bold wrapped header, frozen panes, auto-filter, widths, number formats.
 
     ``formats`` maps a column to one number format, or to one per row; columns without one are written as is.
     """
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    sheet = book.create_sheet(title)
+    sheet = Sheet(book, title)
     n_rows = len(values[columns[0]]) if columns else 0
     for i, col in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = column_width(headers[i - 1], values[col],
@@ -195,15 +313,12 @@ def write_table_sheet(
     sheet.freeze_panes = freeze
     sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{max(1, n_rows + 1)}"
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="bottom")
-    header = [WriteOnlyCell(sheet, value=h) for h in headers]
-    for cell in header:
-        cell.font, cell.alignment = bold, wrap
-    sheet.append(header)
+    sheet.append([sheet.cell(h, font=bold, alignment=wrap) for h in headers])
     per_row = [formats.get(c) if isinstance(formats.get(c), list) else None for c in columns]
     fixed = [None if isinstance(formats.get(c), list) else formats.get(c) for c in columns]
     for r, record in enumerate(zip(*(values[c] for c in columns), strict=True)):
         sheet.append([
-            styled_cell(sheet, v, fixed[i] if per_row[i] is None else per_row[i][r], WriteOnlyCell)
+            None if v is None else sheet.cell(v, number_format=fixed[i] if per_row[i] is None else per_row[i][r])
             for i, v in enumerate(record)
         ])
     return sheet
@@ -218,34 +333,24 @@ def column_width(header: str, values: Sequence[Any], *, numeric: bool) -> float:
     return max(10, word + 2, min(50, longest + 2))
 
 
-def styled_cell(sheet: object, value: object, number_format: str | None, factory: type) -> object:
-    """``value`` as is, or as a write-only cell with ``number_format`` (not for empty cells)."""
-    if number_format is None or value is None:
-        return value
-    cell = factory(sheet, value=value)
-    cell.number_format = number_format
-    return cell
-
-
 # ------------------------------------------------------------------------------------------------------- summary
 
-def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.DataFrame]) -> None:
-    from openpyxl.cell import WriteOnlyCell
+def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.DataFrame], *,
+                   threshold: int | None = None) -> None:
+    """The opening sheet; ``threshold``: publication mode (the tables are already suppressed)."""
     from openpyxl.styles import Font
 
-    sheet = book.create_sheet(text.SHEETS["summary"])
+    sheet = Sheet(book, text.SHEETS["summary"])
     for letter, width in zip("ABCD", (34, 52, 18, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     s = text.SUMMARY
 
     def bold(value: object, size: int | None = None) -> object:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.font = Font(bold=True, size=size) if size else Font(bold=True)
-        return cell
+        return sheet.cell(value, font=Font(bold=True, size=size) if size else Font(bold=True))
 
-    def fmt(value: float | None, kind: str) -> object:
+    def fmt(value: object, kind: str) -> object:
         value = None if value is None or (isinstance(value, float) and math.isnan(value)) else value
-        return styled_cell(sheet, value, FORMATS.get(kind), WriteOnlyCell)
+        return None if value is None else sheet.cell(value, number_format=FORMATS.get(kind))
 
     period = config.period
     sheet.append([bold(s["title"].format(client=config.client_name, period=period.label), 14)])
@@ -255,6 +360,8 @@ def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.Data
     sheet.append(["", s["period_range"].format(start=period.start.isoformat(), end=period.end.isoformat())])
     sheet.append([s["created"], s["created_value"].format(version=__version__)])
     sheet.append([s["privacy"]])
+    if threshold is not None:
+        sheet.append([s["publication"].format(threshold=threshold)])
     sheet.append([])
 
     sheet.append([bold(s["key_figures"])])
@@ -281,41 +388,199 @@ def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.Data
     if quality is not None:
         sheet.append([bold(s["data_quality"])])
         sheet.append([bold(s["severity"]), bold(s["findings"]), bold(s["rows"])])
+        counts = pd.to_numeric(quality["count"], errors="coerce")
         for severity, name in labels.SEVERITY.items():
-            rows = quality[quality["severity"] == severity]
-            sheet.append([name, fmt(len(rows), "count"), fmt(float(rows["count"].sum()), "count")])
+            chosen = (quality["severity"] == severity).to_numpy()
+            rows: object = float(counts[chosen].sum())
+            if threshold is not None and (chosen & counts.isna().to_numpy()).any():
+                rows = labels.SENTENCES["publication_hidden"]  # the sum would give away the suppressed part
+            elif threshold is not None and 1 <= float(rows) < threshold:
+                rows = f"<{threshold}"
+            sheet.append([name, fmt(int(chosen.sum()), "count"), fmt(rows, "count")])
 
 
 # --------------------------------------------------------------------------------------------------- definitions
 
 def _definitions_sheet(book: Any, tables: Mapping[str, pd.DataFrame]) -> None:
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
-    sheet = book.create_sheet(text.SHEETS["definitions"])
+    sheet = Sheet(book, text.SHEETS["definitions"])
     for letter, width in zip("ABCD", (26, 40, 26, 100), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
     bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
 
     def cells(values: Sequence[object], *, header: bool = False) -> list[object]:
-        out = []
-        for value in values:
-            cell = WriteOnlyCell(sheet, value=value)
-            cell.alignment = wrap
-            if header:
-                cell.font = bold
-            out.append(cell)
-        return out
+        return [sheet.cell(v, alignment=wrap, font=bold if header else None) for v in values]
 
     sheet.append(cells(text.DEFINITION_HEADERS, header=True))
     for name in ("summary", *tables, "definitions"):
         sheet_name = text.SHEETS[name]
         about, columns = text.DEFINITIONS.get(name, ("", {}))
-        file = f"{name}.csv" if name in tables else ""
+        file = f"{PUBLISHED_FROM.get(name, name)}.csv" if name in tables else ""
         sheet.append(cells((sheet_name, text.SHEET_ROW, file, about), header=True))
         present = list(tables[name].columns) if name in tables else list(columns)
         for col in present:
             source = "kpi" if col == "kpi_code" else col
             sheet.append(cells((sheet_name, text.HEADERS.get(name, {}).get(col, col), source,
                                 columns.get(col, ""))))
+
+
+# --------------------------------------------------------------------------------------------------- publication
+
+#: a published table → the results table it sums up
+PUBLISHED_FROM = {"service_costs": "person_costs", "pa_six_month_published": "pa_six_month"}
+#: the six-month report's flags → the published table's count of cases with the flag
+PA_FLAG_COUNTS = {"flag_shortfall": "cases_shortfall", "flag_above_granted": "cases_above_granted",
+                  "flag_raised_rate": "cases_raised_rate"}
+_PA_KEYS = ["service_code", "row_type", "period", "period_start", "period_end", "settlement_period",
+            "current_settlement_period"]
+_PA_SUMMED = ["granted_hours", "delivered_hours", "municipal_share_hours", "reimbursed_hours", "reimbursement",
+              "municipal_share", "cost", "net_cost"]
+#: the published six-month table's columns
+PA_PUBLISHED_COLUMNS = [*_PA_KEYS, "cases", "granted_hours", "delivered_hours", "delivery_ratio",
+                        "municipal_share_hours", "reimbursed_hours", "fk_rate", "reimbursement", "municipal_share",
+                        "cost", "net_cost", "cost_per_hour", "net_cost_per_hour", *PA_FLAG_COUNTS.values()]
+_SERVICE_KEYS = ["area", "service_code", "regi", "unit"]
+
+KINDS["service_costs"] = {"brukare": "count", "volume": "dec1", **dict.fromkeys(_MONEY, "kr")}
+KINDS["pa_six_month_published"] = {**PA_KINDS, "cases": "count", **dict.fromkeys(PA_FLAG_COUNTS.values(), "count")}
+
+
+def published_tables(tables: Mapping[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
+    """The workbook's tables in publication mode: aggregates only, person counts below ``threshold`` suppressed.
+
+    * ``person_costs`` (a row per person) becomes ``service_costs``: brukare, volume and costs per area, service
+      and regi;
+    * ``unit_costs`` gets the brukare of each service and regi, so that a small group's unit cost is hidden;
+    * ``pa_six_month`` (a row per case) becomes its sums per service and month, settlement period and year,
+      with the number of cases and of flagged cases (:func:`published_six_month`);
+    * ``kpis``: person counts of a group below the threshold, and every figure of that group (:func:`published_kpis`);
+    * ``data_quality`` keeps check, severity, table and count: no example row, no detail (it cites counts);
+    * ``prognos_rates`` and ``prognos``: the brukare counts, and the figures of their row but the population.
+
+    Each count column is suppressed by :func:`kpbkit.privacy.suppression_mask` (primary and secondary); a hidden
+    cell holds ``"<threshold"``.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    costs = tables.get("person_costs")
+    for name, frame in tables.items():
+        if name == "person_costs":
+            out["service_costs"] = published_service_costs(frame, threshold)
+        elif name == "unit_costs":
+            brukare = (costs.groupby(["service_code", "regi"], as_index=False)["person_id"].nunique()
+                       .rename(columns={"person_id": "brukare"}) if costs is not None
+                       else pd.DataFrame(columns=["service_code", "regi", "brukare"]))
+            merged = frame.merge(brukare, on=["service_code", "regi"], how="left")
+            merged["brukare"] = merged["brukare"].fillna(0).astype(int)
+            columns = [*frame.columns[:3], "brukare", *frame.columns[3:]]
+            out[name] = suppress(merged[columns], ["brukare"], ["gross_pool", "volume", "cost_per_unit"],
+                                 threshold=threshold)
+        elif name == "kpis":
+            out[name] = published_kpis(frame, threshold)
+        elif name == "data_quality":
+            kept = frame[["check", "severity", "table", "count"]]
+            out[name] = suppress(kept, ["count"], [], threshold=threshold)
+        elif name == "pa_six_month":
+            out["pa_six_month_published"] = published_six_month(frame, threshold)
+        elif name in ("prognos_rates", "prognos"):
+            figures = [c for c, kind in KINDS[name].items()
+                       if c in frame.columns and c not in ("brukare", "population") and kind != "int"]
+            out[name] = suppress(frame, ["brukare"], figures, threshold=threshold)
+        else:
+            out[name] = frame
+    return out
+
+
+def suppress(frame: pd.DataFrame, counts: Sequence[str], figures: Sequence[str], *, threshold: int,
+             derived_from: Sequence[str] | None = None) -> pd.DataFrame:
+    """``frame`` with its small counts and the ``figures`` of their rows as ``"<threshold"``.
+
+    ``counts`` are suppressed by :func:`kpbkit.privacy.suppression_mask` (1 ≤ n < threshold, then the next
+    smallest where one part alone would be hidden); ``figures`` of a row are hidden where one of ``derived_from``
+    (default: every count) is.
+    """
+    out = frame.reset_index(drop=True)
+    if not len(out) or not counts:
+        return out
+    mask = privacy.suppression_mask(out, list(counts), threshold=threshold)
+    small = mask[list(derived_from if derived_from is not None else counts)].any(axis=1).to_numpy()
+    marker = f"<{threshold}"
+    out = out.astype({c: object for c in [*counts, *figures]})
+    for col in counts:
+        out.loc[mask[col].to_numpy(), col] = marker
+    for col in figures:
+        out.loc[small, col] = marker
+    return out
+
+
+def published_service_costs(person_costs: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """``person_costs`` summed per area, service, regi and unit with the number of brukare (small ones hidden)."""
+    money = [c for c in _MONEY if c in person_costs.columns]
+    grouped = person_costs.groupby(_SERVICE_KEYS, sort=True, dropna=False)
+    out = grouped[["volume", *money]].sum(min_count=1)
+    out.insert(0, "brukare", grouped["person_id"].nunique())
+    return suppress(out.reset_index(), ["brukare"], ["volume", *money], threshold=threshold)
+
+
+def published_six_month(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The six-month report summed over the cases per service and month, settlement period and year.
+
+    Columns :data:`PA_PUBLISHED_COLUMNS`: the number of cases, hours and kronor, the ratios of the sums, FK's rate,
+    and the number of cases with each flag. Small numbers of cases hide the row's figures; small flag counts
+    are hidden on their own.
+    """
+    if not len(table):
+        return pd.DataFrame(columns=PA_PUBLISHED_COLUMNS)
+    flags = table[list(PA_FLAG_COUNTS)].astype(str).eq("True")
+    rows = table.assign(**{PA_FLAG_COUNTS[f]: flags[f].astype(int) for f in PA_FLAG_COUNTS})
+    grouped = rows.groupby(_PA_KEYS, sort=False, dropna=False)
+    out = grouped[_PA_SUMMED].sum(min_count=1)
+    out["cases"] = grouped["person_id"].nunique()
+    out["fk_rate"] = grouped["fk_rate"].first()
+    for col in PA_FLAG_COUNTS.values():
+        out[col] = grouped[col].sum()
+    out = out.reset_index()
+    delivered = out["delivered_hours"].where(out["delivered_hours"] > 0)
+    out["delivery_ratio"] = out["delivered_hours"] / out["granted_hours"].where(out["granted_hours"] > 0)
+    out["cost_per_hour"] = out["cost"] / delivered
+    out["net_cost_per_hour"] = out["net_cost"] / delivered
+    figures = [c for c in PA_PUBLISHED_COLUMNS if c not in _PA_KEYS and c != "fk_rate" and c != "cases"
+               and c not in PA_FLAG_COUNTS.values()]
+    return suppress(out[PA_PUBLISHED_COLUMNS], ["cases", *PA_FLAG_COUNTS.values()], figures, threshold=threshold,
+                    derived_from=["cases"])
+
+
+def _kpi_dimension(group: str) -> str:
+    """The breakdown a kpis group belongs to: its groups are the parts a small one could be recalculated from."""
+    if group == "total":
+        return "total"
+    if group in labels.SEX:
+        return "sex"
+    if group in labels.REGI:
+        return "regi"
+    return "age" if group[:1].isdigit() else "service"
+
+
+def published_kpis(kpis: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """kpis with person counts below ``threshold`` hidden, and every other figure of their area and group.
+
+    As the reports do (:func:`kpbkit.views.common.key_figures_table`): a small count hides its group's figures, a
+    small total its area's; the parts of one breakdown (age, sex, regi, service) are suppressed together by
+    :func:`kpbkit.privacy.suppression_mask`, so a small part cannot be recalculated from the total and the others.
+    """
+    out = kpis.reset_index(drop=True)
+    persons = (out["unit"] == "persons").to_numpy()
+    hidden = np.zeros(len(out), dtype=bool)
+    dimension = out["group"].astype(str).map(_kpi_dimension)
+    for _key, part in out[persons].groupby([out.loc[persons, "area"], out.loc[persons, "kpi"],
+                                            dimension[persons]], sort=False):
+        mask = privacy.suppression_mask(part.rename(columns={"value": "n"}), ["n"], threshold=threshold)
+        hidden[part.index[mask["n"].to_numpy()]] = True
+    small_groups = set(zip(out.loc[hidden, "area"], out.loc[hidden, "group"], strict=True))
+    small_areas = {area for area, group in small_groups if group == "total"}
+    pairs = list(zip(out["area"], out["group"], strict=True))
+    hide = hidden | np.array([(a, g) in small_groups or a in small_areas for a, g in pairs], dtype=bool)
+    out["value"] = out["value"].astype(object)
+    out.loc[hide, "value"] = f"<{threshold}"
+    return out
