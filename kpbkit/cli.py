@@ -169,10 +169,39 @@ def demo(config: Path, regenerate: bool, no_pdf: bool, publish: bool) -> None:
     _print_outputs(result.output_dir)
 
 
-def _write_key(path: Path) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(secrets.token_hex(32) + "\n")
+def _write_key(path: Path, *, force: bool = False) -> None:
+    """Write a new random key to ``path``, mode 0600, never through a symbolic link.
+
+    A new file is created exclusively; with ``force`` an existing one is replaced by renaming a complete
+    0600 file over it (writing into the old file would keep its mode, and a rename never follows a link).
+    """
+    import tempfile
+
+    if path.is_symlink():
+        raise KpbkitError(f"{path} is a symbolic link; a key is not written through one",
+                          fix="give the path of the key file itself, not of a link to it")
+    content = (secrets.token_hex(32) + "\n").encode()
+    if not force:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        try:
+            fd = os.open(path, flags, 0o600)
+        except FileExistsError:
+            raise KpbkitError(f"{path} already exists",
+                              fix="use --force to replace it (pseudonyms will change)") from None
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        return
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 @main.command()
@@ -183,11 +212,19 @@ def keygen(path: Path, force: bool) -> None:
 
     Keep it outside any git repository and back it up: the same key gives the same pseudonyms.
     """
-    if path.exists() and not force:
+    if path.exists() and not path.is_symlink() and not force:
         raise KpbkitError(f"{path} already exists", fix="use --force to replace it (pseudonyms will change)")
+    if path.is_dir() and not path.is_symlink():
+        raise KpbkitError(f"{path} is a folder", fix="give the path of the key file, e.g. ~/.kpbkit/<client>.key")
     path.parent.mkdir(parents=True, exist_ok=True)
-    _write_key(path)
-    click.echo(f"Key written: {path}")
+    try:
+        _write_key(path, force=force)
+    except KpbkitError:
+        raise
+    except OSError as exc:
+        raise KpbkitError(f"cannot write the key to {path} ({exc.strerror or type(exc).__name__})",
+                          fix="choose a folder you may write to") from None
+    click.echo(f"Key written: {path} (readable by you only)")
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

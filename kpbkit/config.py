@@ -555,7 +555,14 @@ class ClientConfig:
         if section.key_env:
             value = os.environ.get(section.key_env, "")
             if value.strip():
-                return value.strip().encode()
+                return check_key_length(
+                    value.strip().encode(),
+                    f"environment variable {section.key_env}",
+                    file=self.path,
+                    key="pseudonymisation.key_env",
+                    fix=f"set {section.key_env} to a long random secret, e.g. the content of a key written by "
+                    "`kpbkit keygen PATH` (or use key_file)",
+                )
             if section.key_file is None:
                 raise ConfigError(
                     f"environment variable {section.key_env} is not set or empty",
@@ -573,15 +580,33 @@ class ClientConfig:
                 key="pseudonymisation.key_file",
                 fix=f"create it with `kpbkit keygen {key_path}` (keep it outside git) or correct the path",
             )
-        key = key_path.read_bytes().strip()
-        if len(key) < 16:
-            raise ConfigError(
-                f"key file {key_path} holds fewer than 16 bytes",
-                file=self.path,
-                key="pseudonymisation.key_file",
-                fix=f"use a long random secret, e.g. `kpbkit keygen {key_path} --force`",
-            )
-        return key
+        return check_key_length(
+            key_path.read_bytes().strip(),
+            f"key file {key_path}",
+            file=self.path,
+            key="pseudonymisation.key_file",
+            fix=f"use a long random secret, e.g. `kpbkit keygen {key_path} --force`",
+        )
+
+
+#: the shortest pseudonymisation key accepted, from key_env or key_file alike (bytes, surrounding whitespace removed)
+MIN_KEY_BYTES = 16
+
+
+def check_key_length(secret: bytes, source: str, *, file: Path | None, key: str, fix: str) -> bytes:
+    """``secret`` if it is at least ``MIN_KEY_BYTES`` long, else a :class:`ConfigError` naming the config ``key``.
+
+    The message says how long the secret is, never what it is.
+    """
+    if len(secret) < MIN_KEY_BYTES:
+        raise ConfigError(
+            f"{source} holds a secret of {len(secret)} bytes, fewer than the {MIN_KEY_BYTES} a pseudonymisation "
+            "key needs",
+            file=file,
+            key=key,
+            fix=fix,
+        )
+    return secret
 
 
 def missing_fk_rate_error(year: int, rates: dict[int, float], path: Path | None) -> ConfigError:
@@ -596,18 +621,193 @@ def missing_fk_rate_error(year: int, rates: dict[int, float], path: Path | None)
     )
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """YAML's safe loader without implicit timestamps: dates stay text and are validated (and named) by pydantic.
+#: a config file larger than this is refused before it is parsed (a real config is a few kilobytes)
+MAX_CONFIG_BYTES = 1_000_000
+#: YAML aliases (``*name``, ``<<: *name``) a config may use; a few repeated settings, never a "billion laughs"
+MAX_ALIASES = 20
+#: values (scalars, lists, mappings) the aliases of a config may repeat in all, counted as if expanded
+MAX_ALIAS_VALUES = 10_000
+#: nesting of lists and mappings a config may have (a real one has fewer than ten levels)
+MAX_NESTING = 50
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
-    PyYAML turns an unquoted ``2025-02-30`` into a crash rather than a value error, and reads
-    ``2025-01-01 10:00`` as a datetime; as text, both reach the model and get an error naming the key.
+
+class _ConfigLoader(yaml.SafeLoader):
+    """YAML's safe loader, strict about what YAML would otherwise do silently or without bound.
+
+    Without implicit timestamps: dates stay text and are validated (and named) by pydantic (PyYAML turns an
+    unquoted ``2025-02-30`` into a crash rather than a value error, and reads ``2025-01-01 10:00`` as a
+    datetime). Aliases and nesting are counted while the document is composed, so an alias bomb stops at
+    its first aliases, long before anything is expanded; :func:`_check_document` then refuses duplicate keys
+    and aliases that would repeat too much.
     """
+
+    def __init__(self, stream: str, *, file: Path) -> None:
+        super().__init__(stream)
+        self.file = file
+        self.aliases = 0
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            self.aliases += 1
+            if self.aliases > MAX_ALIASES:
+                raise ConfigError(
+                    f"more than {MAX_ALIASES} YAML aliases (*name); a config repeats a few settings at most",
+                    file=self.file,
+                    row=self.peek_event().start_mark.line + 1,
+                    fix="write the repeated settings out instead of referring to an anchor (&name) again and again",
+                )
+            return super().compose_node(parent, index)
+        self.depth += 1
+        try:
+            if self.depth > MAX_NESTING:
+                raise ConfigError(
+                    f"lists and mappings nested more than {MAX_NESTING} levels deep",
+                    file=self.file,
+                    row=self.peek_event().start_mark.line + 1,
+                    fix="check the indentation and brackets at that line; a config has a few levels only",
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _ConfigLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_document(loader: _ConfigLoader, root: yaml.Node) -> None:
+    """Refuse duplicate keys in any mapping, and aliases that would repeat more than ``MAX_ALIAS_VALUES`` values.
+
+    Works on the composed node graph, where an alias is one shared node: every node is visited once and the
+    expanded size is counted, never built.
+    """
+    file = loader.file
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, str]] = [(root, "")]
+    while stack:
+        node, where = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, yaml.Node] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
+                    key = loader.construct_object(key_node)
+                    name = f"{where}.{key}" if where else str(key)
+                    if key in first:
+                        line, again = first[key].start_mark.line + 1, key_node.start_mark.line + 1
+                        raise ConfigError(
+                            f"the key is given twice, on lines {line} and {again} (YAML would silently keep the "
+                            "last one and drop the first)",
+                            file=file,
+                            row=again,
+                            key=name,
+                            fix=f"keep one '{key}' at this level: merge the two into one, or delete the one that "
+                            "is wrong",
+                        )
+                    first[key] = key_node
+                    stack.append((value_node, name))
+                else:
+                    stack.append((value_node, where))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, f"{where}[{i}]") for i, item in enumerate(node.value))
+    expanded: dict[int, int] = {}
+    for node in _postorder(root, file):
+        expanded[id(node)] = 1 + sum(expanded[id(child)] for child in _children(node))
+    if expanded[id(root)] - len(seen) > MAX_ALIAS_VALUES:
+        raise ConfigError(
+            f"the YAML aliases (*name) would repeat {expanded[id(root)] - len(seen):,} values (limit "
+            f"{MAX_ALIAS_VALUES:,}); a config repeats a few settings at most".replace(",", " "),
+            file=file,
+            fix="write the repeated settings out instead of referring to anchors (&name) of large lists or mappings",
+        )
+
+
+def _postorder(root: yaml.Node, file: Path) -> list[yaml.Node]:
+    """Every distinct node of the graph, children before parents; an alias inside its own anchor is an error."""
+    order: list[yaml.Node] = []
+    state: dict[int, bool] = {}  # False: being visited, True: done
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            state[id(node)] = True
+            order.append(node)
+            continue
+        if state.get(id(node)) is True:
+            continue
+        state[id(node)] = False
+        stack.append((node, True))
+        for child in _children(node):
+            if state.get(id(child)) is False:
+                raise ConfigError(
+                    "a YAML alias (*name) refers to the anchor (&name) it is inside of, which never ends",
+                    file=file,
+                    row=child.start_mark.line + 1,
+                    fix="remove the alias, or move it out of the anchored list or mapping",
+                )
+            if id(child) not in state:
+                stack.append((child, False))
+    return order
+
+
+def read_config_bytes(path: Path) -> bytes:
+    """The bytes of a config file, refused unread when larger than ``MAX_CONFIG_BYTES``."""
+    size = path.stat().st_size
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_CONFIG_BYTES + 1)
+    if max(size, len(raw)) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"the config file is {max(size, len(raw)):,} bytes, more than the limit of {MAX_CONFIG_BYTES:,} bytes"
+            .replace(",", " "),
+            file=path,
+            fix="a client config is a few kilobytes: is this the right file? Keep long rule lists in a rules CSV "
+            "(ledger_rules: <file>)",
+        )
+    return raw
+
+
+def parse_config_yaml(raw: bytes, *, file: Path) -> Any:
+    """The YAML document of a config file (UTF-8, BOM allowed): a :class:`ConfigError` for invalid YAML,
+    duplicate keys, aliases beyond the limits or too deep nesting."""
+    loader: _ConfigLoader | None = None
+    try:
+        loader = _ConfigLoader(raw.decode("utf-8-sig"), file=file)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_document(loader, node)
+        return loader.construct_document(node)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise ConfigError(
+            f"not valid YAML ({getattr(exc, 'problem', None) or exc})",
+            file=file,
+            row=line + 1 if line is not None else None,
+            fix="check indentation and quoting at that line",
+        ) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+
+
+def read_config_yaml(path: str | Path) -> Any:
+    """Read and parse a config file with the limits of :func:`read_config_bytes` and :func:`parse_config_yaml`."""
+    path = Path(path)
+    return parse_config_yaml(read_config_bytes(path), file=path)
 
 
 def _resolve(config_path: Path, value: Path) -> Path:
@@ -622,17 +822,8 @@ def load_client_config(path: str | Path) -> ClientConfig:
         raise ConfigError(
             "config file not found", file=path, fix="check the path, e.g. client_configs/exempelkommun.yaml"
         )
-    raw = path.read_bytes()
-    try:
-        data = yaml.load(raw.decode("utf-8-sig"), Loader=_ConfigLoader)  # noqa: S506 - a SafeLoader subclass
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise ConfigError(
-            f"not valid YAML ({getattr(exc, 'problem', None) or exc})",
-            file=path,
-            row=line + 1 if line is not None else None,
-            fix="check indentation and quoting at that line",
-        ) from None
+    raw = read_config_bytes(path)
+    data = parse_config_yaml(raw, file=path)
     if not isinstance(data, dict):
         raise ConfigError("the config must be a mapping of keys (client, period, input, ...)", file=path)
     try:
@@ -652,6 +843,8 @@ def load_client_config(path: str | Path) -> ClientConfig:
             key="input.folder",
             fix="give the folder holding the canonical files, relative to the config file",
         )
+    _check_output_folder(config_stub)
+    _log_outside_paths(config_stub)
     _check_input_files(model, config_stub.input_folder, path)
     rules_file = config_stub.rules_file
     if isinstance(model.ledger_rules, list):
@@ -662,6 +855,83 @@ def load_client_config(path: str | Path) -> ClientConfig:
         rules, rows = _read_rules_csv(rules_file, config_path=path)
         check_rules(rules, catalog, file=rules_file, rows=rows)
     return ClientConfig(model, path, rules, raw)
+
+
+_WINDOWS_DRIVE_ROOT = re.compile(r"^[A-Za-z]:[\\/]*$")
+
+
+def _real(path: Path) -> Path:
+    """``path`` absolute, with ``..`` and symbolic links resolved (as far as they exist)."""
+    return Path(os.path.realpath(path))
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _check_output_folder(config: ClientConfig) -> None:
+    """Refuse an output folder that is a filesystem root, the home folder, or inside (or equal to) the input
+    folder; and anything the run reads (input folder, rules file, key file) inside the output's client folder,
+    which each run's results replace.
+    """
+    raw = str(config.model.output.folder)
+    output = _real(config.output_root)
+    input_folder = _real(config.input_folder)
+    fix = ("give output.folder a folder of its own for the results, e.g. 'output: {folder: reports}' beside the "
+           "config, outside the folder of raw extracts")
+    problem = None
+    if output.parent == output or _WINDOWS_DRIVE_ROOT.match(raw):
+        problem = f"the output folder {raw} is a filesystem root"
+    elif output == _home():
+        problem = f"the output folder {output} is your home folder itself"
+    elif _within(output, input_folder):
+        where = "is the input folder" if output == input_folder else f"is inside the input folder {input_folder}"
+        problem = f"the output folder {output} {where}: results would be written among the raw extracts"
+    if problem:
+        raise ConfigError(problem, file=config.path, key="output.folder", fix=fix)
+    client_folder = output / config.client_id
+    reads = [("input.folder", input_folder)]
+    if config.rules_file is not None and config.model.ledger_rules is not None:
+        reads.append(("ledger_rules", _real(config.rules_file)))
+    section = config.model.pseudonymisation
+    if section is not None and section.key_file is not None:
+        reads.append(("pseudonymisation.key_file", _real(_resolve(config.path, section.key_file))))
+    for key, read in reads:
+        if _within(read, client_folder):
+            raise ConfigError(
+                f"{read} is inside the output's client folder {client_folder}, which kpbkit writes and replaces "
+                "on every run (and whose results are shared)",
+                file=config.path,
+                key=key,
+                fix=f"move it out of {client_folder}, or give output.folder another folder",
+            )
+
+
+def _home() -> Path | None:
+    try:
+        return _real(Path.home())
+    except (RuntimeError, KeyError):  # no home folder can be determined
+        return None
+
+
+def _log_outside_paths(config: ClientConfig) -> None:
+    """Log (so it is in the run's log) each configured path that lies outside the config file's folder."""
+    import logging
+
+    base = _real(config.path.parent)
+    model = config.model
+    paths: list[tuple[str, Path]] = [("input.folder", config.input_folder)]
+    if model.ledger_rules is not None and config.rules_file is not None:
+        paths.append(("ledger_rules", config.rules_file))
+    if model.pseudonymisation is not None and model.pseudonymisation.key_file is not None:
+        paths.append(("pseudonymisation.key_file", _resolve(config.path, model.pseudonymisation.key_file)))
+    if "output" in model.model_fields_set:
+        paths.append(("output.folder", config.output_root))
+    paths += [(f"comparison.municipalities[{i}]", folder) for i, folder in enumerate(config.comparison_folders)]
+    log = logging.getLogger("kpbkit")
+    for key, value in paths:
+        if not _within(_real(value), base):
+            log.info("%s points outside the config's folder: %s", key, _real(value))
 
 
 def _check_input_files(model: ClientConfigModel, folder: Path, path: Path) -> None:

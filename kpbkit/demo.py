@@ -48,8 +48,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from kpbkit.config import read_config_yaml
 from kpbkit.demo_extracts import EXTRACT_FILES, write_extracts
 from kpbkit.errors import ConfigError
 
@@ -1420,10 +1420,7 @@ def ensure_demo(config_path: Path, *, seed: int = DEFAULT_SEED, force: bool = Fa
     if not config_path.is_file():
         raise ConfigError("config file not found", file=config_path,
                           fix="run from the kpbkit project folder, e.g. client_configs/exempelkommun.yaml")
-    try:
-        raw = yaml.safe_load(config_path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError:
-        raise ConfigError("not valid YAML", file=config_path, fix="check indentation and quoting") from None
+    raw = read_config_yaml(config_path)  # the config's limits: size, duplicate keys, aliases
     raw = raw if isinstance(raw, dict) else {}
     folder = _config_path_value(config_path, raw, "input", "folder")
     if folder is None:

@@ -52,7 +52,7 @@ import yaml
 
 from kpbkit import demo
 from kpbkit.catalog import DEFAULT_SERVICES
-from kpbkit.config import LedgerRule, parse_target
+from kpbkit.config import LedgerRule, parse_target, read_config_yaml
 from kpbkit.demo_extracts import write_extracts
 from kpbkit.model.pools import match_rules
 
@@ -491,7 +491,7 @@ def prepare_demo(config_path: Path, *, seed: int = demo.DEFAULT_SEED, force: boo
     """
     config_path = Path(config_path).resolve()
     demo.ensure_demo(config_path, seed=seed, force=force)
-    main = yaml.safe_load(config_path.read_text(encoding="utf-8-sig")) or {}
+    main = read_config_yaml(config_path) or {}
     folder = demo._config_path_value(config_path, main, "input", "folder")
     assert folder is not None  # ensure_demo raised otherwise
     key_file = demo._config_path_value(config_path, main, "pseudonymisation", "key_file")

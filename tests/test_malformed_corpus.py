@@ -23,6 +23,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,10 @@ def build(root: Path, case: dict[str, Any]) -> Path:
         data = yaml.safe_load(config.read_text(encoding="utf-8"))
         config.write_text(yaml.safe_dump(_merge(data, case["config"]), allow_unicode=True, sort_keys=False),
                           encoding="utf-8")
+    with config.open("a", encoding="utf-8") as handle:  # raw YAML: what a parsed fragment cannot hold
+        handle.write(case.get("config_text", ""))
+        if case.get("config_bytes"):
+            handle.write("#" * (case["config_bytes"] - config.stat().st_size) + "\n")
     return config
 
 
@@ -169,7 +174,9 @@ def base_outcome(shape: str, tmp_path_factory) -> tuple[list[str], bytes]:
 
 
 @pytest.mark.parametrize("case", _params())
-def test_corpus_case(case: dict[str, Any], tmp_path: Path, tmp_path_factory) -> None:
+def test_corpus_case(case: dict[str, Any], tmp_path: Path, tmp_path_factory, monkeypatch) -> None:
+    for name, value in case.get("env", {}).items():
+        monkeypatch.setenv(name, value)
     root = tmp_path / "case"
     root.mkdir()
     config = build(root, case)
@@ -178,7 +185,9 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path, tmp_path_factory) -> 
 
     if "error" in case:
         expect = case["error"]
+        started = time.perf_counter()
         result = invoke("run", config, "--results-only")
+        assert time.perf_counter() - started < expect.get("seconds", float("inf")), "too slow"
         out = result.output
         assert result.exit_code == expect["exit"], out
         assert "Traceback" not in out, out
@@ -245,7 +254,8 @@ def test_manifest_covers_the_corpus() -> None:
     for case in CASES:
         assert case["shape"] in ("canonical", "swedish_utf8", "swedish_cp1252", "swedish_excel", "register"), case
         assert sum(key in case for key in EXPECTATIONS) == 1, f"{case['id']}: give one of {EXPECTATIONS}"
-        assert case.get("replace") or case.get("config"), f"{case['id']}: replaces nothing"
+        assert any(case.get(k) for k in ("replace", "config", "config_text", "config_bytes")), \
+            f"{case['id']}: replaces nothing"
         for source in case.get("replace", {}).values():
             assert (CORPUS / source).is_file(), f"{case['id']}: corpus file {source} is missing"
             used.add(source)

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-
-import yaml
+from pathlib import Path
 
 CANONICAL = "canonical"
 #: columns a preset may name that are not canonical: read, checked where useful, then dropped
@@ -60,7 +59,10 @@ def preset_names() -> list[str]:
 def load_preset(name: str) -> Preset:
     """The preset ``name``, with the tables and codes of the preset it ``extends`` merged underneath."""
     path = resources.files("kpbkit.io") / "presets" / f"{name}.yaml"
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    from kpbkit.config import parse_config_yaml
+
+    # The config's strict reader: a duplicate key in a preset is an error, not a silently lost alias.
+    raw = parse_config_yaml(path.read_bytes(), file=Path(str(path)))
     base = load_preset(raw["extends"]) if raw.get("extends") else None
     tables = dict(base.tables) if base else {}
     for table, spec in (raw.get("tables") or {}).items():
