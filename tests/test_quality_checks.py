@@ -6,6 +6,7 @@ person's id or personnummer; and the checks leave every result but ``data_qualit
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from frames import CATALOG, YEAR, new_findings, providers, rules, table
 
 import kpbkit.model
 from kpbkit.config import QualitySection, load_client_config
+from kpbkit.errors import InputError
 from kpbkit.ingest import ingest
 from kpbkit.model import run_model
 from kpbkit.model.allocate import allocate, person_rows
@@ -26,16 +28,22 @@ from kpbkit.model.quality_checks import (
     check_decisions_without_delivery,
     check_duplicate_ids,
     check_duplicate_visits,
+    check_granted_hours_implausible,
+    check_ledger_amount_implausible,
     check_minutes_implausible,
     check_outside_period,
+    check_person_ages,
+    check_population_plausible,
     check_visits_without_decision,
+    require_ledger_in_period,
 )
 from kpbkit.model.volumes import compute_volumes
+from kpbkit.period import Period
 from kpbkit.quality import describe_row
 
 PROVIDERS = providers(("E", "egen"), ("X", "extern"))
 FILES = {"visits": Path("in/visits.csv"), "stays": Path("in/stays.csv"), "decisions": Path("in/decisions.csv"),
-         "ledger": Path("in/ledger.csv")}
+         "ledger": Path("in/ledger.csv"), "population": Path("in/population.csv"), "persons": Path("in/persons.csv")}
 PNR_LIKE = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])")
 # Skatteverket test personnummer
 PNR_M_1941 = "194101012393"
@@ -454,3 +462,127 @@ def test_the_checks_change_no_result_but_data_quality(tmp_path, write_case, monk
                  "counted_visits"):
         pd.testing.assert_frame_equal(getattr(with_checks, name), getattr(without, name), obj=name)
     assert len(with_checks.data_quality) > len(without.data_quality)
+
+
+# --- plausibility (issue 12) ---------------------------------------------------------------------------------------
+
+
+def _ledger_row(date: str, amount: float, activity: str = "510") -> dict:
+    return {"date": date, "account": "5010", "responsibility": "1", "activity": activity, "amount": amount}
+
+
+def test_population_negative_counts_and_ages_over_110() -> None:
+    population = framed("population", [
+        {"year": 2025, "age": 84, "sex": "M", "count": 101.0},
+        {"year": 2025, "age": 85, "sex": "K", "count": -7.0},
+        {"year": 2025, "age": 110, "sex": "K", "count": 2.0},     # 110 is plausible
+        {"year": 2025, "age": 111, "sex": "K", "count": 1.0},
+        {"year": 2025, "age": 30, "sex": "M", "count": 0.0},      # zero is not negative
+    ])
+    findings = new_findings()
+    assert check_population_plausible(population, "population", findings, file=FILES["population"]) == 2
+    assert findings.count("population_count_negative", "population") == 1
+    assert findings.count("population_age_implausible", "population") == 1
+    assert example(findings, "population_count_negative") == "population.csv row 3: year 2025, age 85, sex K, count -7"
+    assert example(findings, "population_age_implausible").startswith("population.csv row 5: year 2025, age 111")
+    assert [r["severity"] for r in findings.rows] == ["warning", "warning"]
+    forecast = new_findings()
+    check_population_plausible(population, "population_forecast", forecast)
+    assert forecast.count("population_count_negative", "population_forecast") == 1
+    assert check_population_plausible(population.iloc[[0, 2, 4]], "population", new_findings()) == 0
+    assert check_population_plausible(framed("population", []), "population", new_findings()) == 0
+
+
+def test_persons_over_110_at_the_period_end_cite_a_delivery_row() -> None:
+    persons = table("persons", [
+        {"person_id": "p_old_7", "birth_date": "1914-12-31", "sex": "K"},  # 111 on 2025-12-31
+        {"person_id": "p_edge", "birth_date": "1915-01-01", "sex": "K"},   # 110 on 2025-12-31: plausible
+        {"person_id": "p_young", "birth_date": "1941-01-01", "sex": "M"},
+        {"person_id": "p_unknown", "birth_date": None, "sex": None},
+    ])
+    visits = framed("visits", [visit(person="p_young"), visit(person="p_old_7", date="2025-05-02")])
+    findings = new_findings()
+    deliveries = [(visits, "visits", FILES["visits"])]
+    assert check_person_ages(persons, YEAR, findings, deliveries=deliveries, file=FILES["persons"]) == 1
+    assert example(findings, "person_age_implausible") == "visits.csv row 3: hemtjanst 2025-05-02, provider E, 60 min"
+    row = findings.rows[0]
+    assert row["table"] == "persons" and row["severity"] == "warning" and "oldest 111" in row["detail"]
+    assert "p_old_7" not in row["example"] + row["detail"]
+    half = Period(dt.date(2025, 1, 1), dt.date(2025, 6, 30))  # the age at the period's end: 110 on 2025-06-30
+    assert check_person_ages(persons, half, new_findings(), deliveries=deliveries) == 0
+    alone = new_findings()  # no delivery row: the persons file is named
+    assert check_person_ages(persons, YEAR, alone, file=FILES["persons"]) == 1
+    assert example(alone, "person_age_implausible") == "persons.csv"
+
+
+def test_granted_hours_over_744_a_month() -> None:
+    decisions = framed("decisions", [
+        decision("D1", "2025-01-01", hours=744), decision("D2", "2025-01-01", hours=800),
+        decision("D3", "2025-02-01", hours=None), decision("D4", "2025-01-01", hours=9000),
+    ])
+    findings = new_findings()
+    assert check_granted_hours_implausible(decisions, findings, file=FILES["decisions"]) == 2
+    assert example(findings, "granted_hours_implausible") == (
+        "decisions.csv row 3: hemtjanst 2025-01-01..open, decision D2, provider empty, 800 h/month")
+    assert "up to 9000" in findings.rows[0]["detail"]
+    assert check_granted_hours_implausible(decisions.iloc[[0, 2]], new_findings()) == 0
+
+
+def test_ledger_rows_of_a_billion_kronor_or_more() -> None:
+    ledger = framed("ledger", [_ledger_row("2025-01-31", 999_999_999.99), _ledger_row("2025-02-28", 1e9),
+                               _ledger_row("2025-03-31", -2.5e9), _ledger_row("2024-12-31", 5.0)])
+    findings = new_findings()
+    assert check_ledger_amount_implausible(ledger, findings, file=FILES["ledger"]) == 2
+    assert example(findings, "ledger_amount_implausible") == (
+        "ledger.csv row 3: 2025-02-28, activity 510, account 5010, responsibility 1, 1 000 000 000.00 kr")
+    assert "-1 500 000 000.00 kr in all" in findings.rows[0]["detail"]
+    assert not PNR_LIKE.search(findings.rows[0]["detail"] + findings.rows[0]["example"])
+    assert check_ledger_amount_implausible(ledger.iloc[[0, 3]], new_findings()) == 0
+
+
+def test_a_ledger_without_a_row_in_the_period_stops_the_run() -> None:
+    outside = framed("ledger", [_ledger_row("2024-03-31", 10.0), _ledger_row("2026-01-01", 5.0)])
+    with pytest.raises(InputError) as caught:
+        require_ledger_in_period(outside, YEAR, file=FILES["ledger"])
+    message = str(caught.value)
+    assert message.startswith("file in/ledger.csv: no ledger row is dated in the period 2025 "
+                              "(2025-01-01 to 2025-12-31)")
+    assert "its 2 rows are dated 2024-03-31 to 2026-01-01" in message and "How to fix: export the ledger" in message
+    with pytest.raises(InputError, match="the ledger has no rows"):
+        require_ledger_in_period(framed("ledger", []), YEAR, file=FILES["ledger"])
+    one_inside = framed("ledger", [_ledger_row("2024-03-31", 10.0), _ledger_row("2025-12-31", 5.0)])
+    require_ledger_in_period(one_inside, YEAR, file=FILES["ledger"])  # some rows outside: only a finding
+
+
+def test_a_run_reports_the_plausibility_findings_and_stops_without_ledger_rows(tmp_path, write_case) -> None:
+    config = load_client_config(write_case(
+        tmp_path,
+        persons="person_id,birth_date,sex\np1,1941-01-01,M\np2,1900-06-01,K\n",
+        visits="person_id,service_code,date,minutes,provider_id\np1,hemtjanst,2025-03-01,60,P1\n"
+               "p2,hemtjanst,2025-03-02,30,P1\n",
+        decisions="decision_id,person_id,service_code,start_date,granted_hours_per_month\n"
+                  "D1,p1,hemtjanst,2025-01-01,800\n",
+        population="year,age,sex,count\n2025,84,M,-3\n2025,120,K,4\n",
+        ledger="date,account,responsibility,activity,amount\n2025-03-31,5010,100,510,2000000000\n",
+    ))
+    dq = run_model(ingest(config), config).data_quality.set_index("check")
+    assert dq.loc["population_count_negative", "example"] == "population.csv row 2: year 2025, age 84, sex M, count -3"
+    assert dq.loc["population_age_implausible", "example"].startswith("population.csv row 3: year 2025, age 120")
+    assert dq.loc["person_age_implausible", "example"].startswith("visits.csv row 3: hemtjanst 2025-03-02")
+    assert dq.loc["granted_hours_implausible", "example"].startswith("decisions.csv row 2: hemtjanst")
+    assert dq.loc["ledger_amount_implausible", "example"].endswith("2 000 000 000.00 kr")
+    assert set(dq.loc[["population_count_negative", "population_age_implausible", "person_age_implausible",
+                       "granted_hours_implausible", "ledger_amount_implausible"], "severity"]) == {"warning"}
+    moved = load_client_config(write_case(
+        tmp_path / "moved", ledger="date,account,responsibility,activity,amount\n2024-03-31,5010,100,510,100\n"))
+    with pytest.raises(InputError, match=r"no ledger row is dated in the period 2025 .*2024-03-31 to 2024-03-31"):
+        run_model(ingest(moved), moved)
+
+
+def test_every_plausibility_check_has_a_swedish_name_and_guidance() -> None:
+    from kpbkit import labels
+    from kpbkit.labels import kvalitet
+
+    for check in ("population_count_negative", "population_age_implausible", "person_age_implausible",
+                  "granted_hours_implausible", "ledger_amount_implausible"):
+        assert check in labels.CHECKS and kvalitet.guidance(check) != kvalitet.GENERIC_GUIDANCE, check

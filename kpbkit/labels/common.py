@@ -195,6 +195,12 @@ CHECKS = {
     "decision_outside_period": "Beslut helt utanför perioden",
     "control_total_mismatch": "Huvudboken stämmer inte med kontrollsumman (RS)",
     "control_total_match": "Huvudboken stämmer med kontrollsumman (RS)",
+    # plausibility (issue 12): values a reader would question
+    "population_count_negative": "Negativt antal invånare i befolkningen",
+    "population_age_implausible": "Ålder över 110 år i befolkningen",
+    "person_age_implausible": "Personer äldre än 110 år",
+    "granted_hours_implausible": "Fler beviljade timmar än en månad har",
+    "ledger_amount_implausible": "Huvudboksrad på en miljard kronor eller mer",
 }
 
 

@@ -258,6 +258,29 @@ GUIDANCE = {
     "control_total_match": (
         "Huvudboken stämmer med kontrollsumman inom toleransen. Ingen åtgärd behövs."
     ),
+    "population_count_negative": (
+        "Befolkningsfilen har rader med negativt antal invånare, och de används som de står i nyckeltal per "
+        "invånare och i prognosen. Kontrollera uttaget: ofta är kolumnerna förskjutna eller raden en skillnad mellan "
+        "två år. Hämta befolkningen per ålder och kön den 31 december från SCB på nytt."
+    ),
+    "population_age_implausible": (
+        "Befolkningsfilen har åldrar över 110 år. SCB:s tabeller slutar på 100 eller 100+, så kolumnen för ålder "
+        "innehåller troligen något annat, till exempel ett år eller en kod. Kontrollera exempelraden och uttaget."
+    ),
+    "person_age_implausible": (
+        "Personen är över 110 år vid periodens slut och räknas i den äldsta åldersgruppen. Oftast är seklet fel i ett "
+        "tiosiffrigt personnummer (+ i stället för -) eller födelsedatumet felregistrerat. Be kommunen kontrollera "
+        "personnumret i exempelraden."
+    ),
+    "granted_hours_implausible": (
+        "Beslutet beviljar fler timmar i månaden än månaden har (744). Kolumnen innehåller troligen timmar per år, "
+        "per halvår eller minuter. Be kommunen kontrollera exempelraden och vilken enhet beviljad tid har i uttaget."
+    ),
+    "ledger_amount_implausible": (
+        "En enskild huvudboksrad på en miljard kronor eller mer är nästan alltid fel: en extra siffra, belopp i ören "
+        "eller en summarad som följt med i uttaget. Raden fördelas ändå. Kontrollera raden med kommunens ekonom innan "
+        "resultaten används."
+    ),
     "persons_contradict_personnummer": (
         "Födelsedatum eller kön i personregistret stämmer inte med personnumret, och personnumret används. Be "
         "kommunen kontrollera uppgifterna i personregistret."

@@ -12,7 +12,7 @@ from kpbkit.model.allocate import allocate, person_rows
 from kpbkit.model.checks import check_placement_decisions
 from kpbkit.model.kpis import compute_kpis
 from kpbkit.model.pools import map_ledger, pool_table
-from kpbkit.model.quality_checks import run_quality_checks
+from kpbkit.model.quality_checks import require_ledger_in_period, run_quality_checks
 from kpbkit.model.volumes import compute_volumes
 from kpbkit.quality import Findings
 
@@ -39,6 +39,7 @@ def run_model(data: CanonicalData, config: ClientConfig) -> ModelResult:
     findings = Findings()
     findings.extend(data.findings)
     catalog, period = config.catalog, config.period
+    require_ledger_in_period(data.ledger, period, file=data.input_files.get("ledger"))  # no money: stop
     volumes = compute_volumes(
         visits=data.visits,
         stays=data.stays,
