@@ -16,10 +16,11 @@ import pandas as pd
 
 from kpbkit.config import ClientConfig
 from kpbkit.errors import InputError
+from kpbkit.io.identity_guard import find_in_frame, holds_personnummer, whole_personnummer_form
 from kpbkit.io.presets import CANONICAL, Preset, load_preset
 from kpbkit.io.readers import SOURCE_ROW, find_table, read_table
 from kpbkit.io.schema import SCHEMAS, TABLE_ORDER
-from kpbkit.io.sources import SourceSpec, find_source, read_source
+from kpbkit.io.sources import CODE_COLUMNS, SourceSpec, find_source, read_source
 from kpbkit.personnummer import parse_personnummer, pseudonymise
 from kpbkit.quality import Findings
 
@@ -75,7 +76,8 @@ def ingest(config: ClientConfig) -> CanonicalData:
                 findings.add("table_missing", "info" if name != "population" else "warning", name, 1,
                              f"no {name} file in the input folder; treated as empty")
             continue
-        frames[name] = read(path)
+        frames[name] = _screen_identities(read(path), name, path, _source_spec(config, name), findings,
+                                          config.period.end.year)
         files[name] = path
         unknown = frames[name].attrs.get("unknown_columns", [])
         if unknown:
@@ -109,7 +111,8 @@ def _source_spec(config: ClientConfig, name: str) -> SourceSpec:
     spec = config.table_input(name)
     preset = load_preset(spec.shape) if spec.shape != CANONICAL else Preset(CANONICAL, "", {}, {})
     return SourceSpec(name, preset, file=spec.file, sheet=spec.sheet, columns=dict(spec.columns),
-                      codes=config.codes, config_path=config.path)
+                      codes=config.codes, config_path=config.path,
+                      open_end_dates=tuple(str(d) for d in config.model.input.open_end_dates))
 
 
 def _locate(config: ClientConfig, name: str) -> tuple[Path | None, Callable[[Path], pd.DataFrame]]:
@@ -122,6 +125,106 @@ def _locate(config: ClientConfig, name: str) -> tuple[Path | None, Callable[[Pat
             return path, lambda p: read_table(p, schema)
     path = source.file or find_source(config.input_folder, source)
     return path, lambda p: read_source(source, p, schema)
+
+
+def _screen_identities(
+    frame: pd.DataFrame, name: str, path: Path, source: SourceSpec, findings: Findings, reference_year: int
+) -> pd.DataFrame:
+    """Let no personnummer past ingest except through the personnummer column.
+
+    Runs on the table as read (code lists applied, unknown columns dropped): a person id column holding
+    personnummer becomes a personnummer column; a table whose personnummer are all invalid, or any other
+    column holding a value shaped like a personnummer, stops the run naming the file and the column.
+    """
+    shown = frame.attrs.get("display", {})
+    if "person_id" in frame.columns and "personnummer" in frame.columns:
+        frame = _person_ids_as_personnummer(frame, name, path, shown, findings)
+    if "personnummer" in frame.columns:
+        _require_some_valid_personnummer(frame, path, source, shown, reference_year)
+    hit = find_in_frame(frame, skip=("personnummer", SOURCE_ROW))
+    if hit is not None:
+        column = hit.column
+        codes = (f"map the column's values to codes under input.codes.{column}, " if column in CODE_COLUMNS else "")
+        raise InputError(
+            f"a value shaped like a personnummer (not shown) in a column that is not the personnummer "
+            f"({hit.count} row(s) in all); no identity may leave ingest",
+            file=path,
+            row=int(frame[SOURCE_ROW].iloc[hit.position]),
+            column=shown.get(column, column),
+            fix=f"replace the ids by codes, or {codes}or remove the column from the extract; a person's "
+            f"personnummer belongs in the personnummer column only",
+        )
+    return frame
+
+
+def _person_ids_as_personnummer(
+    frame: pd.DataFrame, name: str, path: Path, shown: dict[str, str], findings: Findings
+) -> pd.DataFrame:
+    """A person id column holding personnummer: those ids are read as personnummer (pseudonymised, demographics).
+
+    Once the column holds one valid personnummer, every id written as one (10 or 12 digits) moves, the
+    invalid ones too, exactly as they would from the personnummer column.
+    """
+    ids = frame["person_id"]
+    holds = holds_personnummer(ids)
+    if not holds.any():
+        return frame
+    whole = whole_personnummer_form(ids)
+    inside = holds & ~whole
+    if inside.any():
+        first = int(inside.to_numpy().nonzero()[0][0])
+        raise InputError(
+            f"a person id holds a personnummer inside other text (not shown; {int(inside.sum())} row(s) in all)",
+            file=path,
+            row=int(frame[SOURCE_ROW].iloc[first]),
+            column=shown.get("person_id", "person_id"),
+            fix="give either the personnummer alone (it is pseudonymised) or the case system's own person id",
+        )
+    frame = frame.copy()
+    empty = frame["personnummer"].isna()
+    frame.loc[whole & empty, "personnummer"] = ids[whole & empty]
+    frame.loc[whole, "person_id"] = pd.NA
+    findings.add("person_id_personnummer", "info", name, int(whole.sum()),
+                 "person ids that are personnummer: pseudonymised as personnummer, birth date and sex from them",
+                 example=f"{path.name}, column '{shown.get('person_id', 'person_id')}'")
+    return frame
+
+
+def _require_some_valid_personnummer(
+    frame: pd.DataFrame, path: Path, source: SourceSpec, shown: dict[str, str], reference_year: int
+) -> None:
+    """Stop when not one personnummer of the table is valid: the wrong field is read as personnummer.
+
+    Two or more distinct values, all invalid, stop the run; so does a single value that is not even 10 or 12
+    digits. One value with a wrong check digit or date alone is a typo: a finding, like any invalid number.
+    """
+    given = frame["personnummer"].dropna()
+    distinct = pd.Series(pd.unique(given), dtype="string")
+    if not len(distinct):
+        return
+    parsed = parse_personnummer(distinct, reference_year=reference_year)
+    if parsed["valid"].any() or (len(distinct) < 2 and (parsed["problem"] != "format").all()):
+        return
+    column = shown.get("personnummer", "personnummer")
+    hints = []
+    other = find_in_frame(frame, skip=("personnummer", SOURCE_ROW))
+    if other is not None:
+        hints.append(f"column '{shown.get(other.column, other.column)}' holds values shaped like a personnummer")
+    positional = source.shape.positional
+    if "personnummer" in positional:
+        hints.append(f"a file without a header row is read in the field order of the '{source.preset.name}' shape, "
+                     f"personnummer as field {positional.index('personnummer') + 1}")
+    raise InputError(
+        f"not one valid personnummer in the column ({len(distinct)} distinct value(s), each with an impossible "
+        "date, a wrong check digit or not 10 or 12 digits): the wrong field is probably read as the personnummer",
+        file=path,
+        row=int(frame.loc[given.index[0], SOURCE_ROW]),
+        column=column,
+        fix="check which field of the file holds the personnummer and name its header under "
+        f"input.tables.{source.table}.columns.personnummer in the config; if the column holds the case system's own "
+        f"person ids, name it under input.tables.{source.table}.columns.person_id instead"
+        + (f" ({'; '.join(hints)})" if hints else ""),
+    )
 
 
 def _missing_fix(config: ClientConfig, name: str) -> str:

@@ -13,6 +13,7 @@ from kpbkit import __version__
 from kpbkit.analyses import pa_settlement, prognos
 from kpbkit.config import ClientConfig
 from kpbkit.ingest import CanonicalData, file_hash
+from kpbkit.io.identity_guard import check_frame, save_workbook
 from kpbkit.io.writers import write_csv, write_json
 from kpbkit.labels import lss as lss_labels
 from kpbkit.model import ModelResult
@@ -61,7 +62,10 @@ def write_results(model: ModelResult, folder: Path) -> list[Path]:
 
 
 def write_interim(data: CanonicalData, model: ModelResult, folder: Path) -> None:
-    """Pseudonymised canonical tables and model intermediates as Parquet, for the notebooks' analyses."""
+    """Pseudonymised canonical tables and model intermediates as Parquet, for the notebooks' analyses.
+
+    A table holding a value shaped like a personnummer is refused (:func:`kpbkit.io.identity_guard.check_frame`).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     tables: dict[str, pd.DataFrame] = dict(data.tables())
     tables["deliveries"] = model.deliveries
@@ -71,6 +75,7 @@ def write_interim(data: CanonicalData, model: ModelResult, folder: Path) -> None
     for name, frame in tables.items():
         frame = frame.copy(deep=False)
         frame.attrs = {}  # reader bookkeeping is not part of the data
+        check_frame(frame, folder / f"{name}.parquet", header_rows=0)  # categoricals: their categories only
         for col in frame.columns:
             if isinstance(frame[col].dtype, pd.CategoricalDtype):
                 frame[col] = frame[col].astype("string")

@@ -8,11 +8,19 @@ from typing import Any
 
 import pandas as pd
 
+from kpbkit.io.identity_guard import check_frame, check_json
+
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """UTF-8, comma-separated, ISO dates, dot decimals, unrounded; NaN as an empty cell."""
+    """UTF-8, comma-separated, ISO dates, dot decimals, unrounded; NaN as an empty cell.
+
+    Refused (nothing written) when a value is shaped like a personnummer (:mod:`kpbkit.io.identity_guard`).
+    """
+    check_frame(frame, path)
     frame.to_csv(path, index=False, date_format="%Y-%m-%d")
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:
+    """Indented UTF-8 JSON; refused when a value is shaped like a personnummer."""
+    check_json(data, path)
     path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")

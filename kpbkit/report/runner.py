@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kpbkit.errors import KpbkitError
+from kpbkit.io.identity_guard import check_notebook
 
 log = logging.getLogger("kpbkit")
 
@@ -149,6 +150,7 @@ def _place(executed: Path, output: Path) -> None:
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata.setdefault("papermill", {})["output_path"] = str(output)
+    check_notebook(nb, output)  # nothing shaped like a personnummer in any cell, output or metadata
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp-{uuid.uuid4().hex[:8]}")
     try:
