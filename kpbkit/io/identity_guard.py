@@ -319,7 +319,7 @@ def save_workbook(book: Any, path: Path) -> Path:
     beside ``path`` under a hidden temporary name, scanned, and renamed into place; refused, it is deleted.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
+    tmp = path.with_name(f".{path.stem}.tmp-{uuid.uuid4().hex[:8]}{path.suffix}")  # openpyxl reads by suffix
     try:
         book.save(tmp)
         check_xlsx(tmp, shown=path)
