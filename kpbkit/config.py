@@ -727,10 +727,11 @@ def _check_document(loader: _ConfigLoader, root: yaml.Node) -> None:
     expanded: dict[int, int] = {}
     for node in _postorder(root, file):
         expanded[id(node)] = 1 + sum(expanded[id(child)] for child in _children(node))
-    if expanded[id(root)] - len(seen) > MAX_ALIAS_VALUES:
+    repeated = expanded[id(root)] - len(expanded)  # values as expanded minus values as written
+    if repeated > MAX_ALIAS_VALUES:
         raise ConfigError(
-            f"the YAML aliases (*name) would repeat {expanded[id(root)] - len(seen):,} values (limit "
-            f"{MAX_ALIAS_VALUES:,}); a config repeats a few settings at most".replace(",", " "),
+            f"the YAML aliases (*name) would repeat {_thousands(repeated)} values (limit "
+            f"{_thousands(MAX_ALIAS_VALUES)}); a config repeats a few settings at most",
             file=file,
             fix="write the repeated settings out instead of referring to anchors (&name) of large lists or mappings",
         )
@@ -771,13 +772,17 @@ def read_config_bytes(path: Path) -> bytes:
         raw = handle.read(MAX_CONFIG_BYTES + 1)
     if max(size, len(raw)) > MAX_CONFIG_BYTES:
         raise ConfigError(
-            f"the config file is {max(size, len(raw)):,} bytes, more than the limit of {MAX_CONFIG_BYTES:,} bytes"
-            .replace(",", " "),
+            f"the config file is {_thousands(max(size, len(raw)))} bytes, more than the limit of "
+            f"{_thousands(MAX_CONFIG_BYTES)} bytes",
             file=path,
             fix="a client config is a few kilobytes: is this the right file? Keep long rule lists in a rules CSV "
             "(ledger_rules: <file>)",
         )
     return raw
+
+
+def _thousands(number: int) -> str:
+    return f"{number:,}".replace(",", " ")
 
 
 def parse_config_yaml(raw: bytes, *, file: Path) -> Any:
