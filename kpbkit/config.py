@@ -117,6 +117,8 @@ class InputSection(_Strict):
     tables: dict[str, TableInput] = {}
     #: column -> {the client's code: the canonical code}, e.g. service_code: {"HTJ": hemtjanst}
     codes: dict[str, dict[str, str]] = {}
+    #: end dates that mean open-ended besides 9999-12-31 (always open), e.g. ["2099-12-31"]
+    open_end_dates: list[dt.date] = []
 
     @field_validator("shape")
     @classmethod

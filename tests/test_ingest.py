@@ -323,9 +323,13 @@ def test_ids_keep_leading_zeros(tmp_path, write_case):
 
 
 def test_signed_amounts_and_scientific_notation(tmp_path, write_case):
-    ledger = LEDGER_HEADER + "2025-01-31,5010,1,510,-18000.00\n2025-01-31,5010,1,510,+1.5e3\n"
+    ledger = LEDGER_HEADER + "2025-01-31,5010,1,510,-18000.00\n2025-01-31,5010,1,510,+1500\n"
     data = run_ingest(write_case(tmp_path, ledger=ledger))
     assert data.ledger["amount"].tolist() == [-18000.0, 1500.0]
+    # Scientific notation is what Excel writes for a number too wide for its cell: digits lost (issue 12).
+    ledger = LEDGER_HEADER + "2025-01-31,5010,1,510,-18000.00\n2025-01-31,5010,1,510,1.23457E+06\n"
+    with pytest.raises(InputError, match="scientific notation"):
+        run_ingest(write_case(tmp_path, ledger=ledger))
 
 
 # --- personnummer: pseudonymisation and demographics ---------------------------------------------------------------

@@ -1,12 +1,34 @@
-"""Read canonical tables (CSV or Parquet) into typed frames.
+"""Read canonical tables (CSV or Parquet) into typed frames, and the checks every delimited text shares.
 
 Canonical CSV is UTF-8 (a BOM is tolerated), comma-separated, ISO dates and dot decimals. Every value
 that cannot be read stops the run with an error naming the file, the row and the column; values of a
 personnummer column are never echoed.
+
+A delimited text file (canonical or a source shape, :func:`read_delimited`) is read so that no row is
+merged, dropped or shifted without a word:
+
+- line ends may be LF, CRLF or lone CR (old Mac); a row is a line, and its number is the line's number;
+- a quote that opens on one line and closes on a later one (a stray ``"`` in a free-text value, or a value
+  holding a line break) stops the run naming both lines: the rows between would merge into one;
+- a row with fewer fields than the header is accepted (Excel leaves out trailing empty fields), unless a
+  quoted value on it holds the separator: a stray quote has swallowed separators;
+- a row with more fields than the header stops the run; when the extra fields are empty it is named a
+  trailing separator, and when *every* data row has such empty extra fields (and the header does not) they
+  are dropped: that is a common export habit, and nothing is lost;
+- two columns with the same header stop the run, naming both (with their field numbers).
+
+Dates: an end date of ``9999-12-31`` (or one listed in ``input.open_end_dates``) means open-ended (empty);
+in any other date column such a far-future date (year 2100 or later) is an error, and so is any date
+outside the years 1678-2261, which pandas cannot hold. Numbers of canonical CSV are dot-decimal; scientific
+notation and more than 15 significant digits are errors there too.
 """
 
 from __future__ import annotations
 
+import csv
+import errno
+import io
+import itertools
 import re
 from pathlib import Path
 
@@ -15,6 +37,7 @@ import pandas as pd
 
 from kpbkit.errors import InputError
 from kpbkit.io.schema import Column, TableSchema
+from kpbkit.io.swedish import MAX_DIGITS, MAX_YEAR, MIN_YEAR, OPEN_END
 
 SUFFIXES = (".csv", ".parquet")
 #: column added to every table read: the source file's row number (CSV and Excel header = row 1)
@@ -30,43 +53,282 @@ def find_table(folder: Path, name: str) -> Path | None:
     return None
 
 
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a path the system cannot open (too long, no permission) is an input error."""
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise path_error(path, exc) from None
+
+
+def path_error(path: Path | str, exc: OSError) -> InputError:
+    """An :class:`InputError` for an ``OSError`` met while opening ``path``."""
+    if exc.errno == errno.ENAMETOOLONG:
+        longest = max((len(part.encode()) for part in Path(path).parts), default=0)
+        return InputError(
+            f"the path is too long for the file system ({len(str(path).encode())} bytes; longest name "
+            f"{longest} bytes, at most 255 per name)",
+            file=path,
+            fix="rename the file or its folders to something shorter, or move the folder closer to the root",
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return InputError("cannot open the file: permission denied", file=path,
+                          fix="give your user read access to the file, or copy it to a folder you own")
+    return InputError(f"cannot open the file ({exc.strerror or type(exc).__name__})", file=path,
+                      fix="check that the path names a readable file")
+
+
+def normalise_line_ends(data: bytes) -> bytes:
+    """CRLF and lone CR (old Mac) line ends as LF."""
+    if b"\r" not in data:
+        return data
+    return data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+
+
+def read_delimited(
+    path: Path, text: str, data: bytes, sep: str, *, header: bool = True, fix: str = ""
+) -> pd.DataFrame:
+    """A delimited text (``data`` its bytes, LF line ends; ``text`` the same decoded) as all-text columns.
+
+    The index holds each row's line number (with a header, the first data row is 2). The file's structure
+    is checked first (see the module docstring); ``fix`` is the advice for a row with more fields.
+    """
+    layout = _Layout(data, sep)
+    fix = fix or f"check the separator ('{sep}') and quote values that contain it"
+    if layout.n == 0:
+        return pd.DataFrame()
+    layout.check_quotes(path)
+    first = layout.line_text(0)
+    fields = next(csv.reader([first], delimiter=sep)) if first else []
+    width = len(fields)
+    if header:
+        check_duplicate_headers(path, fields)
+    counts, holds_sep = layout.field_counts(1 if header else 0)
+    body = np.arange(1 if header else 0, layout.n)
+    blank = layout.blank(body, counts)
+    names: list[str] | None = None
+    if header:
+        extra = layout.trailing_fields(path, body, counts, blank, width, fix)
+        if extra:
+            names = [f.strip() or f"Unnamed: {i}" for i, f in enumerate(fields)]
+            names += [f"_trailing_{i}" for i in range(extra)]
+    else:  # no header: the widest row sets the width, and the fields are numbered
+        width = int(counts[~blank].max()) if (~blank).any() else width
+        names = [str(i) for i in range(width)]
+    short = (counts < width) & ~blank & holds_sep
+    if short.any():
+        line = int(body[short][0]) + 1
+        raise InputError(
+            f"a quoted value on this line holds the separator '{sep}' and the row has fewer fields than "
+            f"{'the header' if header else 'the other rows'} ({int(counts[short][0])} of {width}): a stray "
+            "double quote has swallowed separators",
+            file=path, row=line,
+            fix='remove the stray double quote ("), or double it ("") if it belongs to the text; a value '
+                "that holds the separator must be quoted whole",
+        )
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[],
+                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, index_col=False,
+                            header=0 if header else None, names=names)
+    except (pd.errors.ParserError, ValueError) as exc:
+        line = re.search(r"\bline (\d+)", str(exc))
+        raise InputError(f"cannot read the file ({_short(exc)})", file=path,
+                         row=int(line.group(1)) if line else None, fix=fix) from None
+    expected = layout.n - (1 if header else 0)
+    if len(frame) != expected:  # the checks above should make this impossible: never go on with lost rows
+        raise InputError(f"the file's {expected} data lines were read as {len(frame)} rows", file=path,
+                         fix='look for a stray double quote (") or a line break inside a value')
+    if names:
+        frame = frame.drop(columns=[n for n in names if n.startswith("_trailing_")])
+    frame.index = pd.RangeIndex(2, 2 + len(frame)) if header else pd.RangeIndex(1, 1 + len(frame))
+    return frame
+
+
+class _Layout:
+    """Where a delimited text's lines start and end, and how many separators and quotes each holds."""
+
+    def __init__(self, data: bytes, sep: str) -> None:
+        arr = np.frombuffer(data, dtype=np.uint8)
+        ends = np.flatnonzero(arr == 10)
+        if len(data) and data[-1:] != b"\n":
+            ends = np.append(ends, len(data))
+        self.arr = arr
+        self.sep = sep
+        self.ends = ends
+        self.starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64) if len(ends) else ends
+        self.n = len(ends)
+        self.seps = self._per_line(np.flatnonzero(arr == ord(sep)))
+        self.quotes = self._per_line(np.flatnonzero(arr == ord('"')))
+
+    def _per_line(self, positions: np.ndarray) -> np.ndarray:
+        return np.searchsorted(positions, self.ends) - np.searchsorted(positions, self.starts)
+
+    def line_text(self, i: int) -> str:
+        raw = bytes(self.arr[self.starts[i]:self.ends[i]])
+        try:
+            return raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return raw.decode("cp1252", errors="replace")
+
+    def check_quotes(self, path: Path) -> None:
+        """A line with an odd number of quotes opens a value that runs on past its end: stop, naming the lines."""
+        odd = np.flatnonzero(self.quotes % 2 == 1)
+        if not len(odd):
+            return
+        opened = int(odd[0]) + 1
+        fix = (f'remove the stray double quote (") on line {opened}, or double it ("") if it belongs to the text; '
+               "a value holding a line break must be written on one line")
+        # Where the value closes, as a CSV parser reads it (a quote inside it may close it early or late).
+        start = opened - 1
+        lines = itertools.chain((self.line_text(i) + "\n" for i in range(start, self.n)), ["\n"])
+        reader = csv.reader(lines, delimiter=self.sep)
+        try:
+            next(reader)
+            closed = start + reader.line_num  # past the last line: the value took in the extra line
+        except (csv.Error, StopIteration):
+            closed = self.n + 1
+        if closed > self.n:
+            raise InputError(
+                f"a quote opened on line {opened} is never closed: every line after it would merge into one row",
+                file=path, row=opened, fix=fix)
+        raise InputError(
+            f"a quote opened on line {opened} is closed on line {closed}: rows {opened}-{closed} would merge "
+            "into one row",
+            file=path, row=opened, fix=fix)
+
+    def field_counts(self, first: int) -> tuple[np.ndarray, np.ndarray]:
+        """Fields per line from ``first`` on, and whether a quoted value of the line holds the separator."""
+        counts = self.seps[first:] + 1
+        holds_sep = np.zeros(len(counts), dtype=bool)
+        self.last_empty: dict[int, int] = {}
+        for i in np.flatnonzero(self.quotes[first:] > 0):
+            row = next(csv.reader([self.line_text(int(i) + first)], delimiter=self.sep), [])
+            counts[i] = len(row)
+            holds_sep[i] = any(self.sep in value for value in row)
+            self.last_empty[int(i)] = len(row) - len(list(_rstrip_empty(row)))
+        return counts, holds_sep
+
+    def blank(self, body: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Lines with nothing but spaces."""
+        lengths = self.ends[body] - self.starts[body]
+        blank = lengths == 0
+        for i in np.flatnonzero((counts == 1) & ~blank & (self.quotes[body] == 0)):
+            blank[i] = not self.line_text(int(body[i])).strip()
+        return blank
+
+    def trailing_fields(self, path: Path, body: np.ndarray, counts: np.ndarray, blank: np.ndarray, width: int,
+                        fix: str) -> int:
+        """How many empty trailing fields every data row has beyond the header (0); a row with more stops."""
+        wider = (counts > width) & ~blank
+        if not wider.any():
+            return 0
+        extra = counts - width
+        empty_tail = np.zeros(len(counts), dtype=bool)
+        rows = np.flatnonzero(wider)
+        quoted = self.quotes[body[rows]] > 0
+        plain = rows[~quoted]
+        ok = np.ones(len(plain), dtype=bool)
+        for j in range(int(extra[plain].max()) if len(plain) else 0):
+            at = self.ends[body[plain]] - 1 - j
+            ok &= (j >= extra[plain]) | (self.arr[np.maximum(at, 0)] == ord(self.sep))
+        empty_tail[plain] = ok
+        for i in rows[quoted]:
+            empty_tail[i] = self.last_empty.get(int(i), 0) >= extra[i]
+        nonempty = wider & ~empty_tail
+        if nonempty.any():
+            i = int(np.flatnonzero(nonempty)[0])
+            line = int(body[i]) + 1
+            raise InputError(
+                f"a row has more fields than the header (Expected {width} fields in line {line}, saw {int(counts[i])})",
+                file=path, row=line, fix=fix)
+        data_rows = ~blank
+        if wider[data_rows].all():
+            return int(extra[wider].max())
+        i = int(np.flatnonzero(wider)[0])
+        k = int(extra[i])
+        line = int(body[i]) + 1
+        marks = "a trailing separator: one more field" if k == 1 else f"{k} trailing separators: {k} more fields"
+        raise InputError(
+            f"row {line} has {marks} than the header ({int(wider.sum())} row(s) in all; the other rows have none)",
+            file=path, row=line,
+            fix=f"remove the separator ('{self.sep}') at the end of those lines, or export the file again so that "
+                "every line is alike")
+
+
+def _rstrip_empty(row: list[str]) -> list[str]:
+    while row and row[-1] == "":
+        row = row[:-1]
+    return row
+
+
+def check_duplicate_headers(path: Path, fields: list[str], *, letters: bool = False) -> None:
+    """Two columns headed alike (trimmed) stop the run, naming both with their positions."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(fields, start=1):
+        key = str(name).strip()
+        if not key:
+            continue
+        if key in seen:
+            raise duplicate_header_error(path, key, key, seen[key], position, letters=letters)
+        seen[key] = position
+
+
+def duplicate_header_error(path: Path, first: str, second: str, at_first: int, at_second: int, *,
+                           letters: bool = False, means: str | None = None) -> InputError:
+    """The error for two columns of one meaning: both headers with their field numbers (or Excel letters)."""
+    def where(position: int) -> str:
+        if letters:
+            from openpyxl.utils import get_column_letter
+
+            return f"column {get_column_letter(position)}"
+        return f"field {position}"
+
+    a, b = safe_name(first), safe_name(second)
+    if means is None:
+        what = f"two columns are headed '{a}' ({where(at_first)} and {where(at_second)}): duplicate header"
+    else:
+        what = (f"two columns mean {means}: '{a}' ({where(at_first)}) and '{b}' ({where(at_second)}): "
+                "duplicate header")
+    return InputError(what, file=path, column=a,
+                      fix="remove or rename one of them (or name the one to use under "
+                          "input.tables.<table>.columns in the config)")
+
+
 def read_raw(path: Path) -> pd.DataFrame:
     """All columns as text (empty cells as empty strings), header names trimmed.
 
     The index holds the row number a person sees (CSV: the header is row 1; Parquet: the first row is 1).
     Blank lines and rows whose every cell is empty are dropped; the other rows keep their numbers.
     """
-    try:
-        if path.suffix == ".parquet":
+    if path.suffix == ".parquet":
+        try:
             frame = _parquet_as_text(path)
-            first_row = 1
-        else:
-            frame = pd.read_csv(
-                path,
-                dtype=str,
-                keep_default_na=False,
-                na_values=[],
-                encoding="utf-8-sig",
-                skip_blank_lines=False,
-            )
-            first_row = 2
+        except OSError as exc:
+            if isinstance(exc, FileNotFoundError) or getattr(exc, "errno", None):
+                raise path_error(path, exc) from None
+            raise InputError(f"cannot read the file ({_short(exc)})", file=path,
+                             fix="write it again as Parquet, or as a comma-separated CSV") from None
+        except ValueError as exc:
+            raise InputError(f"cannot read the file ({_short(exc)})", file=path,
+                             fix="write it again as Parquet, or as a comma-separated CSV") from None
+        frame.columns = [str(c).strip() for c in frame.columns]
+        frame.index = pd.RangeIndex(1, 1 + len(frame))
+        return drop_blank_rows(frame)
+    data = normalise_line_ends(read_bytes(path))
+    try:
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(
             "the file is not UTF-8",
             file=path,
             fix="save it as UTF-8 (canonical input is UTF-8, comma-separated); other encodings come in later shapes",
         ) from None
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
-        line = re.search(r"\bline (\d+)", str(exc))
-        raise InputError(
-            f"cannot read the file ({_short(exc)})",
-            file=path,
-            row=int(line.group(1)) if line else None,
-            fix="check that it is a comma-separated CSV with as many fields on every row as in the header "
+    frame = read_delimited(
+        path, text, data, ",",
+        fix="check that it is a comma-separated CSV with as many fields on every row as in the header "
             "(quote values that contain a comma)",
-        ) from None
+    )
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(first_row, first_row + len(frame))
     return drop_blank_rows(frame)
 
 
@@ -142,8 +404,13 @@ def to_canonical(
     out = {}
     for column in schema.columns:
         if column.name in raw.columns:
-            values = raw[column.name].str.strip()
             shown = display.get(column.name, column.name)
+            if pd.api.types.is_float_dtype(raw[column.name]):  # read already (a source shape's numbers)
+                values = raw[column.name]
+                _check_nonempty(values.astype("string").fillna(""), column, path, shown)
+                out[column.name] = _checked_numbers(values, column, path, shown)
+                continue
+            values = raw[column.name].str.strip()
             _check_nonempty(values, column, path, shown)
             out[column.name] = _convert(values, column, path, shown)
         else:
@@ -199,21 +466,22 @@ _PNR_LIKE = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])"
 def _convert(values: pd.Series, column: Column, path: Path, shown: str) -> pd.Series:
     empty = values == ""
     if column.kind == "date":
+        opened = open_end_dates(values.where(values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)), values,
+                                column, path, shown)
+        empty = empty | opened
         parsed = pd.to_datetime(values.where(~empty), format="%Y-%m-%d", errors="coerce")
         fail_where(parsed.isna() & ~empty, values, column, path, shown, "is not a date",
                     "write dates as YYYY-MM-DD")
         return parsed.astype("datetime64[ns]")
     if column.kind in ("float", "int"):
+        _check_number_text(values.where(~empty), values, column, path, shown)
         parsed = pd.to_numeric(values.where(~empty), errors="coerce").astype(float)
         parsed = parsed.where(np.isfinite(parsed))  # 'inf' and 'nan' are not amounts
         fail_where(
             parsed.isna() & ~empty, values, column, path, shown, "is not a number",
             "use digits with a dot as decimal mark"
         )
-        if column.kind == "int":
-            bad = parsed.notna() & (parsed != np.floor(parsed))
-            fail_where(bad, values, column, path, shown, "is not a whole number", "use whole numbers")
-        return parsed
+        return _checked_numbers(parsed, column, path, shown, values)
     text = values.astype("string").where(~empty, pd.NA)
     if column.allowed:
         bad = text.notna() & ~text.isin(column.allowed)
@@ -238,3 +506,79 @@ def fail_where(
         column=shown,
         fix=fix,
     )
+
+
+def _checked_numbers(parsed: pd.Series, column: Column, path: Path, shown: str,
+                     values: pd.Series | None = None) -> pd.Series:
+    """Floats of a number column; an ``int`` column's values must be whole."""
+    if column.kind == "int":
+        shown_values = values if values is not None else parsed.astype("string").fillna("")
+        bad = parsed.notna() & (parsed != np.floor(parsed))
+        fail_where(bad, shown_values, column, path, shown, "is not a whole number", "use whole numbers")
+    return parsed.astype(float)
+
+
+def _check_number_text(values: pd.Series, raw: pd.Series, column: Column, path: Path, shown: str) -> None:
+    """Canonical numbers: scientific notation, and digits a float does not hold exactly, are errors."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    if not len(uniques):
+        return
+    text = pd.Series(uniques, dtype="string").str.strip()
+    scientific = text.str.fullmatch(r"[-+]?[0-9]*\.?[0-9]*[eE][-+]?[0-9]+").fillna(False).to_numpy()
+    if scientific.any():
+        fail_where(pd.Series(np.isin(codes, np.flatnonzero(scientific)), index=raw.index), raw, column, path,
+                   shown, "is in scientific notation (Excel writes a number too wide for its cell like this, and "
+                   "digits are lost)", "write the number with all its digits and a dot as decimal mark")
+    long = np.flatnonzero((text.str.len() > MAX_DIGITS).fillna(False).to_numpy())
+    unfit = [i for i in long if not _fits_float(str(text.iloc[i]))]
+    if unfit:
+        fail_where(pd.Series(np.isin(codes, unfit), index=raw.index), raw, column, path, shown,
+                   f"has more than {MAX_DIGITS} significant digits and is not exactly a float: it cannot be held "
+                   "exactly", "check the value (a shifted column, or an id in a number column?)")
+
+
+def _fits_float(text: str) -> bool:
+    """At most MAX_DIGITS significant digits, or exactly the float it reads as (what a program writes)."""
+    from decimal import Decimal, InvalidOperation
+
+    digits = re.sub(r"^[-+]?0*", "", text.replace(".", "", 1)) if "." in text else re.sub(r"^[-+]?0*", "", text)
+    if "." in text:
+        digits = digits.rstrip("0")
+    if len(digits) <= MAX_DIGITS:
+        return True
+    try:
+        return Decimal(text) == Decimal(float(text))
+    except (InvalidOperation, ValueError):
+        return True  # not a number at all: the caller says so
+
+
+#: date columns where a far-future date means "open-ended"
+END_COLUMNS = ("end_date",)
+#: from this year on a date is far in the future: an "open" marker, never a real start or visit
+FAR_FUTURE_YEAR = 2100
+
+
+def open_end_dates(iso: pd.Series, raw: pd.Series, column: Column, path: Path, shown: str,
+                   extra: tuple[str, ...] | list[str] = ()) -> pd.Series:
+    """Where a date column's values mean open-ended (end columns only); far or unholdable dates stop the run.
+
+    ``iso`` is each value as ``YYYY-MM-DD`` text (NA where it is not such a date), ``raw`` the values as
+    written (for the message), ``extra`` the client's own open-end dates (``input.open_end_dates``).
+    """
+    markers = {OPEN_END, *(str(d) for d in extra)}
+    year = pd.to_numeric(iso.str.slice(0, 4), errors="coerce")
+    if column.name in END_COLUMNS:
+        opened = iso.isin(markers).fillna(False).astype(bool)
+        unholdable = (~opened & ((year > MAX_YEAR) | (year < MIN_YEAR))).fillna(False).astype(bool)
+        fail_where(unholdable, raw, column, path, shown, f"is a date outside the years {MIN_YEAR}-{MAX_YEAR}",
+                   f"leave an open end empty or write {OPEN_END}; another date that means open belongs under "
+                   "input.open_end_dates in the config")
+        return opened
+    far = ((year >= FAR_FUTURE_YEAR) | iso.isin(markers)).fillna(False).astype(bool)
+    fail_where(far, raw, column, path, shown,
+               f"is a far-future date (year {FAR_FUTURE_YEAR} or later): only an end date can mean open-ended",
+               "give the real date; an open end belongs in the end-date column (empty or "
+               f"{OPEN_END})")
+    early = (year < MIN_YEAR).fillna(False).astype(bool)
+    fail_where(early, raw, column, path, shown, f"is a date before {MIN_YEAR}", "give the real date")
+    return pd.Series(False, index=raw.index)

@@ -9,20 +9,42 @@ file, the row and the column as the file calls it; values shaped like a personnu
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpbkit.errors import ConfigError, InputError
 from kpbkit.io.excel import read_excel_text
 from kpbkit.io.presets import EXTRA_COLUMNS, Preset, TableShape, normalise_header
-from kpbkit.io.readers import drop_blank_rows, fail_where, safe_name, separator_hint, to_canonical
+from kpbkit.io.readers import (
+    drop_blank_rows,
+    duplicate_header_error,
+    fail_where,
+    normalise_line_ends,
+    open_end_dates,
+    read_bytes,
+    read_delimited,
+    safe_name,
+    separator_hint,
+    to_canonical,
+)
 from kpbkit.io.schema import Column, TableSchema
-from kpbkit.io.swedish import ENCODINGS, detect_encoding, parse_date, parse_minutes, parse_number, sniff_separator
+from kpbkit.io.swedish import (
+    AMBIGUOUS,
+    ENCODINGS,
+    MAX_DIGITS,
+    SCIENTIFIC,
+    TOO_MANY_DIGITS,
+    detect_encoding,
+    iso_date_text,
+    parse_date,
+    parse_minutes,
+    read_numbers,
+    sniff_separator,
+)
 
 TEXT_SUFFIXES = (".csv", ".txt", ".skv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
@@ -41,6 +63,7 @@ class SourceSpec:
     columns: dict[str, str] = field(default_factory=dict)  # canonical column -> the client's header
     codes: dict[str, dict[str, str]] = field(default_factory=dict)  # the client's code lists
     config_path: Path | None = None  # for errors naming a config key
+    open_end_dates: tuple[str, ...] = ()  # end dates (YYYY-MM-DD) that mean open-ended, besides 9999-12-31
 
     @property
     def shape(self) -> TableShape:
@@ -61,7 +84,16 @@ def find_source(folder: Path, spec: SourceSpec) -> Path | None:
 
 def read_text_source(path: Path) -> tuple[pd.DataFrame, str]:
     """A delimited text file as all-text columns (index = file rows, header = row 1) and its separator."""
-    data = path.read_bytes()
+    data, text = _decode(path)
+    sep = sniff_separator(text.split("\n", 1)[0])
+    frame = read_delimited(path, text, data, sep)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame, sep
+
+
+def _decode(path: Path) -> tuple[bytes, str]:
+    """The file's bytes (LF line ends) and its text, in UTF-8 or Windows-1252."""
+    data = normalise_line_ends(read_bytes(path))
     encoding = detect_encoding(data)
     try:
         text = data.decode(encoding)
@@ -77,22 +109,7 @@ def read_text_source(path: Path) -> tuple[pd.DataFrame, str]:
     if "\x00" in text[:4096]:
         raise InputError("the file is not text (it holds NUL bytes)", file=path,
                          fix="export it as CSV or save it as .xlsx; UTF-16 text is not supported: save as UTF-8")
-    header = text.split("\n", 1)[0].rstrip("\r")
-    sep = sniff_separator(header)
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[],
-                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL)
-    except (pd.errors.ParserError, ValueError) as exc:
-        line = re.search(r"\bline (\d+)", str(exc))
-        raise InputError(
-            "cannot read the file: a row has more fields than the header",
-            file=path,
-            row=int(line.group(1)) if line else None,
-            fix=f"check the separator ('{sep}') and quote values that contain it",
-        ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
-    return frame, sep
+    return data, text
 
 
 def _drop_empty_tail(frame: pd.DataFrame) -> pd.DataFrame:
@@ -116,6 +133,7 @@ def read_source_text(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
                          fix="open it in Excel and save it as .xlsx, or export the sheet as CSV")
     else:
         frame, _sep = read_text_source(path)
+    frame.attrs["positions"] = {str(c): i for i, c in enumerate(frame.columns, start=1)}
     return drop_blank_rows(_drop_empty_tail(frame))
 
 
@@ -127,11 +145,8 @@ def _headerless(path: Path, spec: SourceSpec, frame: pd.DataFrame) -> pd.DataFra
         body = pd.DataFrame(frame.to_numpy(), index=frame.index)
         data = pd.concat([first, body]).astype("string").fillna("")
     else:
-        text = path.read_bytes().decode(detect_encoding(path.read_bytes()))
-        sep = sniff_separator(text.split("\n", 1)[0].rstrip("\r"))
-        data = pd.read_csv(io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False,
-                           na_values=[], skip_blank_lines=False)
-        data.index = pd.RangeIndex(1, 1 + len(data))
+        raw, text = _decode(path)
+        data = read_delimited(path, text, raw, sniff_separator(text.split("\n", 1)[0]), header=False)
     width = data.shape[1]
     names = [*positional[:width], *(f"_extra_{i}" for i in range(width - len(positional)))]
     data.columns = names
@@ -147,9 +162,19 @@ def match_columns(
     The client's names (``input.tables.<table>.columns``) win over the preset's; a client name that is
     not in the file is a configuration error naming the key.
     """
+    positions = frame.attrs.get("positions", {})
+    letters = bool(frame.attrs.get("excel"))
+
+    def position(header: str) -> int:
+        return int(positions.get(header, list(frame.columns).index(header) + 1))
+
     by_norm: dict[str, str] = {}
     for header in frame.columns:
-        by_norm.setdefault(normalise_header(header), header)
+        key = normalise_header(header)
+        if key and key in by_norm:
+            raise duplicate_header_error(path, by_norm[key], header, position(by_norm[key]), position(header),
+                                         letters=letters)
+        by_norm[key] = header
     wanted = [*schema.names, *EXTRA_COLUMNS]
     claimed: dict[str, str] = {}
     for column, header in spec.columns.items():
@@ -167,12 +192,19 @@ def match_columns(
     for column in wanted:
         if column in claimed:
             continue
-        for alias in (*spec.shape.columns.get(column, ()), column):
-            header = by_norm.get(normalise_header(alias))
-            if header is not None and header not in used:
-                claimed[column] = header
-                used.add(header)
-                break
+        # Every header that means this column: more than one is a duplicate the config must settle.
+        found = list(dict.fromkeys(h for alias in (*spec.shape.columns.get(column, ()), column)
+                                   if (h := by_norm.get(normalise_header(alias))) is not None and h not in used))
+        if len(found) > 1:
+            first, second = sorted(found[:2], key=position)
+            error = duplicate_header_error(path, first, second, position(first), position(second),
+                                           letters=letters, means=column)
+            error.fix = (f"remove one of them, or name the one to use under input.tables.{spec.table}.columns."
+                         f"{column} in the config")
+            raise error
+        if found:
+            claimed[column] = found[0]
+            used.add(found[0])
     renamed = frame.rename(columns={header: column for column, header in claimed.items()})
     keep = [c for c in renamed.columns if c in claimed or c not in wanted]
     return renamed[keep], claimed
@@ -195,9 +227,12 @@ def translate_codes(values: pd.Series, *codebooks: dict[str, str]) -> pd.Series:
     if not merged:
         return values
     folded = {normalise_header(k): v for k, v in merged.items()}
-    exact = values.map(merged)
-    loose = values.map(lambda v: folded.get(normalise_header(v)) if isinstance(v, str) and v else None)
-    return exact.fillna(loose).fillna(values).astype("string")
+    codes, uniques = pd.factorize(values.astype("string"), use_na_sentinel=True)
+    mapped = [merged.get(v, folded.get(normalise_header(v)) if v else None) for v in uniques]
+    mapped = [m if m is not None else v for m, v in zip(mapped, uniques, strict=True)]
+    out = pd.Series(np.asarray(mapped, dtype=object)[np.where(codes >= 0, codes, 0)] if mapped else [],
+                    index=values.index, dtype="string")
+    return out.where(codes >= 0, values.astype("string"))
 
 
 _AGE = re.compile(r"^\s*(\d{1,3})\s*\+?\s*(år)?\s*$", re.IGNORECASE)
@@ -205,17 +240,13 @@ _PERIOD_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 _PERIOD_DATE = re.compile(r"^(\d{4})-(\d{2})(-\d{2})?$")
 
 
-def _number_text(parsed: pd.Series, raw: pd.Series) -> pd.Series:
-    """Parsed numbers as canonical text; values that did not parse keep their text (and fail later)."""
-    out = parsed.map(lambda v: repr(float(v)) if pd.notna(v) else "")
-    return out.where(parsed.notna(), raw).astype("string")
-
-
 def normalise_values(frame: pd.DataFrame, schema: TableSchema, spec: SourceSpec, path: Path,
                      display: dict[str, str]) -> pd.DataFrame:
-    """Swedish-format values as canonical text (ISO dates, dot decimals, minutes, mapped codes).
+    """Swedish-format values as canonical values (ISO date text, floats, minutes, mapped codes).
 
-    A value that cannot be read stops the run with an error naming the file, row and column.
+    A value that cannot be read stops the run with an error naming the file, row and column. Numbers are
+    read with one format per column (:func:`kpbkit.io.swedish.read_numbers`); an end date of ``9999-12-31``
+    or one of ``spec.open_end_dates`` is an open end (empty).
     """
     out = frame.copy()
     for column in schema.columns:
@@ -225,6 +256,9 @@ def normalise_values(frame: pd.DataFrame, schema: TableSchema, spec: SourceSpec,
         empty = raw == ""
         shown = display.get(column.name, column.name)
         if column.kind == "date":
+            opened = open_end_dates(iso_date_text(raw.where(~empty)), raw, column, path, shown,
+                                    spec.open_end_dates)
+            empty = empty | opened
             parsed = parse_date(raw.where(~empty))
             _fail(parsed.isna() & ~empty, raw, column, path, shown, "is not a date",
                   "write dates as YYYY-MM-DD, YYYYMMDD or DD/MM/YYYY (or as Excel dates)")
@@ -234,16 +268,16 @@ def normalise_values(frame: pd.DataFrame, schema: TableSchema, spec: SourceSpec,
                 parsed = parse_minutes(raw.where(~empty))
             elif column.name == "granted_hours_per_month":
                 clock = raw.str.contains(":", regex=False)  # "12:30" is twelve and a half hours
-                parsed = parse_number(raw.where(~empty & ~clock))
+                parsed = _numbers(raw.where(~empty & ~clock), raw, column, path, shown)
                 parsed[clock] = parse_minutes(raw[clock]) / 60
             elif column.name == "age":
                 parsed = pd.to_numeric(raw.str.extract(_AGE, expand=False)[0], errors="coerce")
             else:
-                parsed = parse_number(raw.where(~empty))
+                parsed = _numbers(raw.where(~empty), raw, column, path, shown)
             _fail(parsed.isna() & ~empty, raw, column, path, shown, "is not a number",
                   "write numbers with a decimal comma or point, e.g. 1 234,50 (a minus sign for credits)"
                   + ("; times as minutes or HH:MM" if column.name == "minutes" else ""))
-            out[column.name] = _number_text(parsed, raw)
+            out[column.name] = parsed.astype(float)
         elif column.name == "period":
             compact = raw.str.replace(_PERIOD_COMPACT, r"\1-\2", regex=True)
             out[column.name] = compact.str.replace(_PERIOD_DATE, r"\1-\2", regex=True)
@@ -252,6 +286,31 @@ def normalise_values(frame: pd.DataFrame, schema: TableSchema, spec: SourceSpec,
                 raw = translate_codes(raw, spec.preset.codes.get(column.name, {}), spec.codes.get(column.name, {}))
             out[column.name] = raw
     return out
+
+
+_NUMBER_PROBLEMS = {
+    AMBIGUOUS: ("is ambiguous: one mark and three digits after it could be a decimal or a thousands separator, "
+                "and the column's other values show no decimal mark (or both)",
+                "write it with its decimals (12.345,00 or 12,345.00) or without thousands separators (12345), "
+                "or export the column with one number format"),
+    SCIENTIFIC: ("is in scientific notation: Excel writes a number too wide for its cell like this, and digits "
+                 "are lost",
+                 "in Excel, widen the column or format it as Number with all its decimals, then export again"),
+    TOO_MANY_DIGITS: (f"has more than {MAX_DIGITS} significant digits: a number this long cannot be held exactly",
+                      "check the value (a shifted column, or an id in a number column?) and export it again"),
+}
+
+
+def _numbers(values: pd.Series, raw: pd.Series, column: Column, path: Path, shown: str) -> pd.Series:
+    """A number column read with one inferred format; an ambiguous, scientific or too long value stops the run."""
+    numbers = read_numbers(values)
+    problem = numbers.problem
+    reasons = problem.isin(list(_NUMBER_PROBLEMS))
+    if reasons.any():
+        kind = problem[reasons].iloc[0]
+        what, fix = _NUMBER_PROBLEMS[kind]
+        _fail(problem == kind, raw, column, path, shown, what, fix)
+    return numbers.values
 
 
 def _fail(bad: pd.Series, raw: pd.Series, column: Column, path: Path, shown: str, what: str, fix: str) -> None:
