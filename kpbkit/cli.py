@@ -5,6 +5,7 @@ User errors print one clear message and exit non-zero without a traceback (``--d
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import secrets
@@ -58,6 +59,11 @@ class KpbkitGroup(click.Group):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(1)
         except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+            if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:  # wherever a path is first used
+                from kpbkit.io.readers import path_error
+
+                click.secho(f"error: {path_error(exc.filename or '?', exc).message}", fg="red", err=True)
+                sys.exit(2)
             if ctx.obj and ctx.obj.get("debug"):
                 traceback.print_exc()
             else:
