@@ -2,7 +2,9 @@
 
 Reads every table of DATA-CONTRACT.md from the client's input folder, checks columns and types,
 pseudonymises personnummer (keyed hash of the normalised 12-digit form), derives birth date and
-sex from them, and drops the personnummer. Nothing after this step sees a personnummer.
+sex from them, and drops the personnummer. Nothing after this step sees a personnummer: a person id
+column holding personnummer is read as one, and a value shaped like a personnummer in any other column
+stops the run (:func:`_screen_identities`); the writers refuse one again (:mod:`kpbkit.io.identity_guard`).
 """
 
 from __future__ import annotations
@@ -137,11 +139,13 @@ def _screen_identities(
     column holding a value shaped like a personnummer, stops the run naming the file and the column.
     """
     shown = frame.attrs.get("display", {})
+    checked = ["personnummer", SOURCE_ROW]
     if "person_id" in frame.columns and "personnummer" in frame.columns:
         frame = _person_ids_as_personnummer(frame, name, path, shown, findings)
+        checked.append("person_id")
     if "personnummer" in frame.columns:
         _require_some_valid_personnummer(frame, path, source, shown, reference_year)
-    hit = find_in_frame(frame, skip=("personnummer", SOURCE_ROW))
+    hit = find_in_frame(frame, skip=checked)
     if hit is not None:
         column = hit.column
         codes = (f"map the column's values to codes under input.codes.{column}, " if column in CODE_COLUMNS else "")
