@@ -24,6 +24,7 @@ them with the reader's separators: ``#,##0 "kr"`` reads ``1 234 567 kr`` in a Sw
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -113,29 +114,32 @@ def cell(sheet: Any, value: object, *, number_format: str | None = None, font: A
          alignment: Any = None) -> Any:
     """The write-only cell of ``value``: every cell of kpbkit's workbooks is made here.
 
-    A ``str`` is stored as text (an inline string) whatever it starts with: openpyxl would make ``"=..."`` a formula
-    and ``"#N/A"`` an error value. Text starting with one of :data:`FORMULA_TRIGGERS` also gets the quote prefix,
-    so Excel keeps it text when the cell is edited. Characters XML cannot hold become U+FFFD, and a carriage return a
-    line feed (as XML reads it anyway). A :class:`Formula`
-    is written as a formula; numbers, dates and booleans as they are.
+    A ``str`` is stored as text whatever it starts with: openpyxl would make ``"=..."`` a formula and ``"#N/A"``
+    an error value, so such text becomes an inline-string cell, and text starting with one of
+    :data:`FORMULA_TRIGGERS` also gets the quote prefix, so Excel keeps it text when the cell is edited.
+    Characters XML cannot hold become U+FFFD, and a carriage return a line feed (as XML reads it anyway).
+    A :class:`Formula` is written as a formula. Plain text, numbers, dates and booleans without a style are
+    returned as they are (openpyxl stores them as such, and streams them fastest).
     """
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
+    write_only_cell, _errors, illegal = _openpyxl()
+    styled = number_format is not None or font is not None or alignment is not None
     if isinstance(value, Formula):
         if not value.text.startswith("="):
             raise ValueError(f"a formula starts with '=': {value.text!r}")
-        out = WriteOnlyCell(sheet, value=value.text)
+        out = write_only_cell(sheet, value=value.text)
     elif isinstance(value, str):
-        # XML reads a bare CR as a line feed: write line ends as line feeds, so the cell reads back as written
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value).replace("\r\n", "\n").replace("\r", "\n")
-        out = WriteOnlyCell(sheet, value=None)
+        if not styled and _plain_text(value):
+            return value
+        text = illegal.sub("\ufffd", value).replace("\r\n", "\n").replace("\r", "\n")
+        out = write_only_cell(sheet, value=None)
         out.value = text
         out.data_type = "s"
         if value.startswith(FORMULA_TRIGGERS):
             out.quotePrefix = True
+    elif not styled:
+        return value
     else:
-        out = WriteOnlyCell(sheet, value=value)
+        out = write_only_cell(sheet, value=value)
     if number_format is not None and value is not None:
         out.number_format = number_format
     if font is not None:
@@ -143,6 +147,22 @@ def cell(sheet: Any, value: object, *, number_format: str | None = None, font: A
     if alignment is not None:
         out.alignment = alignment
     return out
+
+
+def _plain_text(text: str) -> bool:
+    """Text openpyxl stores as text, unchanged: no formula or error value, no character XML changes or refuses."""
+    _cell, errors, illegal = _openpyxl()
+    return not text.startswith(FORMULA_TRIGGERS) and "\r" not in text and text not in errors and (
+        illegal.search(text) is None)
+
+
+@functools.cache
+def _openpyxl() -> tuple[Any, Any, Any]:
+    """openpyxl's write-only cell, error values and illegal characters (imported once, when a workbook is written)."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+
+    return WriteOnlyCell, ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
 
 class Sheet:
@@ -317,10 +337,9 @@ def write_table_sheet(
     per_row = [formats.get(c) if isinstance(formats.get(c), list) else None for c in columns]
     fixed = [None if isinstance(formats.get(c), list) else formats.get(c) for c in columns]
     for r, record in enumerate(zip(*(values[c] for c in columns), strict=True)):
-        sheet.append([
-            None if v is None else sheet.cell(v, number_format=fixed[i] if per_row[i] is None else per_row[i][r])
-            for i, v in enumerate(record)
-        ])
+        formats_of_row = [fixed[i] if per_row[i] is None else per_row[i][r] for i in range(len(record))]
+        sheet.append([v if f is None or v is None else sheet.cell(v, number_format=f)
+                      for v, f in zip(record, formats_of_row, strict=True)])
     return sheet
 
 
