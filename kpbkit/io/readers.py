@@ -547,7 +547,7 @@ def _fits_float(text: str) -> bool:
     if len(digits) <= MAX_DIGITS:
         return True
     try:
-        return Decimal(text) == Decimal(float(text))
+        return Decimal(text) == Decimal(repr(float(text)))
     except (InvalidOperation, ValueError):
         return True  # not a number at all: the caller says so
 
