@@ -14,7 +14,6 @@ Identities are Skatteverket test personnummer (kpbkit/data/testpersonnummer.csv)
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -310,11 +309,44 @@ def test_save_workbook_writes_a_clean_workbook(tmp_path) -> None:
     check_xlsx(path)
 
 
-def test_the_workbooks_are_saved_through_the_guard() -> None:
-    """Both workbooks kpbkit writes (the deliverable and the six-month workbook) save through save_workbook."""
-    for module in ("kpbkit/report/workbook.py", "kpbkit/results.py"):
-        source = (ROOT / module).read_text(encoding="utf-8")
-        assert "save_workbook(" in source and not re.search(r"\b(book|workbook)\.save\(", source), module
+@pytest.fixture
+def small_run(tmp_path, write_case):
+    """A small client run (results only): its config and results folder."""
+    from kpbkit.pipeline import run_client
+
+    result = run_client(write_case(tmp_path / "case"), progress=lambda *a: None)
+    return result.config, result.results_dir
+
+
+def test_the_deliverable_workbook_is_refused(small_run, tmp_path) -> None:
+    from kpbkit.report.workbook import workbook_path, write_workbook
+
+    config, results = small_run
+    person_costs = pd.read_csv(results / "person_costs.csv", dtype=str, keep_default_na=False)
+    person_costs["person_id"] = ten(PNR_M_1941)  # as a results file would look had one slipped past ingest
+    person_costs.to_csv(results / "person_costs.csv", index=False)
+    folder = tmp_path / "xlsx"
+    with pytest.raises(PersonnummerLeakError) as info:
+        write_workbook(config, results, folder)
+    assert_refused(info, workbook_path(config, folder), None)
+
+
+def test_the_six_month_workbook_is_refused(small_run, tmp_path) -> None:
+    from kpbkit.analyses import pa_settlement
+    from kpbkit.results import write_six_month_xlsx
+
+    config, _results = small_run
+    row = {c: np.nan for c in pa_settlement.COLUMNS}
+    row.update(person_id=PNR_M_1941, service_code="pa_sfb", row_type="month", period="2025-03",
+               period_start=pd.Timestamp("2025-03-01"), period_end=pd.Timestamp("2025-03-31"))
+    for flag in pa_settlement.FLAGS:
+        row[flag] = False
+    table = pd.DataFrame([row], columns=pa_settlement.COLUMNS)
+    path = tmp_path / "xlsx" / "pa_six_month.xlsx"
+    path.parent.mkdir()
+    with pytest.raises(PersonnummerLeakError) as info:
+        write_six_month_xlsx(table, path, config=config, publication=False)
+    assert_refused(info, path, None)
 
 
 def _notebook(text: str, path: Path, *, image: str | None = None) -> Path:
