@@ -104,7 +104,7 @@ def worker(config_path: Path, profile: list[str], profile_dir: Path) -> dict[str
     out["seconds"]["config"] = time.perf_counter() - t
 
     def write(model: Any) -> None:
-        with StagedOutput(config.output_dir) as stage:  # as run_client does: staged, then moved into place
+        with StagedOutput(config.output_dir) as stage:  # as run_client does: built beside it, swapped in whole
             results_dir = stage.path / "results"
             write_results(model, results_dir)
             write_interim(data, model, stage.path / "interim")

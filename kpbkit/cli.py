@@ -9,6 +9,7 @@ import errno
 import logging
 import os
 import secrets
+import signal
 import sys
 import traceback
 import warnings
@@ -41,6 +42,13 @@ def _setup_logging(quiet: bool) -> None:
     log.propagate = False
 
 
+def _silence_libraries() -> None:
+    """Keep the log lines of libraries (papermill, nbclient, jupyter_client, asyncio) off the terminal."""
+    root = logging.getLogger()
+    if not any(isinstance(handler, logging.NullHandler) for handler in root.handlers):
+        root.addHandler(logging.NullHandler())  # instead of logging.lastResort, which prints warnings
+
+
 class KpbkitGroup(click.Group):
     """Turns kpbkit errors into one message and an exit code; tracebacks only with --debug."""
 
@@ -54,6 +62,13 @@ class KpbkitGroup(click.Group):
             sys.exit(exc.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort, SystemExit):
             raise
+        except KeyboardInterrupt as exc:
+            # Ctrl-C: one line saying what became of the output (kpbkit.io.staging.RunInterrupted), exit 130
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not print a traceback now
+            if ctx.obj and ctx.obj.get("debug"):
+                traceback.print_exc()
+            click.secho(f"interrupted: {exc}" if str(exc) else "interrupted", fg="red", err=True)
+            sys.exit(130)
         except BrokenPipeError:
             # The reader of our output went away (e.g. `kpbkit validate ... | head`): stop quietly.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -93,6 +108,7 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     _setup_logging(quiet)
     if not debug:
         warnings.simplefilter("ignore")
+        _silence_libraries()
 
 
 @main.command()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from pathlib import Path
 from kpbkit.config import ClientConfig, load_client_config
 from kpbkit.errors import KpbkitError
 from kpbkit.ingest import CanonicalData, file_hash, ingest
-from kpbkit.io.staging import StagedOutput
+from kpbkit.io.staging import RunInterrupted, StagedOutput, checkpoint
 from kpbkit.model import ModelResult, run_model
 from kpbkit.report.runner import check_template
 from kpbkit.report.templates_catalog import PARAMETERS, reports_for, templates_dir
@@ -57,10 +56,11 @@ def run_client(
     """Run the KPB model for one client config and write ``<output>/<client>/<period>/``.
 
     Writes ``results/`` and ``interim/``; with ``render`` also each area's report (executed notebook,
-    HTML and PDF; ``only`` picks one area). Nothing is written where the output belongs unless the whole
-    run succeeds (reconciliation included); a failed run's partial output is moved to the temporary
-    folder the error names. ``publish`` renders the reports in publication mode whatever the config's
-    ``report.publication`` says (``--publish``).
+    HTML and PDF; ``only`` picks one area). The period folder is replaced whole, and only when the whole run
+    succeeds (reconciliation included); entries of the previous run that this one does not write (other areas'
+    reports) are kept. A failed or interrupted run's partial output is kept in a private folder beside it that
+    the error names (:mod:`kpbkit.io.staging`); Ctrl-C raises :class:`RunInterrupted`. ``publish`` renders
+    the reports in publication mode whatever the config's ``report.publication`` says (``--publish``).
     """
     started = dt.datetime.now(dt.UTC)
     reports = reports_for(only) if render else []
@@ -76,30 +76,47 @@ def run_client(
         folder = templates_dir()
         for report in reports:
             check_template(folder / f"{report.name}.ipynb", list(PARAMETERS))
-    progress(next(step), steps, f"Reading input from {config.input_folder}")
-    data = ingest(config)
-    sizes = ", ".join(f"{name} {len(frame):,}".replace(",", " ") for name, frame in data.tables().items() if len(frame))
-    progress(next(step), steps, f"Computing volumes, pools and allocation ({sizes})")
     stage = StagedOutput(config.output_dir)
     try:
         with stage:
+            progress(next(step), steps, f"Reading input from {config.input_folder}")
+            data = ingest(config)
+            checkpoint("ingested")
+            sizes = ", ".join(f"{name} {len(frame):,}".replace(",", " ")
+                              for name, frame in data.tables().items() if len(frame))
+            progress(next(step), steps, f"Computing volumes, pools and allocation ({sizes})")
             model = run_model(data, config)
             progress(next(step), steps, "Reconciled to the öre; writing results")
             results_dir = stage.path / "results"
             write_results(model, results_dir)
+            checkpoint("results_written")
             write_pa_six_month(config, data, model, results_dir, publication=publish or config.report.publication)
             write_prognos(config, data, model, results_dir)
             write_workbook(config, results_dir, stage.path, publication=publish or config.report.publication)
+            checkpoint("workbook_written")
             write_interim(data, model, stage.path / "interim")
+            checkpoint("interim_written")
             publication = publish or config.report.publication
             rendered = _render(config, reports, stage.path, progress=progress, step=step, steps=steps, pdf=pdf,
                                publication=publication)
             write_run_json(run_record(config, data, started=started, outcome="ok", templates=rendered,
                                       publication=publication), results_dir)
+            checkpoint("run_json_written")
     except KpbkitError as exc:
         if stage.failed_copy is not None:
-            exc.what += f" (partial output kept for diagnosis in {stage.failed_copy})"
+            # a message may name a file inside the staging folder, which now has the failed folder's name
+            exc.what = exc.what.replace(str(stage.path), str(stage.failed_copy))
+            exc.fix = exc.fix.replace(str(stage.path), str(stage.failed_copy)) if exc.fix else exc.fix
+            exc.what += f" (partial output kept for diagnosis in {stage.failed_copy}, readable by you only)"
         raise
+    except KeyboardInterrupt:
+        raise RunInterrupted(stage.outcome()) from None
+    except Exception:
+        if stage.failed_copy is not None:
+            log.warning("Partial output kept for diagnosis in %s (readable by you only)", stage.failed_copy)
+        raise
+    if stage.carried:
+        log.info("Kept from the previous run (this run does not write them): %s", ", ".join(stage.carried))
     progress(next(step), steps, f"Done in {time.perf_counter() - t0:.1f} s: {config.output_dir}")
     return RunResult(config, config.output_dir, config.output_dir / "results", model, data)
 
@@ -114,7 +131,6 @@ def _render(
     from kpbkit.report import execute_notebook, html_to_pdf, notebook_to_html
 
     templates = templates_dir()
-    failed_dir = Path(tempfile.mkdtemp(prefix=f"kpbkit-failed-{config.client_id}-"))
     rendered = []
     for report in reports:
         template = templates / f"{report.name}.ipynb"
@@ -125,7 +141,7 @@ def _render(
             parameters={"config_path": str(config.path), "period": config.period.label,
                         "results_dir": str(folder / "results"), "publication": publication},
             cwd=folder,
-            failed_dir=failed_dir,
+            failed_dir=folder / "notebooks",  # the staging folder: kept privately with the rest if the run fails
         )
         progress(next(step), steps, f"{report.name}: HTML")
         title = f"{report.title} – {config.client_name} {config.period.label}"
@@ -134,6 +150,4 @@ def _render(
         if pdf:
             html_to_pdf(html, folder / f"{report.name}.pdf")
         rendered.append(f"{template.name} sha256:{file_hash(template)}")
-    if not any(failed_dir.iterdir()):
-        failed_dir.rmdir()
     return rendered

@@ -215,9 +215,14 @@ def test_failure_while_writing_results_leaves_no_half_written_output(tmp_path, w
     result = invoke("run", path, "--results-only")
     assert result.exit_code != 0
     assert "Traceback" not in result.output
-    assert tree(tmp_path / "reports") == {}  # no results, no empty client folder
-    # the partial output is kept for diagnosis outside the output folder
-    assert any(p.name.startswith("kpbkit-failed-") for p in (tmp_path / "system-tmp").iterdir())
+    # no period folder: the partial output is kept for diagnosis beside it, private, and the run names it
+    client = tmp_path / "reports" / "testkommun"
+    (kept,) = client.iterdir()
+    assert kept.name.startswith(".2025.failed-")
+    assert (kept / "results" / "person_costs.csv").is_file()
+    assert kept.stat().st_mode & 0o777 == 0o700
+    assert str(kept) in result.output
+    assert not any((tmp_path / "system-tmp").iterdir())  # nothing in the system temp folder
 
 
 def test_failure_while_writing_keeps_previous_results(tmp_path, write_case, monkeypatch):
@@ -235,7 +240,10 @@ def test_failure_while_writing_keeps_previous_results(tmp_path, write_case, monk
     ledger.write_text(ledger.read_text().replace("1000.00", "2000.00"))
     result = invoke("run", path, "--results-only")
     assert_one_clean_error(result)
-    assert tree(tmp_path / "reports") == before
+    after = tree(tmp_path / "reports")
+    failed = {name for name in after if name.startswith("testkommun/.2025.failed-")}
+    assert failed  # the partial output, kept beside the untouched period folder
+    assert {name: value for name, value in after.items() if name not in failed} == before
 
 
 def test_internal_error_shows_its_type_only_and_debug_the_traceback(tmp_path, write_case, monkeypatch):

@@ -134,13 +134,19 @@ def _failed_cell_number(partial: Path) -> int | None:
 
 
 def _keep_failed(partial: Path, failed_dir: Path, output: Path) -> Path | None:
-    """Move the partial executed notebook into ``failed_dir``; return where it went."""
+    """Move the partial executed notebook into ``failed_dir``, readable by its owner only; return where it went.
+
+    A ``failed_dir`` this creates is private (0700); the copy itself is 0600 (it holds per-person results).
+    """
     if not partial.exists():
         return None
-    failed_dir.mkdir(parents=True, exist_ok=True)
+    if not failed_dir.exists():
+        failed_dir.mkdir(parents=True, mode=0o700)
+        os.chmod(failed_dir, 0o700)  # mkdir's mode is masked by the umask
     stamp = time.strftime("%Y%m%d-%H%M%S")
     kept = failed_dir / f"{output.stem}.failed-{stamp}-{uuid.uuid4().hex[:6]}.ipynb"
     shutil.move(str(partial), kept)
+    os.chmod(kept, 0o600)
     return kept
 
 
@@ -184,7 +190,8 @@ def execute_notebook(
     cwd
         The kernel's working directory (relative paths in the notebook resolve from here).
     failed_dir
-        Where a failed run's partial executed notebook is kept for diagnosis (created when needed).
+        Where a failed or interrupted run's partial executed notebook is kept for diagnosis (created when
+        needed, readable by its owner only).
     kernel_name
         The Jupyter kernel; ``python3`` is the project's venv once ``make`` has installed its kernelspec.
     timeout
@@ -215,7 +222,10 @@ def execute_notebook(
     if not cwd.is_dir():
         raise ReportError("the working directory for the notebook does not exist", file=cwd)
 
-    workdir = Path(tempfile.mkdtemp(prefix="kpbkit-run-"))
+    # beside the output, not in the system temp folder: a killed run's partial copy stays in the run's own
+    # (private, cleaned up) staging folder; mkdtemp makes it 0700
+    output.parent.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(prefix=f".{output.stem}.running-", dir=output.parent))
     partial = workdir / output.name
     started = time.perf_counter()
     log.debug("Executing %s -> %s", template, output)
@@ -231,7 +241,12 @@ def execute_notebook(
                 log_output=False,
                 execution_timeout=timeout,
                 extra_arguments=list(_KERNEL_QUIET),
+                # stop the kernel at once when done or interrupted: a busy kernel asked politely prints tracebacks
+                shutdown_kernel="immediate",
             )
+        except KeyboardInterrupt:
+            _keep_failed(partial, failed_dir, output)
+            raise
         except PapermillExecutionError as exc:
             number = _failed_cell_number(partial)
             kept = _keep_failed(partial, failed_dir, output)
