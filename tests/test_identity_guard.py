@@ -105,6 +105,10 @@ def test_categoricals_are_judged_by_their_categories() -> None:
     assert holds_personnummer(values).tolist() == [True, False, False, False]
 
 
+def test_cells_holding_lists_are_judged_by_their_text() -> None:
+    assert hits([[ten(PNR_M_1941)], {"a": 1}, "x"]) == [True, False, False]
+
+
 def test_dates_and_booleans_never_match() -> None:
     assert not holds_personnummer(pd.Series(pd.to_datetime(["2025-03-31", "1941-01-01"]))).any()
     assert not holds_personnummer(pd.Series([True, False])).any()

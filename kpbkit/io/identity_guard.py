@@ -54,8 +54,6 @@ _IN_TEXT = re.compile(
 _WHOLE = re.compile(r"^\s*(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}\s*$")
 _QUICK = re.compile(r"[0-9]{6}[-+]?[0-9]{4}")
 _CENTURIES = ("18", "19", "20")
-_FIX = ("replace the identities by codes (or map the column to codes under input.codes), or remove the column; "
-        "a person's identity belongs in the personnummer column only")
 
 
 class PersonnummerLeakError(KpbkitError):
@@ -166,7 +164,11 @@ def holds_personnummer(values: pd.Series) -> pd.Series:
         if big.any():
             out[big] = _number_hits(array[big])
         return pd.Series(out, index=values.index)
-    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    try:
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:  # unhashable cells (lists, dicts): judged by their text
+        codes, distinct = pd.factorize(values.map(lambda v: v if pd.api.types.is_hashable(v) else str(v)),
+                                       use_na_sentinel=True)
     hit = _distinct_hits(pd.Series(distinct, dtype=object))
     return pd.Series(np.append(hit, False)[codes], index=values.index)
 
@@ -332,6 +334,3 @@ def save_workbook(book: Any, path: Path) -> Path:
 def whole_personnummer_form(values: pd.Series) -> pd.Series:
     """Per row: is the whole value one personnummer form (10 or 12 digits, optional ``-``/``+``), valid or not?"""
     return values.astype("string").str.match(_WHOLE).fillna(False).astype(bool)
-
-
-INGEST_FIX = _FIX
