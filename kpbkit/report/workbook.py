@@ -10,8 +10,8 @@ The sheets are streamed (openpyxl's write-only mode): a large municipality's ``p
 The cell helpers here are shared with the six-month report's own workbook (:func:`kpbkit.results.write_six_month_xlsx`).
 
 Every cell goes through :class:`Sheet` (:func:`cell`): text is always stored as text, never as a formula or an error
-value, also when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a client, scenario or
-provider name such as ``=HYPERLINK(...)``); such cells also get Excel's quote prefix, so editing one keeps it text.
+value, also when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a client or scenario name
+such as ``=HYPERLINK(...)``); such cells also get Excel's quote prefix, so editing one keeps it text.
 A formula can only be written on purpose, as a :class:`Formula`.
 
 In publication mode (``report.publication`` or ``kpbkit run --publish``) the workbook holds aggregates only
