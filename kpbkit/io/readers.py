@@ -86,9 +86,9 @@ def normalise_line_ends(data: bytes) -> bytes:
 
 
 def read_delimited(
-    path: Path, text: str, data: bytes, sep: str, *, header: bool = True, fix: str = ""
+    path: Path, data: bytes, encoding: str, sep: str, *, header: bool = True, fix: str = ""
 ) -> pd.DataFrame:
-    """A delimited text (``data`` its bytes, LF line ends; ``text`` the same decoded) as all-text columns.
+    """A delimited text (``data`` its bytes with LF line ends, in ``encoding``) as all-text columns.
 
     The index holds each row's line number (with a header, the first data row is 2). The file's structure
     is checked first (see the module docstring); ``fix`` is the advice for a row with more fields.
@@ -127,7 +127,8 @@ def read_delimited(
                 "that holds the separator must be quoted whole",
         )
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[],
+        frame = pd.read_csv(io.BytesIO(data), encoding=encoding, sep=sep, dtype=str, keep_default_na=False,
+                            na_values=[],
                             skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, index_col=False,
                             header=0 if header else None, names=names)
     except (pd.errors.ParserError, ValueError) as exc:
@@ -158,7 +159,8 @@ class _Layout:
         self.starts = np.concatenate([[0], ends[:-1] + 1]).astype(np.int64) if len(ends) else ends
         self.n = len(ends)
         self.seps = self._per_line(np.flatnonzero(arr == ord(sep)))
-        self.quotes = self._per_line(np.flatnonzero(arr == ord('"')))
+        quoted = b'"' in data
+        self.quotes = self._per_line(np.flatnonzero(arr == ord('"'))) if quoted else np.zeros(self.n, dtype=np.int64)
 
     def _per_line(self, positions: np.ndarray) -> np.ndarray:
         return np.searchsorted(positions, self.ends) - np.searchsorted(positions, self.starts)
@@ -316,7 +318,7 @@ def read_raw(path: Path) -> pd.DataFrame:
         return drop_blank_rows(frame)
     data = normalise_line_ends(read_bytes(path))
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8-sig")  # only to tell a file in another encoding by its name
     except UnicodeDecodeError:
         raise InputError(
             "the file is not UTF-8",
@@ -324,7 +326,7 @@ def read_raw(path: Path) -> pd.DataFrame:
             fix="save it as UTF-8 (canonical input is UTF-8, comma-separated); other encodings come in later shapes",
         ) from None
     frame = read_delimited(
-        path, text, data, ",",
+        path, data, "utf-8-sig", ",",
         fix="check that it is a comma-separated CSV with as many fields on every row as in the header "
             "(quote values that contain a comma)",
     )

@@ -84,15 +84,15 @@ def find_source(folder: Path, spec: SourceSpec) -> Path | None:
 
 def read_text_source(path: Path) -> tuple[pd.DataFrame, str]:
     """A delimited text file as all-text columns (index = file rows, header = row 1) and its separator."""
-    data, text = _decode(path)
+    data, text, encoding = _decode(path)
     sep = sniff_separator(text.split("\n", 1)[0])
-    frame = read_delimited(path, text, data, sep)
+    frame = read_delimited(path, data, encoding, sep)
     frame.columns = [str(c).strip() for c in frame.columns]
     return frame, sep
 
 
-def _decode(path: Path) -> tuple[bytes, str]:
-    """The file's bytes (LF line ends) and its text, in UTF-8 or Windows-1252."""
+def _decode(path: Path) -> tuple[bytes, str, str]:
+    """The file's bytes (LF line ends), its text and its encoding (UTF-8 or Windows-1252)."""
     data = normalise_line_ends(read_bytes(path))
     encoding = detect_encoding(data)
     try:
@@ -109,7 +109,7 @@ def _decode(path: Path) -> tuple[bytes, str]:
     if "\x00" in text[:4096]:
         raise InputError("the file is not text (it holds NUL bytes)", file=path,
                          fix="export it as CSV or save it as .xlsx; UTF-16 text is not supported: save as UTF-8")
-    return data, text
+    return data, text, encoding
 
 
 def _drop_empty_tail(frame: pd.DataFrame) -> pd.DataFrame:
@@ -145,8 +145,8 @@ def _headerless(path: Path, spec: SourceSpec, frame: pd.DataFrame) -> pd.DataFra
         body = pd.DataFrame(frame.to_numpy(), index=frame.index)
         data = pd.concat([first, body]).astype("string").fillna("")
     else:
-        raw, text = _decode(path)
-        data = read_delimited(path, text, raw, sniff_separator(text.split("\n", 1)[0]), header=False)
+        raw, text, encoding = _decode(path)
+        data = read_delimited(path, raw, encoding, sniff_separator(text.split("\n", 1)[0]), header=False)
     width = data.shape[1]
     names = [*positional[:width], *(f"_extra_{i}" for i in range(width - len(positional)))]
     data.columns = names
