@@ -201,6 +201,7 @@ CHECKS = {
     "person_age_implausible": "Personer äldre än 110 år",
     "granted_hours_implausible": "Fler beviljade timmar än en månad har",
     "ledger_amount_implausible": "Huvudboksrad på en miljard kronor eller mer",
+    "person_id_personnummer": "Person-id som är personnummer (pseudonymiseras som personnummer)",
 }
 
 

@@ -276,6 +276,11 @@ GUIDANCE = {
         "Beslutet beviljar fler timmar i månaden än månaden har (744). Kolumnen innehåller troligen timmar per år, "
         "per halvår eller minuter. Be kommunen kontrollera exempelraden och vilken enhet beviljad tid har i uttaget."
     ),
+    "person_id_personnummer": (
+        "Kolumnen för person-id innehåller personnummer. De pseudonymiseras som personnummer och ger ålder och kön, "
+        "så ingen åtgärd behövs för resultaten. Be gärna kommunen leverera personnumret i en egen kolumn, eller "
+        "verksamhetssystemets eget person-id."
+    ),
     "ledger_amount_implausible": (
         "En enskild huvudboksrad på en miljard kronor eller mer är nästan alltid fel: en extra siffra, belopp i ören "
         "eller en summarad som följt med i uttaget. Raden fördelas ändå. Kontrollera raden med kommunens ekonom innan "
