@@ -374,3 +374,15 @@ def test_clean_swedish_files_read_unchanged(tmp_path) -> None:
     assert table["date"].tolist() == [pd.Timestamp("2025-03-31"), pd.Timestamp("2025-04-30"),
                                        pd.Timestamp("2025-05-31")]
     assert table["source_row"].tolist() == [2, 3, 4]
+
+
+def test_a_headerless_register_file_is_not_checked_as_if_its_first_row_were_a_header(tmp_path) -> None:
+    # The first row's decision date equals its start date: as a header that would be two columns alike.
+    path = write(tmp_path, "register_beslut.txt", "0000;B1;x;SOL_HT;20250101;20250101;;12,5;HTN;\r\n"
+                 "0000;B2;y;SOL_HT;20250201;20250203;99991231;30;LOV1;\r\n")
+    table = read_source(SourceSpec("decisions", load_preset("register")), path, SCHEMAS["decisions"])
+    assert table["decision_id"].tolist() == ["B1", "B2"] and table["source_row"].tolist() == [1, 2]
+    assert table["end_date"].isna().all()
+    duplicate = write(tmp_path, "beslut.csv", "Beslutsnummer;Insats;Insats\nB1;SOL_HT;x\n")
+    with pytest.raises(InputError, match="duplicate header"):
+        read_source(SourceSpec("decisions", load_preset("register")), duplicate, SCHEMAS["decisions"])

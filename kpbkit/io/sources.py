@@ -9,6 +9,7 @@ file, the row and the column as the file calls it; values shaped like a personnu
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -211,12 +212,26 @@ def match_columns(
 
 
 def _looks_headerless(frame: pd.DataFrame, spec: SourceSpec, schema: TableSchema) -> bool:
+    return _headers_unknown(list(frame.columns), spec, schema)
+
+
+def _headers_unknown(headers: list[str], spec: SourceSpec, schema: TableSchema) -> bool:
+    """True when a shape has a field order and none of the first row's values is a known header."""
     if not spec.shape.positional:
         return False
     known = {normalise_header(a) for col in (*schema.names, *EXTRA_COLUMNS)
              for a in (*spec.shape.columns.get(col, ()), col)}
     known |= {normalise_header(h) for h in spec.columns.values()}
-    return not any(normalise_header(h) in known for h in frame.columns)
+    return not any(normalise_header(h) in known for h in headers)
+
+
+def _first_line_headerless(path: Path, spec: SourceSpec, schema: TableSchema) -> bool:
+    """Whether a text file's first line is data (checked when reading it with a header failed)."""
+    if not spec.shape.positional or path.suffix.lower() not in TEXT_SUFFIXES:
+        return False
+    _data, text, _encoding = _decode(path)
+    first = text.split("\n", 1)[0]
+    return _headers_unknown(next(csv.reader([first], delimiter=sniff_separator(first)), []), spec, schema)
 
 
 def translate_codes(values: pd.Series, *codebooks: dict[str, str]) -> pd.Series:
@@ -319,11 +334,19 @@ def _fail(bad: pd.Series, raw: pd.Series, column: Column, path: Path, shown: str
 
 def read_source(spec: SourceSpec, path: Path, schema: TableSchema) -> pd.DataFrame:
     """Read ``path`` as ``spec`` says and return the canonical, typed table (see :func:`to_canonical`)."""
-    frame = read_source_text(path, sheet=spec.sheet)
-    if path.suffix.lower() == ".parquet":
-        return to_canonical(frame, schema, path)
-    if len(frame.columns) and _looks_headerless(frame, spec, schema):
-        frame = _headerless(path, spec, frame)
+    try:
+        frame = read_source_text(path, sheet=spec.sheet)
+    except InputError:
+        # A file without a header row is read with its first data row as the header first: the checks of a
+        # header (duplicate names, the width) do not apply to it.
+        if not _first_line_headerless(path, spec, schema):
+            raise
+        frame = _headerless(path, spec, pd.DataFrame())
+    else:
+        if path.suffix.lower() == ".parquet":
+            return to_canonical(frame, schema, path)
+        if len(frame.columns) and _looks_headerless(frame, spec, schema):
+            frame = _headerless(path, spec, frame)
     frame, claimed = match_columns(frame, spec, schema, path)
     display = {column: header for column, header in claimed.items()}
     missing_hint = separator_hint(frame.columns)
