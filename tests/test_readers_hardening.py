@@ -386,3 +386,13 @@ def test_a_headerless_register_file_is_not_checked_as_if_its_first_row_were_a_he
     duplicate = write(tmp_path, "beslut.csv", "Beslutsnummer;Insats;Insats\nB1;SOL_HT;x\n")
     with pytest.raises(InputError, match="duplicate header"):
         read_source(SourceSpec("decisions", load_preset("register")), duplicate, SCHEMAS["decisions"])
+
+
+def test_minutes_are_read_with_one_format_too(tmp_path) -> None:
+    header = "Personnr;Insats;Datum;Minuter\n"
+    path = write(tmp_path, "utford_tid.csv", f"{header}x;hemtjanst;2025-03-04;1:30\nx;hemtjanst;2025-03-05;1.500\n")
+    error = error_of(read_source, SourceSpec("visits", load_preset("swedish")), path, SCHEMAS["visits"])
+    assert (error.row, error.column) == (3, "Minuter") and "is ambiguous" in error.what
+    path = write(tmp_path, "utford_tid.csv", f"{header}x;hemtjanst;2025-03-04;1:30\nx;hemtjanst;2025-03-05;37,5\n")
+    table = read_source(SourceSpec("visits", load_preset("swedish")), path, SCHEMAS["visits"])
+    assert table["minutes"].tolist() == [90.0, 37.5]

@@ -5,6 +5,12 @@ it as text (CSV in UTF-8 or Windows-1252 with ``;`` or ``,``, or an Excel sheet)
 canonical columns (or take the preset's field order when the file has no header row), translate codes,
 parse Swedish numbers, dates and times, and hand the result to the canonical converter. Errors name the
 file, the row and the column as the file calls it; values shaped like a personnummer are never echoed.
+
+Nothing is merged, dropped or reinterpreted silently: the text's structure is checked as
+:func:`kpbkit.io.readers.read_delimited` describes (quotes, line ends, trailing separators, duplicate
+headers); two headers that mean one canonical column (``Belopp`` and ``Utfall``) stop the run unless the
+config names the one to use; each number column is read with one format (:mod:`kpbkit.io.swedish`);
+an end date of ``9999-12-31`` or one of ``input.open_end_dates`` is open-ended.
 """
 
 from __future__ import annotations
@@ -250,6 +256,7 @@ def translate_codes(values: pd.Series, *codebooks: dict[str, str]) -> pd.Series:
     return out.where(codes >= 0, values.astype("string"))
 
 
+_CLOCK = r"\d{1,3}:\d{2}(:\d{2})?"
 _AGE = re.compile(r"^\s*(\d{1,3})\s*\+?\s*(år)?\s*$", re.IGNORECASE)
 _PERIOD_COMPACT = re.compile(r"^(\d{4})(\d{2})$")
 _PERIOD_DATE = re.compile(r"^(\d{4})-(\d{2})(-\d{2})?$")
@@ -280,7 +287,9 @@ def normalise_values(frame: pd.DataFrame, schema: TableSchema, spec: SourceSpec,
             out[column.name] = parsed.dt.strftime("%Y-%m-%d").fillna("").astype("string")
         elif column.kind in ("float", "int"):
             if column.name == "minutes":
-                parsed = parse_minutes(raw.where(~empty))
+                clock = raw.str.fullmatch(_CLOCK).fillna(False)  # "1:30" is ninety minutes
+                parsed = _numbers(raw.where(~empty & ~clock), raw, column, path, shown)
+                parsed[clock] = parse_minutes(raw[clock])
             elif column.name == "granted_hours_per_month":
                 clock = raw.str.contains(":", regex=False)  # "12:30" is twelve and a half hours
                 parsed = _numbers(raw.where(~empty & ~clock), raw, column, path, shown)
