@@ -294,6 +294,14 @@ def test_a_second_run_of_the_same_client_is_refused_while_one_writes(tmp_path: P
         pass
 
 
+def test_an_output_folder_that_cannot_be_written_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "client").write_text("a file where the client folder belongs", encoding="utf-8")
+    stage = StagedOutput(tmp_path / "client" / "2025")
+    with pytest.raises(KpbkitError, match="cannot write in the output folder"), stage:
+        pass
+    assert sorted(os.listdir(tmp_path)) == ["client"]
+
+
 def test_a_failed_run_keeps_its_partial_output_private_beside_the_period(tmp_path: Path) -> None:
     final = tmp_path / "client" / "2025"
     stage = StagedOutput(final)

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import logging
 import os
 import re
@@ -101,14 +102,20 @@ class StagedOutput:
         while not parent.exists():
             missing.append(parent)
             parent = parent.parent
-        self.client_dir.mkdir(parents=True, exist_ok=True)
         self._created = list(reversed(missing))
         try:
+            self.client_dir.mkdir(parents=True, exist_ok=True)
             self._lock = _ClientLock(self.client_dir)
             self._lock.acquire()
             self._recover()
             self.path.mkdir(mode=_PRIVATE)
             os.chmod(self.path, _PRIVATE)  # mkdir's mode is masked by the umask
+        except OSError as exc:
+            self._release()
+            if exc.errno == errno.ENAMETOOLONG:
+                raise  # the CLI names the path
+            raise KpbkitError(f"cannot write in the output folder {self.client_dir} ({exc.strerror or exc})",
+                              key="output.folder", fix="choose an output folder you may write to") from exc
         except BaseException:
             self._release()
             raise
@@ -137,6 +144,8 @@ class StagedOutput:
         for folder in reversed(self._created):
             try:
                 folder.rmdir()  # only if this run made it and left it empty
+            except FileNotFoundError:
+                continue
             except OSError:
                 break
 
@@ -244,7 +253,6 @@ def _exchange(a: Path, b: Path) -> bool:
     if not sys.platform.startswith("linux") or os.environ.get(NO_EXCHANGE_ENV):
         return False
     import ctypes
-    import errno
 
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
@@ -273,7 +281,7 @@ def _carry_over(old: Path, new: Path, owned: frozenset[str] = frozenset()) -> li
     carried: list[str] = []
     for entry in sorted(old.iterdir()):
         name = entry.name
-        if name in owned or name == LOCK_NAME or _LEFTOVER.match(name) or ".tmp-" in name:
+        if name in owned or name == LOCK_NAME or _LEFTOVER.match(name) or ".tmp-" in name or ".running-" in name:
             continue
         target = new / name
         if entry.is_dir() and not entry.is_symlink():
