@@ -119,7 +119,7 @@ def read_delimited(
     if short.any():
         line = int(body[short][0]) + 1
         raise InputError(
-            f"a quoted value on this line holds the separator '{sep}' and the row has fewer fields than "
+            f"a quoted value on line {line} holds the separator '{sep}' and the row has fewer fields than "
             f"{'the header' if header else 'the other rows'} ({int(counts[short][0])} of {width}): a stray "
             "double quote has swallowed separators",
             file=path, row=line,
@@ -128,8 +128,7 @@ def read_delimited(
         )
     try:
         frame = pd.read_csv(io.BytesIO(data), encoding=encoding, sep=sep, dtype=str, keep_default_na=False,
-                            na_values=[],
-                            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, index_col=False,
+                            na_values=[], skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, index_col=False,
                             header=0 if header else None, names=names)
     except (pd.errors.ParserError, ValueError) as exc:
         line = re.search(r"\bline (\d+)", str(exc))
