@@ -259,7 +259,7 @@ def test_an_encrypted_workbook_has_its_own_message(tmp_path) -> None:
     assert "password-protected" in error.what and "Encrypt with Password" in error.fix
     old_xls = tmp_path / "old.xlsx"
     old_xls.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\x00" * 600)
-    assert "cannot read the Excel file" in error_of(read_excel_text, old_xls).what
+    assert "an old Excel workbook, .xls, under an .xlsx name" in error_of(read_excel_text, old_xls).what
 
 
 # --- trailing separators -----------------------------------------------------------------------------------------

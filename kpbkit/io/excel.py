@@ -113,24 +113,34 @@ def read_excel_text(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
 
 
 def _check_not_encrypted(path: Path) -> None:
-    """An encrypted .xlsx is an OLE2 file with an EncryptedPackage stream: say so (openpyxl cannot tell)."""
+    """An OLE2 file named .xlsx is an encrypted workbook (with an EncryptedPackage stream) or an old .xls."""
+    name = "EncryptedPackage".encode("utf-16-le")
     try:
         with path.open("rb") as handle:
-            head = handle.read(8)
-            if head != OLE2_MAGIC:
+            if handle.read(8) != OLE2_MAGIC:
                 return
-            data = head + handle.read(1 << 22)
+            encrypted, tail = False, b""
+            for block in iter(lambda: handle.read(1 << 20), b""):  # the directory may be anywhere in the file
+                if name in tail + block:
+                    encrypted = True
+                    break
+                tail = block[-len(name):]
     except OSError as exc:
         from kpbkit.io.readers import path_error
 
         raise path_error(path, exc) from None
-    if "EncryptedPackage".encode("utf-16-le") in data:
+    if encrypted:
         raise InputError(
             "the workbook is password-protected (encrypted), so it cannot be read",
             file=path,
             fix="open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password) "
                 "and save it again as .xlsx, or export the sheet as CSV",
         )
+    raise InputError(
+        "cannot read the Excel file (it is an old Excel workbook, .xls, under an .xlsx name)",
+        file=path,
+        fix="open it in Excel and save it as .xlsx (Excel Workbook), or export the sheet as CSV",
+    )
 
 
 def _pick_sheet(book, path: Path, sheet: str | None):
