@@ -124,7 +124,7 @@ def _locate(config: ClientConfig, name: str) -> tuple[Path | None, Callable[[Pat
     if source.preset.name == CANONICAL and not source.columns and not source.codes:
         path = source.file or find_table(config.input_folder, name)
         if path is None or path.suffix in (".csv", ".parquet"):
-            return path, lambda p: read_table(p, schema)
+            return path, lambda p: read_table(p, schema, open_ends=source.open_end_dates)
     path = source.file or find_source(config.input_folder, source)
     return path, lambda p: read_source(source, p, schema)
 

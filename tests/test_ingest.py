@@ -624,3 +624,12 @@ def test_plus_separator_means_a_hundred_years_or_more(tmp_path, write_case, form
     data = run_ingest(write_case(tmp_path, persons=persons, visits=visits))
     assert len(data.persons) == 1
     assert person_of(data, data.visits["person_id"].iloc[0])["birth_date"] == pd.Timestamp("1920-01-01")
+
+
+def test_configured_open_end_dates_reach_the_canonical_reader(write_case, tmp_path) -> None:
+    stays = "stay_id,person_id,service_code,start_date,end_date\nS1,p1,gruppbostad,2024-06-01,2099-12-31\n"
+    listed = {"input": {"open_end_dates": ["2099-12-31"]}}
+    configured = run_ingest(write_case(tmp_path / "a", stays=stays, config=listed))
+    assert configured.stays["end_date"].isna().all()
+    plain = run_ingest(write_case(tmp_path / "b", stays=stays))
+    assert plain.stays["end_date"].tolist() == [pd.Timestamp("2099-12-31")]

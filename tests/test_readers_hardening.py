@@ -332,6 +332,13 @@ def test_canonical_open_and_far_dates(tmp_path) -> None:
     assert (error.row, error.column) == (2, "start_date") and "far-future" in error.what
 
 
+def test_canonical_configured_open_end_dates_are_open(tmp_path) -> None:
+    header = "stay_id,personnummer,service_code,start_date,end_date\n"
+    path = write(tmp_path, "stays.csv", f"{header}V1,x,gruppbostad,2024-06-01,2099-12-31\n", encoding="utf-8")
+    assert read_table(path, SCHEMAS["stays"], open_ends=("2099-12-31",))["end_date"].isna().all()
+    assert read_table(path, SCHEMAS["stays"])["end_date"].tolist() == [pd.Timestamp("2099-12-31")]
+
+
 def test_an_excel_end_date_of_9999_12_31_is_open(tmp_path) -> None:
     from openpyxl import Workbook
 

@@ -368,21 +368,23 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200]
 
 
-def read_table(path: Path, schema: TableSchema) -> pd.DataFrame:
+def read_table(path: Path, schema: TableSchema, *, open_ends: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read one canonical table and convert its columns to their types.
 
-    Returns a frame with every column of the schema (absent optional columns are empty).
+    Returns a frame with every column of the schema (absent optional columns are empty). ``open_ends``: the
+    client's own open-end dates (``input.open_end_dates``), beside ``9999-12-31``.
     """
-    return to_canonical(read_raw(path), schema, path)
+    return to_canonical(read_raw(path), schema, path, open_ends=open_ends)
 
 
 def to_canonical(
-    raw: pd.DataFrame, schema: TableSchema, path: Path, *, display: dict[str, str] | None = None
+    raw: pd.DataFrame, schema: TableSchema, path: Path, *, display: dict[str, str] | None = None,
+    open_ends: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Check and convert an all-text frame with canonical column names to the table's types.
 
     ``raw``'s index holds the file's row numbers; ``display`` maps a canonical column to the header it had
-    in the file, so that errors name the column the user sees.
+    in the file, so that errors name the column the user sees; ``open_ends`` as for :func:`read_table`.
     """
     display = display or {}
     unknown = [c for c in raw.columns if schema.column(c) is None and c != ""]
@@ -413,7 +415,7 @@ def to_canonical(
                 continue
             values = raw[column.name].str.strip()
             _check_nonempty(values, column, path, shown)
-            out[column.name] = _convert(values, column, path, shown)
+            out[column.name] = _convert(values, column, path, shown, open_ends)
         else:
             out[column.name] = _empty(column, len(raw))
     frame = pd.DataFrame({name: values.reset_index(drop=True) for name, values in out.items()})
@@ -464,11 +466,12 @@ def _empty(column: Column, n: int) -> pd.Series:
 _PNR_LIKE = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])")
 
 
-def _convert(values: pd.Series, column: Column, path: Path, shown: str) -> pd.Series:
+def _convert(values: pd.Series, column: Column, path: Path, shown: str,
+             open_ends: tuple[str, ...] = ()) -> pd.Series:
     empty = values == ""
     if column.kind == "date":
         opened = open_end_dates(values.where(values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)), values,
-                                column, path, shown)
+                                column, path, shown, open_ends)
         empty = empty | opened
         parsed = pd.to_datetime(values.where(~empty), format="%Y-%m-%d", errors="coerce")
         fail_where(parsed.isna() & ~empty, values, column, path, shown, "is not a date",

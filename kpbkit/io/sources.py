@@ -353,7 +353,7 @@ def read_source(spec: SourceSpec, path: Path, schema: TableSchema) -> pd.DataFra
         frame = _headerless(path, spec, pd.DataFrame())
     else:
         if path.suffix.lower() == ".parquet":
-            return to_canonical(frame, schema, path)
+            return to_canonical(frame, schema, path, open_ends=spec.open_end_dates)
         if len(frame.columns) and _looks_headerless(frame, spec, schema):
             frame = _headerless(path, spec, frame)
     frame, claimed = match_columns(frame, spec, schema, path)
