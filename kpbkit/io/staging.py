@@ -8,9 +8,9 @@ A client's output folder while and after runs (hidden names start with the perio
         .2025.staging-<id>/       the run being built (mode 0700), swapped in whole when complete; after an
                                   exchange (Linux) the name holds the replaced run until it is deleted
         .2025.old-<id>/           the replaced run, from the swap until it is deleted (portable swap only)
+        .2025.failed-<stamp>/     a failed or interrupted run's partial output (mode 0700), named in its message
 
 Hidden folders are private (0700); a period folder gets its client folder's permissions when swapped in.
-        .2025.failed-<stamp>/     a failed or interrupted run's partial output (mode 0700), named in its message
 
 The swap is one atomic exchange of the two folders where the system has one (Linux ``renameat2``), so a reader
 finds the previous complete folder or the new one at every instant. Elsewhere it is two renames
