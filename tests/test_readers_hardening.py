@@ -63,6 +63,13 @@ def test_a_quote_never_closed_and_a_line_break_inside_a_value_stop(tmp_path) -> 
     assert "rows 2-3 would merge" in error_of(read_source_text, multi).what
 
 
+def test_an_unpaired_quote_inside_a_value_is_named_as_such(tmp_path) -> None:
+    path = write(tmp_path, "huvudbok.csv", f'{LEDGER}\n2025-03-31;4010;1;5110;100;Faktura "17\n'
+                                           "2025-04-30;4010;1;5110;200;Avgift\n")
+    error = error_of(read_source_text, path)
+    assert error.row == 2 and 'line 2 holds an unpaired double quote (") inside a value' in error.what
+
+
 def test_a_quote_that_swallows_separators_on_one_line_stops(tmp_path) -> None:
     path = write(tmp_path, "huvudbok.csv", f'{LEDGER}\n2025-03-31;"4010;1";5110;100;x\n')
     error = error_of(read_source_text, path)

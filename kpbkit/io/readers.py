@@ -188,6 +188,13 @@ class _Layout:
             closed = start + reader.line_num  # past the last line: the value took in the extra line
         except (csv.Error, StopIteration):
             closed = self.n + 1
+        if closed <= opened:
+            # The quote stands inside a value, where a CSV reader takes it literally; Excel and other readers
+            # may not, and a text holding one quote is rarely what the system meant: stop rather than guess.
+            raise InputError(
+                f'line {opened} holds an unpaired double quote (") inside a value: depending on the program, the '
+                "rows after it are read as part of that value",
+                file=path, row=opened, fix=fix)
         if closed > self.n:
             raise InputError(
                 f"a quote opened on line {opened} is never closed: every line after it would merge into one row",
