@@ -273,8 +273,10 @@ GUIDANCE = {
         "personnumret i exempelraden."
     ),
     "granted_hours_implausible": (
-        "Beslutet beviljar fler timmar i månaden än månaden har (744). Kolumnen innehåller troligen timmar per år, "
-        "per halvår eller minuter. Be kommunen kontrollera exempelraden och vilken enhet beviljad tid har i uttaget."
+        "Beslutet beviljar fler timmar i månaden än månaden har (744). Kolumnen kan innehålla timmar per år, "
+        "per halvår eller minuter. Be kommunen kontrollera exempelraden och vilken enhet beviljad tid har i uttaget. "
+        "Personlig assistans med dubbelassistans (två assistenter samtidigt) kan ge fler timmar än månaden har: "
+        "då är beslutet rimligt och kan stå kvar."
     ),
     "person_id_personnummer": (
         "Kolumnen för person-id innehåller personnummer. De pseudonymiseras som personnummer och ger ålder och kön, "

@@ -506,7 +506,8 @@ def check_granted_hours_implausible(decisions: pd.DataFrame, findings: Findings,
             "granted_hours_implausible", "warning", "decisions", count,
             f"{count} decisions grant more than {HOURS_IN_A_MONTH} hours a month, more than a month has (up to "
             f"{float(hours[over].max()):g}): used as given in granted hours and the delivery ratio; check whether "
-            "the column holds hours per year or minutes",
+            "the column holds hours per year or minutes (personal assistance with two assistants at once can "
+            "legitimately exceed it)",
             example=describe_row(decisions, over, "decisions", file,
                                  (*FIELDS["decisions"], "granted_hours_per_month")),
         )
