@@ -120,6 +120,16 @@ _KR = "belopp i kronor, ej avrundat i filen"
 #: the definitions sheet: its header, and per sheet a description and one per column (from DATA-CONTRACT.md)
 DEFINITION_HEADERS = ("Blad", "Kolumn", "I resultatfilen", "Beskrivning")
 SHEET_ROW = "(bladet)"
+#: the cost columns person_costs and its published sum share
+_COST_COLUMNS = {
+    "direct_cost": "Insatsens direkta kostnadspool fördelad efter volym; " + _KR + ".",
+    "overhead_cost": "Fördelad overhead (gemensamma kostnader) för området.",
+    "myndighet_cost": "Fördelad kostnad för myndighetsutövning (biståndshandläggning).",
+    "gross_cost": "Bruttokostnad = direkt kostnad + overhead + myndighetsutövning.",
+    "reimbursement": "Statlig ersättning (t.ex. assistansersättning), negativt belopp.",
+    "net_cost": "Nettokostnad = bruttokostnad + statlig ersättning.",
+    "fees": "Brukaravgifter, negativt belopp; redovisas bredvid, aldrig i brutto- eller nettokostnaden.",
+}
 
 DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
     "summary": (
@@ -137,13 +147,7 @@ DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
             "regi": "Egen eller extern regi (utföraren).",
             "unit": "Volymens enhet: timmar, dygn, vardagar eller månader.",
             "volume": "Brukarens volym under perioden i insatsens enhet.",
-            "direct_cost": "Insatsens direkta kostnadspool fördelad efter volym; " + _KR + ".",
-            "overhead_cost": "Fördelad overhead (gemensamma kostnader) för området.",
-            "myndighet_cost": "Fördelad kostnad för myndighetsutövning (biståndshandläggning).",
-            "gross_cost": "Bruttokostnad = direkt kostnad + overhead + myndighetsutövning.",
-            "reimbursement": "Statlig ersättning (t.ex. assistansersättning), negativt belopp.",
-            "net_cost": "Nettokostnad = bruttokostnad + statlig ersättning.",
-            "fees": "Brukaravgifter, negativt belopp; redovisas bredvid, aldrig i brutto- eller nettokostnaden.",
+            **_COST_COLUMNS,
         },
     ),
     "unit_costs": (
@@ -234,13 +238,7 @@ DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
             "unit": "Volymens enhet: timmar, dygn, vardagar eller månader.",
             "brukare": "Antal brukare med insatsen i regin under perioden.",
             "volume": "Brukarnas volym under perioden i insatsens enhet.",
-            "direct_cost": "Insatsens direkta kostnadspool fördelad efter volym; " + _KR + ".",
-            "overhead_cost": "Fördelad overhead (gemensamma kostnader) för området.",
-            "myndighet_cost": "Fördelad kostnad för myndighetsutövning (biståndshandläggning).",
-            "gross_cost": "Bruttokostnad = direkt kostnad + overhead + myndighetsutövning.",
-            "reimbursement": "Statlig ersättning (t.ex. assistansersättning), negativt belopp.",
-            "net_cost": "Nettokostnad = bruttokostnad + statlig ersättning.",
-            "fees": "Brukaravgifter, negativt belopp; redovisas bredvid, aldrig i brutto- eller nettokostnaden.",
+            **_COST_COLUMNS,
         },
     ),
     "pa_six_month_published": (
