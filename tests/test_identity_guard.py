@@ -263,6 +263,18 @@ def test_write_csv_writes_pseudonyms_and_money(tmp_path) -> None:
     assert (tmp_path / "ok.csv").is_file()
 
 
+def test_write_csv_takes_a_ten_digit_sum_of_money_but_not_a_ten_digit_id(tmp_path) -> None:
+    """A pool of 4 101 012 393 kr in whole kronor forms a valid personnummer by chance: money, not an identity."""
+    money = float(PNR_M_1941[2:])
+    write_csv(pd.DataFrame({"ledger_amount": [money, 12.5]}), tmp_path / "reconciliation.csv")
+    assert (tmp_path / "reconciliation.csv").is_file()
+    for frame in (pd.DataFrame({"n": pd.Series([int(money)], dtype="int64")}),
+                  pd.DataFrame({"code": [PNR_M_1941[2:]]})):
+        with pytest.raises(PersonnummerLeakError):
+            write_csv(frame, tmp_path / "ids.csv")
+    assert not (tmp_path / "ids.csv").exists()
+
+
 def test_write_json_refuses(tmp_path) -> None:
     path = tmp_path / "run.json"
     with pytest.raises(PersonnummerLeakError) as info:

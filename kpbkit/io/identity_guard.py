@@ -5,8 +5,10 @@ four, that form a valid personnummer or samordningsnummer (a real date, day + 60
 valid check digit; 12-digit forms in the centuries 18, 19 and 20). In text the digits must stand alone: not
 inside a longer run of letters or digits (so pseudonyms, ``p`` + 16 hex characters, never match), and not the
 decimals of a number (``12.4101012393``); ``4101012393.0`` does match. Numbers match when they are whole and
-have 10 or 12 digits (``194101012393.0`` in an amount column is caught; money totals of 1-10 billion kr that
-happen to form a valid personnummer would be too, a risk of about 0.7 % per such whole-krona total).
+have 10 or 12 digits (``194101012393.0`` in an amount column is caught). At the write boundary, where the
+numbers are kpbkit's own sums, a whole 10-digit *float* is money (a pool of 1-10 billion kr in whole kronor forms a
+valid personnummer by chance about once in 150), so there only 12-digit numbers (over 180 billion: never money of
+a municipality), integer columns and text count; ingest has already refused identities in every input column.
 
 Every check works on the distinct values of a column (categoricals: their categories), so a 20-million-row
 table costs one pass for its distinct values. Nothing here puts the value in a message: errors name the file
@@ -104,12 +106,15 @@ def _text_hits(values: pd.Series) -> np.ndarray:
     return out
 
 
-def _number_hits(values: np.ndarray) -> np.ndarray:
-    """For each number: is it a whole number whose 10- or 12-digit form is a valid personnummer?"""
+def _number_hits(values: np.ndarray, *, ten_digits: bool = True) -> np.ndarray:
+    """For each number: is it a whole number whose 10- or 12-digit form is a valid personnummer?
+
+    ``ten_digits=False``: only 12-digit numbers count (kpbkit's own sums of money, see the module's docstring).
+    """
     numbers = np.abs(np.asarray(values, dtype=float))
     with np.errstate(invalid="ignore"):
         whole = np.isfinite(numbers) & (numbers == np.floor(numbers))
-        ten = whole & (numbers >= 1e9) & (numbers < 1e10)
+        ten = whole & (numbers >= 1e9) & (numbers < 1e10) & ten_digits
         twelve = whole & (numbers >= 1.8e11) & (numbers < 2.1e11)
     out = np.zeros(len(numbers), dtype=bool)
     for mask in (ten, twelve):
@@ -120,14 +125,14 @@ def _number_hits(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _distinct_hits(distinct: pd.Series) -> np.ndarray:
+def _distinct_hits(distinct: pd.Series, *, ten_digits: bool = True) -> np.ndarray:
     """Hits among distinct values of any kind: text by the text rule, numbers by the number rule."""
     values = distinct.to_numpy(dtype=object)
     kinds = np.array([_kind(v) for v in values], dtype=object) if len(values) else np.zeros(0, dtype=object)
     out = np.zeros(len(values), dtype=bool)
     numeric = kinds == "number"
     if numeric.any():
-        out[numeric] = _number_hits(values[numeric].astype(float))
+        out[numeric] = _number_hits(values[numeric].astype(float), ten_digits=ten_digits)
     texts = kinds == "text"
     if texts.any():
         out[texts] = _text_hits(pd.Series([str(v) for v in values[texts]], dtype="string"))
@@ -144,12 +149,15 @@ def _kind(value: object) -> str:
     return "text"
 
 
-def holds_personnummer(values: pd.Series) -> pd.Series:
-    """Per row of ``values``: does it hold a personnummer-shaped value? Computed on distinct values only."""
+def holds_personnummer(values: pd.Series, *, computed: bool = False) -> pd.Series:
+    """Per row of ``values``: does it hold a personnummer-shaped value? Computed on distinct values only.
+
+    ``computed``: the values are kpbkit's output (the write boundary): whole 10-digit floats are sums of money.
+    """
     dtype = values.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         categories = values.cat.categories
-        hit = holds_personnummer(pd.Series(categories))
+        hit = holds_personnummer(pd.Series(categories), computed=computed)
         codes = values.cat.codes.to_numpy()
         lookup = np.append(hit.to_numpy(dtype=bool), False)  # code -1 (NA) takes the last entry
         return pd.Series(lookup[codes], index=values.index)
@@ -162,14 +170,15 @@ def holds_personnummer(values: pd.Series) -> pd.Series:
             big = np.abs(array) >= 1e9
         out = np.zeros(len(array), dtype=bool)
         if big.any():
-            out[big] = _number_hits(array[big])
+            ten_digits = not (computed and pd.api.types.is_float_dtype(dtype))
+            out[big] = _number_hits(array[big], ten_digits=ten_digits)
         return pd.Series(out, index=values.index)
     try:
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable cells (lists, dicts): judged by their text
         codes, distinct = pd.factorize(values.map(lambda v: v if pd.api.types.is_hashable(v) else str(v)),
                                        use_na_sentinel=True)
-    hit = _distinct_hits(pd.Series(distinct, dtype=object))
+    hit = _distinct_hits(pd.Series(distinct, dtype=object), ten_digits=not computed)
     return pd.Series(np.append(hit, False)[codes], index=values.index)
 
 
@@ -179,13 +188,16 @@ def text_holds_personnummer(text: str) -> bool:
     return bool(tokens) and bool(is_personnummer(pd.Series(tokens, dtype="string")).any())
 
 
-def find_in_frame(frame: pd.DataFrame, *, skip: Iterable[str] = ()) -> IdentityHit | None:
-    """The first column (in frame order) holding a personnummer-shaped value, with its first row; ``None`` if none."""
+def find_in_frame(frame: pd.DataFrame, *, skip: Iterable[str] = (), computed: bool = False) -> IdentityHit | None:
+    """The first column (in frame order) holding a personnummer-shaped value, with its first row; ``None`` if none.
+
+    ``computed`` as for :func:`holds_personnummer`.
+    """
     skipped = set(skip)
     for position, column in enumerate(frame.columns):
         if column in skipped:
             continue
-        hits = holds_personnummer(frame.iloc[:, position]).to_numpy(dtype=bool)
+        hits = holds_personnummer(frame.iloc[:, position], computed=computed).to_numpy(dtype=bool)
         if hits.any():
             return IdentityHit(str(column), int(np.flatnonzero(hits)[0]), int(hits.sum()))
     return None
@@ -211,7 +223,7 @@ def check_frame(frame: pd.DataFrame, path: Path, *, header_rows: int = 1) -> Non
     names = pd.Series([str(c) for c in frame.columns], dtype="string")
     if len(names) and _text_hits(names).any():
         raise _refuse(path, "a column name")
-    hit = find_in_frame(frame)
+    hit = find_in_frame(frame, computed=True)
     if hit is not None:
         raise _refuse(path, f"the column ({hit.count} row(s))", column=hit.column, row=hit.position + header_rows + 1)
 
@@ -237,7 +249,7 @@ def _first_leaf_hit(data: Any) -> str | None:
     if not leaves:
         return None
     values = pd.Series([v for _w, v in leaves], dtype=object)
-    hits = holds_personnummer(values).to_numpy(dtype=bool)
+    hits = holds_personnummer(values, computed=True).to_numpy(dtype=bool)
     return leaves[int(np.flatnonzero(hits)[0])][0] if hits.any() else None
 
 
@@ -274,7 +286,7 @@ def _xlsx_holds_personnummer(path: Path) -> bool:
             if name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml":
                 texts = set(_XML_TEXT.findall(xml))
                 numbers = _XML_NUMBER.findall(xml)
-                if numbers and _number_hits(np.array([float(v) for v in set(numbers)])).any():
+                if numbers and _number_hits(np.array([float(v) for v in set(numbers)]), ten_digits=False).any():
                     return True
             else:
                 texts = set(_XML_ANY_TEXT.findall(xml))
@@ -295,7 +307,7 @@ def _locate_in_xlsx(path: Path) -> str:
             for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
                 if r == 1:
                     header = list(row)
-                hits = holds_personnummer(pd.Series(list(row), dtype=object)).to_numpy(dtype=bool)
+                hits = holds_personnummer(pd.Series(list(row), dtype=object), computed=True).to_numpy(dtype=bool)
                 if hits.any():
                     c = int(np.flatnonzero(hits)[0])
                     title = header[c] if c < len(header) and header[c] is not None and r > 1 else None
