@@ -214,6 +214,13 @@ def omitted(what: str = "") -> str:
     return f'<p class="kpb-text kpb-note">{html.escape(text)}</p>'
 
 
+def below_threshold(counts: pd.Series) -> pd.Series:
+    """Counts of 1 to threshold − 1 persons, whatever the mode: the groups the LSS age and sex tables and the
+    forecast's rates never show, since even the consultant's working copy goes to the client as tables."""
+    values = pd.to_numeric(counts, errors="coerce").fillna(0)
+    return (values > 0) & (values < _policy.threshold)
+
+
 def small(n) -> bool:
     """True in publication mode when ``n`` persons (a count shown in text) is a small group (1 ≤ n < threshold)."""
     if not _policy.publication:

@@ -178,3 +178,16 @@ def test_lss_report_renders_for_a_client_without_lss(tmp_path, write_case) -> No
     result = run_client(write_case(tmp_path), render=True, only="lss", pdf=False, progress=lambda *a: None)
     html = Path(result.output_dir / "lss.html").read_text(encoding="utf-8")
     assert "Inga ärenden med personlig assistans under perioden." in html
+
+
+def test_the_configured_threshold_rules_the_always_suppressed_tables(res) -> None:
+    """report.threshold, not a fixed 5: groups of 5-9 brukare are hidden at a threshold of 10, in internal mode too."""
+    from kpbkit import privacy
+
+    by_sex = analysis.by_service_and_sex(res)
+    assert by_sex["brukare"].between(5, 9).any()  # groups a threshold of 10 hides and one of 5 shows
+    with privacy.publication(10, enabled=False):
+        shown = views.sex_by_service(res).data
+    assert "&lt;10" in shown and "färre än 10" in shown and "&lt;5" not in shown
+    with privacy.publication(5, enabled=False):
+        assert "&lt;5" in views.sex_by_service(res).data

@@ -24,7 +24,6 @@ HOUSING = ("gruppbostad", "servicebostad")
 #: services whose decisions carry a level (nivå) in the data contract
 LEVEL_SERVICES = ("gruppbostad", "servicebostad", "daglig_verksamhet", "boende_barn_lss", "korttidsvistelse")
 #: groups of fewer persons than this are suppressed in tables by sex, age band and level (KPB-METHOD §8)
-MIN_GROUP = 5
 
 #: the summary's key figures: (kpi, group, format) — values always come from kpis.csv
 KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
@@ -289,11 +288,6 @@ def level_distribution(results: Results) -> pd.DataFrame:
     out["cost_per_brukare"] = out["gross_cost"] / out["brukare"]
     with_levels = out.groupby("service_code")["level"].transform(lambda s: (s != labels.UNKNOWN).any())
     return out[with_levels].sort_values(["service_code", "level"]).reset_index(drop=True)
-
-
-def suppressed(frame: pd.DataFrame, *, count: str = "brukare", min_count: int = MIN_GROUP) -> pd.Series:
-    """True for rows describing 1 to ``min_count`` − 1 persons: their figures are not shown."""
-    return (frame[count] > 0) & (frame[count] < min_count)
 
 
 # ------------------------------------------------------------------------------------------------ data quality

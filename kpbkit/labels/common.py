@@ -44,7 +44,6 @@ UNIT_SINGULAR = {"hour": "timme", "day": "dygn", "weekday": "vardag", "month": "
 SEVERITY = {"error": "Fel", "warning": "Varning", "info": "Information"}
 UNKNOWN = "Okänd"
 TOTAL = "Totalt"
-SUPPRESSED = "<5"
 
 KPIS = {
     "brukare": "Brukare",

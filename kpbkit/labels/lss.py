@@ -180,7 +180,8 @@ SENTENCES = {
     "no_stays": "Inga vistelser i {service} under perioden.",
     "no_lss": "Inga LSS-insatser under perioden.",
     "suppressed_note": (
-        "Grupper med färre än 5 personer visas som <5 och utan belopp, så att ingen enskild kan urskiljas."
+        "Grupper med färre än {threshold} personer visas som {marker} och utan belopp, så att ingen enskild kan "
+        "urskiljas."
     ),
     "rates": "FK:s timbelopp (schablonbelopp) enligt konfigurationen: {rates}.",
     "thresholds": (

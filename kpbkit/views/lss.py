@@ -356,14 +356,19 @@ def cost_distribution(results: Results) -> HTML:
 # ------------------------------------------------------------------------------------------------ sex, age, level
 
 
+def _suppressed_note() -> str:
+    policy = privacy.current()
+    return text.SENTENCES["suppressed_note"].format(threshold=policy.threshold, marker=policy.marker)
+
+
 def _suppress(frame: pd.DataFrame, column_formats: dict[str, str], *, count: str = "brukare") -> pd.DataFrame:
-    """Format every column as text; rows of 1–4 persons show ``<5`` and no figures."""
-    hidden = analysis.suppressed(frame, count=count)
+    """Format every column as text; rows of 1 to threshold − 1 persons show ``<threshold`` and no figures."""
+    hidden = privacy.below_threshold(frame[count])
     out = pd.DataFrame(index=frame.index)
     for col, kind in column_formats.items():
         shown = frame[col].map(formats.FORMATTERS[kind])
         if kind != "text":
-            shown = shown.where(~hidden, labels.SUPPRESSED if col == count else "–")
+            shown = shown.where(~hidden, privacy.current().marker if col == count else "–")
         out[col] = shown
     published = privacy.hidden_cells(frame.reset_index(drop=True), column_formats)  # None in internal mode
     if published is not None:
@@ -387,7 +392,7 @@ def sex_by_service(results: Results) -> HTML:
                       "unit": "text", "cost_per_brukare": "kr"}
     table = _render_text_table(_suppress(data, column_formats), _text_formats(column_formats),
                                {**L, "service": H["service"], "unit": L["unit"]})
-    plot = data[~analysis.suppressed(data) & data["sex"].isin(list(labels.SEX.values()))]
+    plot = data[~privacy.below_threshold(data["brukare"]) & data["sex"].isin(list(labels.SEX.values()))]
     chart = ""
     if len(plot):
         plot = plot.assign(short=plot["service_code"].map(text.SERVICE_SHORT).fillna(plot["service"]))
@@ -397,7 +402,7 @@ def sex_by_service(results: Results) -> HTML:
             tick.set_rotation(30)
             tick.set_horizontalalignment("right")
         chart = charts.figure_html(fig, text.CHARTS["sex_cost_alt"])
-    return HTML(table + _texts(text.SENTENCES["suppressed_note"]) + chart)
+    return HTML(table + _texts(_suppressed_note()) + chart)
 
 
 def age_and_sex(results: Results) -> HTML:
@@ -409,7 +414,7 @@ def age_and_sex(results: Results) -> HTML:
     column_formats = {"age_band": "text", "sex": "text", "brukare": "int", "gross_cost": "kr",
                       "cost_per_brukare": "kr"}
     table = _render_text_table(_suppress(data, column_formats), _text_formats(column_formats), L)
-    plot = data.assign(brukare=data["brukare"].where(~analysis.suppressed(data), np.nan))
+    plot = data.assign(brukare=data["brukare"].where(~privacy.below_threshold(data["brukare"]), np.nan))
     chart = charts.figure_html(
         charts.grouped_bars(plot, x="age_band", hue="sex", value="brukare", title=text.CHARTS["age_sex"],
                             colors=charts.SEX_COLORS),
@@ -426,10 +431,11 @@ def service_flat_stays(results: Results) -> HTML:
     column_formats = {"sex": "text", "brukare": "int", "stays": "int", "mean_years": "dec1", "median_years": "dec1",
                       "ended": "int"}
     shown = _suppress(data, column_formats)
-    if analysis.suppressed(data[data["sex"] != labels.TOTAL]).any():  # the total would reveal the hidden group
+    # the total would reveal the hidden group
+    if privacy.below_threshold(data.loc[data["sex"] != labels.TOTAL, "brukare"]).any():
         total = data["sex"] == labels.TOTAL
         shown.loc[total, ["mean_years", "median_years", "ended"]] = "–"
-    return HTML(_render_text_table(shown, _text_formats(column_formats), L) + _texts(text.SENTENCES["suppressed_note"]))
+    return HTML(_render_text_table(shown, _text_formats(column_formats), L) + _texts(_suppressed_note()))
 
 
 def levels(results: Results) -> HTML:

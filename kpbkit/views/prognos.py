@@ -17,7 +17,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from kpbkit import charts, formats, labels, tables
+from kpbkit import charts, formats, labels, privacy, tables
 from kpbkit.analyses import prognos as analysis
 from kpbkit.analyses.common import age_band_labels
 from kpbkit.analyses.load import Results
@@ -31,8 +31,6 @@ H = {**labels.COLUMNS, **text.COLUMNS}
 DISPLAY_BANDS = ("0-17", "18-64", "65-74", "75-79", "80-84", "85-89", "90+")
 #: how many of the costliest services get their own rate and volume charts
 CHART_SERVICES = {"rates": 2, "volumes": 4}
-#: small counts shown as "<5" (KPB-METHOD §8)
-SMALL = 5
 
 
 @dataclass
@@ -348,9 +346,10 @@ def display_rates(report: Report) -> pd.DataFrame:
 
 def _rates_wide(report: Report, data: pd.DataFrame, measure: str) -> str:
     kind = "dec1" if measure == "brukare_per_1000" else "dec2"
+    marker = privacy.current().marker
     shown = data.assign(value=[
-        labels.SUPPRESSED if 0 < b < SMALL else "–" if _missing(v) else "0" if v == 0 else _cell(v, kind)
-        for b, v in zip(data["brukare"], data[measure], strict=True)
+        marker if hidden else "–" if _missing(v) else "0" if v == 0 else _cell(v, kind)
+        for hidden, v in zip(privacy.below_threshold(data["brukare"]), data[measure], strict=True)
     ])
     wide = shown.pivot_table(index=["service_code", "unit", "sex"], columns="age_group", values="value",
                              aggfunc="first", observed=True, sort=False)
@@ -396,9 +395,9 @@ def rate_charts(report: Report) -> HTML:
     out = []
     for code in _service_order(report)[: CHART_SERVICES["rates"]]:
         part = data[data["service_code"] == code]
-        if not (part["brukare"].fillna(0) >= SMALL).any():
+        if not (part["brukare"].fillna(0) >= privacy.current().threshold).any():
             continue
-        small = part["brukare"].fillna(0).between(1, SMALL - 1)
+        small = privacy.below_threshold(part["brukare"])
         part = part.assign(sex=part["sex"].map(labels.SEX), age_group=part["age_group"].astype(str),
                            brukare_per_1000=part["brukare_per_1000"].mask(small))
         fig = charts.grouped_bars(part, x="age_group", hue="sex", value="brukare_per_1000",
@@ -650,8 +649,9 @@ def unassigned(report: Report) -> HTML:
     if not len(left):
         return HTML(_p(text.SENTENCES["unassigned_none"]))
     left = left.assign(service=left["service_code"].map(labels.service), unit_label=left["unit"].map(labels.UNITS),
-                       brukare_unassigned=[labels.SUPPRESSED if 0 < n < SMALL else formats.count(n)
-                                           for n in left["brukare_unassigned"]],
+                       brukare_unassigned=[privacy.current().marker if small else formats.count(n) for n, small in
+                                           zip(left["brukare_unassigned"],
+                                               privacy.below_threshold(left["brukare_unassigned"]), strict=True)],
                        volume_unassigned_share=[_small_share(v) for v in left["volume_unassigned_share"]])
     column_formats = {"service": "text", "unit_label": "text", "brukare_unassigned": "numtext",
                       "volume_unassigned": "dec1", "volume_unassigned_share": "numtext"}
