@@ -1,0 +1,113 @@
+"""Layers point one way (ARCHITECTURE.md): config → ingest → model → results → analyses → views → report.
+
+A module imports only modules of its own layer or layers to its left; the application modules (the CLI, the
+pipeline, the demo) may import anything. The imports are read from the source with :mod:`ast`, so the rule
+holds for imports inside functions too.
+
+:data:`BACKLOG` lists the crossings that existed when the rule was written (issue 13 removes them). It is a
+ratchet: a crossing not in it fails, and so does an entry of it that no longer occurs (remove it when it is
+fixed), so the list can only shrink.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "kpbkit"
+
+LAYERS = ("config", "ingest", "model", "results", "analyses", "views", "report", "app")
+
+#: each module's layer by its first name under kpbkit ("": the package itself, imported for its __version__)
+LAYER_OF = {
+    "": "config", "config": "config", "catalog": "config", "period": "config", "errors": "config", "data": "config",
+    "io": "ingest", "ingest": "ingest", "personnummer": "ingest", "quality": "ingest",
+    "model": "model",
+    "results": "results",
+    "analyses": "analyses",
+    "views": "views", "labels": "views", "tables": "views", "charts": "views", "formats": "views",
+    "privacy": "views",
+    "report": "report", "explorer": "report",
+    "pipeline": "app", "cli": "app", "demo": "app", "demo_history": "app", "demo_extracts": "app",
+}
+
+#: (importing module prefix, imported module prefix): crossings to remove (issue 13); each must still occur
+BACKLOG: frozenset[tuple[str, str]] = frozenset({
+    ("kpbkit.analyses", "kpbkit.labels"),  # analyses return codes; views apply the labels
+    ("kpbkit.analyses.compare", "kpbkit.formats"),
+    ("kpbkit.config", "kpbkit.io"),  # the presets' names, the rules CSV reader
+    ("kpbkit.config", "kpbkit.labels.prognos"),  # the base scenario's name
+    ("kpbkit.results", "kpbkit.analyses"),  # forecast and PA settlement belong in the model
+    ("kpbkit.results", "kpbkit.labels"),
+    ("kpbkit.results", "kpbkit.report"),  # the six-month workbook
+    ("kpbkit.views", "kpbkit.report"),  # views/__init__ takes KEY_FIGURES_MIME from report.export
+})
+
+
+def module_name(path: Path, package: Path = PACKAGE) -> str:
+    parts = path.relative_to(package.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def layer(module: str) -> str:
+    first = module.split(".")[1] if "." in module else ""
+    return LAYER_OF.get(first, "app")
+
+
+def imports(source: str) -> set[str]:
+    """The kpbkit modules (or module.name) a source imports, at any depth of the code."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.startswith("kpbkit"))
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module and node.module.startswith("kpbkit"):
+            if node.module == "kpbkit":  # from kpbkit import labels, __version__
+                found.update(f"kpbkit.{a.name}" if a.name != "__version__" else "kpbkit" for a in node.names)
+            else:
+                found.add(node.module)
+    return found
+
+
+def crossings(package: Path = PACKAGE) -> set[tuple[str, str]]:
+    """Every (importer, imported) pair where the imported module's layer is right of the importer's."""
+    out = set()
+    for path in sorted(package.rglob("*.py")):
+        module = module_name(path, package)
+        for target in imports(path.read_text(encoding="utf-8")):
+            own = "app" if module == "kpbkit" else layer(module)  # the package's lazy public API: run_client ...
+            if LAYERS.index(layer(target)) > LAYERS.index(own):
+                out.add((module, target))
+    return out
+
+
+def in_backlog(crossing: tuple[str, str]) -> tuple[str, str] | None:
+    importer, imported = crossing
+    for entry in BACKLOG:
+        if (importer == entry[0] or importer.startswith(entry[0] + ".")) and \
+                (imported == entry[1] or imported.startswith(entry[1] + ".")):
+            return entry
+    return None
+
+
+def test_every_module_has_a_layer() -> None:
+    names = {p.name if p.is_dir() else p.stem for p in PACKAGE.iterdir()
+             if (p.suffix == ".py" or (p.is_dir() and (p / "__init__.py").exists())) and p.name != "__init__.py"}
+    assert names - set(LAYER_OF) <= {"pipeline", "cli"}, "give each new top-level module its layer in LAYER_OF"
+
+
+def test_layers_point_one_way() -> None:
+    found = crossings()
+    new = sorted(c for c in found if in_backlog(c) is None)
+    assert not new, "imports against the layers (config → ingest → model → results → analyses → views → " \
+                    f"report): {new}"
+    fixed = sorted(BACKLOG - {in_backlog(c) for c in found})
+    assert not fixed, f"fixed, so remove from BACKLOG: {fixed}"
+
+
+def test_the_check_fails_on_a_crossing(tmp_path) -> None:
+    package = tmp_path / "kpbkit"
+    (package / "model").mkdir(parents=True)
+    (package / "model" / "allocate.py").write_text("def f():\n    from kpbkit.views import lss\n")
+    (package / "views").mkdir()
+    (package / "views" / "lss.py").write_text("from kpbkit.model import allocate\nfrom kpbkit import labels\n")
+    assert crossings(package) == {("kpbkit.model.allocate", "kpbkit.views")}
