@@ -40,7 +40,6 @@ BACKLOG: frozenset[tuple[str, str]] = frozenset({
     ("kpbkit.results", "kpbkit.analyses"),  # forecast and PA settlement belong in the model
     ("kpbkit.results", "kpbkit.labels"),
     ("kpbkit.results", "kpbkit.report"),  # the six-month workbook
-    ("kpbkit.views", "kpbkit.report"),  # views/__init__ takes KEY_FIGURES_MIME from report.export
 })
 
 

@@ -42,15 +42,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kpbkit.report.runner import ReportError
+from kpbkit.views import KEY_FIGURES_MIME
 
 log = logging.getLogger("kpbkit")
 
 #: The folder holding kpbkit's nbconvert templates, and the name of the HTML one
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 TEMPLATE_NAME = "kpbkit_html"
-
-#: Mimetype of the tagged key-figures output (also in kpbkit.report); never rendered in the HTML
-KEY_FIGURES_MIME = "application/vnd.kpbkit.keyfigures+json"
 
 #: Seconds one PDF render may take before it is stopped
 PDF_TIMEOUT = 120.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from kpbkit.report.export import KEY_FIGURES_MIME
+#: the mimetype of a template's key figures (one JSON output per report; never shown in HTML or PDF)
+KEY_FIGURES_MIME = "application/vnd.kpbkit.keyfigures+json"
 
 __all__ = ["KEY_FIGURES_MIME"]
