@@ -15,9 +15,11 @@ from kpbkit.ingest import CanonicalData, file_hash, ingest
 from kpbkit.io.staging import RunInterrupted, StagedOutput, checkpoint
 from kpbkit.model import ModelResult, run_model
 from kpbkit.report.runner import check_template
+from kpbkit.report.six_month import write_six_month_xlsx
 from kpbkit.report.templates_catalog import PARAMETERS, reports_for, templates_dir
 from kpbkit.report.workbook import write_workbook
 from kpbkit.results import (
+    PA_SIX_MONTH,
     run_record,
     write_interim,
     write_pa_six_month,
@@ -90,7 +92,9 @@ def run_client(
             results_dir = stage.path / "results"
             write_results(model, results_dir)
             checkpoint("results_written")
-            write_pa_six_month(config, data, model, results_dir, publication=publish or config.report.publication)
+            six_month = write_pa_six_month(config, data, model, results_dir)
+            write_six_month_xlsx(six_month, results_dir / f"{PA_SIX_MONTH}.xlsx", config=config,
+                                 publication=publish or config.report.publication)
             write_prognos(config, data, model, results_dir)
             write_workbook(config, results_dir, stage.path, publication=publish or config.report.publication)
             checkpoint("workbook_written")

@@ -13,18 +13,15 @@ from kpbkit import __version__
 from kpbkit.analyses import pa_settlement, prognos
 from kpbkit.config import ClientConfig
 from kpbkit.ingest import CanonicalData, file_hash
-from kpbkit.io.identity_guard import check_frame, save_workbook
+from kpbkit.io.identity_guard import check_frame
 from kpbkit.io.writers import write_csv, write_json
-from kpbkit.labels import lss as lss_labels
 from kpbkit.model import ModelResult
-from kpbkit.report import workbook as xlsx
 
 log = logging.getLogger("kpbkit")
 
 RESULT_TABLES = ("person_costs", "unit_costs", "reconciliation", "kpis", "data_quality")
 #: the personal-assistance six-month report, written beside the contract's tables
 PA_SIX_MONTH = "pa_six_month"
-_XLSX_BOOLEANS = ("current_settlement_period", *pa_settlement.FLAGS)
 
 
 def write_prognos(config: ClientConfig, data: CanonicalData, model: ModelResult, folder: Path) -> list[Path]:
@@ -146,14 +143,12 @@ def write_run_json(record: dict[str, object], folder: Path) -> Path:
 
 # ------------------------------------------------------------------------------------------------ six-month report
 
-def write_pa_six_month(config: ClientConfig, data: CanonicalData, model: ModelResult, folder: Path, *,
-                       publication: bool | None = None) -> list[Path]:
-    """Compute the personal-assistance six-month report and write ``pa_six_month.csv`` and ``.xlsx`` into ``folder``.
+def write_pa_six_month(config: ClientConfig, data: CanonicalData, model: ModelResult, folder: Path) -> pd.DataFrame:
+    """Compute the personal-assistance six-month report, write ``pa_six_month.csv`` into ``folder``, return it.
 
     A year with ``pa_sfb`` hours but no FK hourly rate in the config leaves that year's reimbursement empty
     (a logged warning); the LSS report, which needs it, stops with an error naming ``lss.fk_hourly_rates``.
-    ``publication`` (``None``: the config's ``report.publication``): the workbook holds sums over the cases only
-    (the CSV, which the reports read, is the same in both modes).
+    Its workbook for unit managers is :func:`kpbkit.report.six_month.write_six_month_xlsx`.
     """
     table = pa_settlement.for_run(config, data.decisions, model.counted_visits, model.person_costs,
                                   require_rates=False)
@@ -163,63 +158,5 @@ def write_pa_six_month(config: ClientConfig, data: CanonicalData, model: ModelRe
         log.warning("No FK hourly rate for %s in the config (key lss.fk_hourly_rates): %s.csv has no reimbursement "
                     "for those years", ", ".join(years), PA_SIX_MONTH)
     folder.mkdir(parents=True, exist_ok=True)
-    csv_path, xlsx_path = folder / f"{PA_SIX_MONTH}.csv", folder / f"{PA_SIX_MONTH}.xlsx"
-    write_csv(table, csv_path)
-    write_six_month_xlsx(table, xlsx_path, config=config, publication=publication)
-    return [csv_path, xlsx_path]
-
-
-def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfig,
-                         publication: bool | None = None) -> Path:
-    """The six-month table as an Excel workbook a unit manager can filter: one sheet per row type and an
-    "about" sheet; Swedish headers, kr / hour / percent formats, frozen header, autofilter, column widths.
-
-    In publication mode (``None``: the config's ``report.publication``) each sheet holds the sums over the cases
-    per service and period, with small numbers of cases suppressed (:func:`kpbkit.report.workbook.published_six_month`)
-    and the about sheet says so.
-    """
-    from openpyxl.styles import Alignment, Font
-
-    from kpbkit.labels import workbook as workbook_labels
-
-    publication = config.report.publication if publication is None else bool(publication)
-    threshold = config.report.threshold
-    workbook = xlsx.new_workbook()  # streamed: a large municipality's months are tens of thousands of rows
-    if publication:
-        name, headers, all_columns = ("pa_six_month_published", workbook_labels.PA_PUBLISHED_COLUMNS,
-                                      xlsx.PA_PUBLISHED_COLUMNS)
-        table = xlsx.published_six_month(table, threshold)
-    else:
-        name, headers, all_columns = PA_SIX_MONTH, lss_labels.SIX_MONTH_COLUMNS, pa_settlement.COLUMNS
-    kinds = xlsx.KINDS[name]
-    drop = {"month": ["row_type"], "settlement_period": ["row_type", "settlement_period"],
-            "year": ["row_type", "settlement_period", "current_settlement_period"]}
-    for row_type in pa_settlement.ROW_TYPES:
-        columns = [c for c in all_columns if c not in drop[row_type]]
-        rows = table[table["row_type"] == row_type]
-        xlsx.write_table_sheet(
-            workbook, lss_labels.SHEETS[row_type],
-            columns=columns,
-            headers=[headers[c] for c in columns],
-            values={c: xlsx.display_values(name, c, rows[c], booleans=_XLSX_BOOLEANS) for c in columns},
-            formats={c: xlsx.FORMATS[kinds[c]] for c in columns if c in kinds},
-            freeze="C2",
-        )
-    about = xlsx.Sheet(workbook, lss_labels.SHEETS["about"])
-    about.column_dimensions["A"].width = 110
-    lss = config.lss
-    rates = ", ".join(f"{y}: {r:.2f} kr".replace(".", ",") for y, r in sorted(lss.fk_hourly_rates.items())) or "–"
-    filled = {
-        "client": config.client_name, "period": config.period.label, "rates": rates,
-        "current": pa_settlement.current_settlement_label(config.period),
-        "threshold": f"{lss.shortfall_threshold:.0%}".replace("%", " %"),
-        "margin": f"{lss.rate_margin:.0%}".replace("%", " %"),
-    }
-    lines = [line.format(**filled) for line in lss_labels.EXCEL_ABOUT]
-    if publication:
-        lines[1] = workbook_labels.PA_PUBLICATION_NOTE.format(threshold=threshold)  # instead of "a row per case"
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for i, line in enumerate(lines):
-        about.append([about.cell(line, alignment=wrap, font=Font(bold=True, size=12) if i == 0 else None)])
-    save_workbook(workbook, path)  # refused if a cell holds a value shaped like a personnummer
-    return path
+    write_csv(table, folder / f"{PA_SIX_MONTH}.csv")
+    return table

@@ -349,7 +349,7 @@ def test_the_deliverable_workbook_is_refused(small_run, tmp_path) -> None:
 
 def test_the_six_month_workbook_is_refused(small_run, tmp_path) -> None:
     from kpbkit.analyses import pa_settlement
-    from kpbkit.results import write_six_month_xlsx
+    from kpbkit.report.six_month import write_six_month_xlsx
 
     config, _results = small_run
     row = {c: np.nan for c in pa_settlement.COLUMNS}

@@ -38,8 +38,6 @@ BACKLOG: frozenset[tuple[str, str]] = frozenset({
     ("kpbkit.config", "kpbkit.io"),  # the presets' names, the rules CSV reader
     ("kpbkit.config", "kpbkit.labels.prognos"),  # the base scenario's name
     ("kpbkit.results", "kpbkit.analyses"),  # forecast and PA settlement belong in the model
-    ("kpbkit.results", "kpbkit.labels"),
-    ("kpbkit.results", "kpbkit.report"),  # the six-month workbook
 })
 
 

@@ -24,7 +24,7 @@ from kpbkit.labels import lss as lss_labels
 from kpbkit.labels import workbook as text
 from kpbkit.pipeline import run_client
 from kpbkit.report import workbook as xlsx
-from kpbkit.results import write_six_month_xlsx
+from kpbkit.report.six_month import write_six_month_xlsx
 
 #: formulas kpbkit writes on purpose: workbook file name pattern → cell coordinates (none today)
 ALLOWED_FORMULAS: dict[str, set[tuple[str, str]]] = {}

@@ -7,7 +7,8 @@ the reconciliation totals and the data-quality findings per severity; "Definitio
 and column means. The workbook is built from the CSV files just written, so it shows exactly what they hold.
 
 The sheets are streamed (openpyxl's write-only mode): a large municipality's ``person_costs`` has 100 000+ rows.
-The cell helpers here are shared with the six-month report's own workbook (:func:`kpbkit.results.write_six_month_xlsx`).
+The cell helpers here are shared with the six-month report's own workbook
+(:func:`kpbkit.report.six_month.write_six_month_xlsx`).
 
 Every cell goes through :class:`Sheet` (:func:`cell`): text is always stored as text, never as a formula or an error
 value, also when it starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a client or scenario name

@@ -1,0 +1,76 @@
+"""The personal-assistance six-month report as an Excel workbook for unit managers (``results/pa_six_month.xlsx``).
+
+The table itself is computed and written as CSV with the results (:func:`kpbkit.results.write_pa_six_month`);
+this module only presents it, with the deliverable workbook's cell helpers (:mod:`kpbkit.report.workbook`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from kpbkit.analyses import pa_settlement
+from kpbkit.config import ClientConfig
+from kpbkit.io.identity_guard import save_workbook
+from kpbkit.labels import lss as lss_labels
+from kpbkit.report import workbook as xlsx
+from kpbkit.results import PA_SIX_MONTH
+
+_XLSX_BOOLEANS = ("current_settlement_period", *pa_settlement.FLAGS)
+
+
+def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfig,
+                         publication: bool | None = None) -> Path:
+    """The six-month table as an Excel workbook a unit manager can filter: one sheet per row type and an
+    "about" sheet; Swedish headers, kr / hour / percent formats, frozen header, autofilter, column widths.
+
+    In publication mode (``None``: the config's ``report.publication``) each sheet holds the sums over the cases
+    per service and period, with small numbers of cases suppressed (:func:`kpbkit.report.workbook.published_six_month`)
+    and the about sheet says so.
+    """
+    from openpyxl.styles import Alignment, Font
+
+    from kpbkit.labels import workbook as workbook_labels
+
+    publication = config.report.publication if publication is None else bool(publication)
+    threshold = config.report.threshold
+    workbook = xlsx.new_workbook()  # streamed: a large municipality's months are tens of thousands of rows
+    if publication:
+        name, headers, all_columns = ("pa_six_month_published", workbook_labels.PA_PUBLISHED_COLUMNS,
+                                      xlsx.PA_PUBLISHED_COLUMNS)
+        table = xlsx.published_six_month(table, threshold)
+    else:
+        name, headers, all_columns = PA_SIX_MONTH, lss_labels.SIX_MONTH_COLUMNS, pa_settlement.COLUMNS
+    kinds = xlsx.KINDS[name]
+    drop = {"month": ["row_type"], "settlement_period": ["row_type", "settlement_period"],
+            "year": ["row_type", "settlement_period", "current_settlement_period"]}
+    for row_type in pa_settlement.ROW_TYPES:
+        columns = [c for c in all_columns if c not in drop[row_type]]
+        rows = table[table["row_type"] == row_type]
+        xlsx.write_table_sheet(
+            workbook, lss_labels.SHEETS[row_type],
+            columns=columns,
+            headers=[headers[c] for c in columns],
+            values={c: xlsx.display_values(name, c, rows[c], booleans=_XLSX_BOOLEANS) for c in columns},
+            formats={c: xlsx.FORMATS[kinds[c]] for c in columns if c in kinds},
+            freeze="C2",
+        )
+    about = xlsx.Sheet(workbook, lss_labels.SHEETS["about"])
+    about.column_dimensions["A"].width = 110
+    lss = config.lss
+    rates = ", ".join(f"{y}: {r:.2f} kr".replace(".", ",") for y, r in sorted(lss.fk_hourly_rates.items())) or "–"
+    filled = {
+        "client": config.client_name, "period": config.period.label, "rates": rates,
+        "current": pa_settlement.current_settlement_label(config.period),
+        "threshold": f"{lss.shortfall_threshold:.0%}".replace("%", " %"),
+        "margin": f"{lss.rate_margin:.0%}".replace("%", " %"),
+    }
+    lines = [line.format(**filled) for line in lss_labels.EXCEL_ABOUT]
+    if publication:
+        lines[1] = workbook_labels.PA_PUBLICATION_NOTE.format(threshold=threshold)  # instead of "a row per case"
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for i, line in enumerate(lines):
+        about.append([about.cell(line, alignment=wrap, font=Font(bold=True, size=12) if i == 0 else None)])
+    save_workbook(workbook, path)  # refused if a cell holds a value shaped like a personnummer
+    return path
