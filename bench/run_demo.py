@@ -1,7 +1,7 @@
 """Benchmark the full demo run: generate Exempelkommun, ingest, model, render every report (HTML + PDF).
 
 The run includes generating Exempelkommun's earlier years and the comparison municipalities and their
-results-only runs (kpbkit.demo_history), as `kpbkit demo` does.
+results-only runs (kpbkit.demo.run), as `kpbkit demo` does.
 
 Usage: .venv/bin/python bench/run_demo.py [--repeat N]
 

@@ -183,7 +183,7 @@ def demo(config: Path, regenerate: bool, no_pdf: bool, publish: bool) -> None:
     Exempelkommun's earlier years 2023 and 2024 and the comparison municipalities Grannby and
     Jämförstad (results only, for the reports' trend and comparison sections), then 2025 with every report.
     """
-    from kpbkit.demo_history import run_demo
+    from kpbkit.demo import run_demo
 
     if not config.is_file():
         raise KpbkitError(f"demo config {config} not found", fix="run the demo from the kpbkit project folder")

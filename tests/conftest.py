@@ -108,9 +108,9 @@ def write_case() -> Callable[..., Path]:
 def write_demo_config(folder: Path, **overrides: Any) -> Path:
     """The committed demo config pointed at ``folder`` (data, key, output, comparison folders), plus ``overrides``.
 
-    Returns the config path; :func:`kpbkit.demo_history.run_demo` generates and runs everything from it.
+    Returns the config path; :func:`kpbkit.demo.run_demo` generates and runs everything from it.
     """
-    from kpbkit.demo_history import COMPARISONS
+    from kpbkit.demo import COMPARISONS
 
     config = folder / "exempelkommun.yaml"
     committed = yaml.safe_load((Path(__file__).resolve().parents[1] / "client_configs" / "exempelkommun.yaml")
@@ -129,14 +129,14 @@ def write_demo_config(folder: Path, **overrides: Any) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
-    """One full demo run shared by the report tests, as `kpbkit demo` does it (kpbkit.demo_history.run_demo).
+    """One full demo run shared by the report tests, as `kpbkit demo` does it (kpbkit.demo.run_demo).
 
     Exempelkommun 2025 with every report rendered, after its earlier years 2023 and 2024 and the comparison
     municipalities (results only), so the trend and comparison sections are filled. Everything lives in one
     temporary folder: the data and generated configs beside ``exempelkommun.yaml``, the output under ``reports/``.
     Returns ``(RunResult, data_folder)``; the output is ``result.output_dir`` (``.../reports/exempelkommun/2025``).
     """
-    from kpbkit.demo_history import run_demo
+    from kpbkit.demo import run_demo
 
     config = write_demo_config(tmp_path_factory.mktemp("demo"))
     result = run_demo(config, render=True, progress=lambda *a: None)

@@ -19,8 +19,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from kpbkit import demo, demo_extracts
 from kpbkit.demo import DEMO_FILES, FK_RATE, STAMP_FILE, ensure_demo, generate_demo, load_test_personnummer
+from kpbkit.demo import extracts as demo_extracts
+from kpbkit.demo import generate as demo
 from kpbkit.io.sources import read_source_text
 from kpbkit.period import Period, interval_months, to_day64
 from kpbkit.pipeline import RunResult, run_client

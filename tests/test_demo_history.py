@@ -1,4 +1,4 @@
-"""Exempelkommun's earlier years and the comparison municipalities (kpbkit.demo_history).
+"""Exempelkommun's earlier years and the comparison municipalities (kpbkit.demo.history, .comparisons, .run).
 
 The results come from the session's demo run (``demo_run``, which runs everything as ``kpbkit demo`` does); the
 table-level checks use the generator's tables directly.
@@ -14,9 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpbkit import demo, demo_extracts, demo_history
+from kpbkit import demo
 from kpbkit.config import load_client_config
-from kpbkit.demo_history import COMPARISONS, EARLIER_YEARS, comparison_tables, history_tables, shift_dates
+from kpbkit.demo import COMPARISONS, EARLIER_YEARS, comparison_tables, history_tables, shift_dates
+from kpbkit.demo import extracts as demo_extracts
+from kpbkit.demo import generate as demo_generate
+from kpbkit.demo import history as demo_history
+from kpbkit.demo import run as demo_runner
 from kpbkit.io.sources import read_source_text
 
 YEARS = (*EARLIER_YEARS, demo.YEAR)
@@ -286,10 +290,10 @@ def test_up_to_date_data_is_not_generated_again(demo_run, monkeypatch: pytest.Mo
     def fail(*args, **kwargs):
         raise AssertionError("regenerated data that was up to date")
 
-    monkeypatch.setattr(demo, "generate_demo", fail)
-    monkeypatch.setattr(demo_history, "history_tables", fail)
-    monkeypatch.setattr(demo_history, "comparison_tables", fail)
-    demo_set = demo_history.prepare_demo(result.config.path)
+    monkeypatch.setattr(demo_generate, "generate_demo", fail)
+    monkeypatch.setattr(demo_runner, "history_tables", fail)
+    monkeypatch.setattr(demo_runner, "comparison_tables", fail)
+    demo_set = demo_runner.prepare_demo(result.config.path)
     assert [year for year, _ in demo_set.earlier] == list(EARLIER_YEARS)
     assert [c.client_id for c, _ in demo_set.comparisons] == [c.client_id for c in COMPARISONS]
     assert {p: p.read_text() for p in stamps} == stamps

@@ -227,7 +227,7 @@ def test_demo_run_writes_the_kvalitet_report(demo_run) -> None:
 
 
 def test_the_demo_report_lists_the_planted_defects_with_their_counts(demo_run) -> None:
-    from kpbkit.demo_extracts import PLANTED
+    from kpbkit.demo.extracts import PLANTED
 
     result, _ = demo_run
     planted = {**{check: count for (check, _table), count in PLANTED.items()},

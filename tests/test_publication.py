@@ -185,7 +185,7 @@ def _small_counts(table) -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def publication_run(tmp_path_factory):
     """The demo with ``report.publication: true`` (HTML only), built as the session's ``demo_run`` is."""
-    from kpbkit.demo_history import run_demo
+    from kpbkit.demo import run_demo
 
     config = write_demo_config(tmp_path_factory.mktemp("demo_publication"), report={"publication": True})
     return run_demo(config, render=True, pdf=False, progress=lambda *a: None)

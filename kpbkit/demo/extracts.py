@@ -1,6 +1,6 @@
 """Exempelkommun's tables written as the raw extracts a municipality really sends, with planted defects.
 
-The demo's generator (:mod:`kpbkit.demo`) builds canonical tables; this module writes them the way they
+The demo's generator (:mod:`kpbkit.demo.generate`) builds canonical tables; this module writes them the way they
 arrive in a KPB engagement, so that the demo runs the real-world ingest path:
 
 - decisions as a headerless register file for Socialstyrelsen (``register_beslut.txt``: ``;``,
