@@ -15,7 +15,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-import kpbkit.config as config_module
+import kpbkit.config.loading as config_module
 from kpbkit.cli import main
 from kpbkit.config import MIN_KEY_BYTES, load_client_config, parse_config_yaml, read_config_yaml
 from kpbkit.errors import ConfigError

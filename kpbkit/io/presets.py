@@ -59,7 +59,7 @@ def preset_names() -> list[str]:
 def load_preset(name: str) -> Preset:
     """The preset ``name``, with the tables and codes of the preset it ``extends`` merged underneath."""
     path = resources.files("kpbkit.io") / "presets" / f"{name}.yaml"
-    from kpbkit.config import parse_config_yaml
+    from kpbkit.config.loading import parse_config_yaml
 
     # The config's strict reader: a duplicate key in a preset is an error, not a silently lost alias.
     raw = parse_config_yaml(path.read_bytes(), file=Path(str(path)))

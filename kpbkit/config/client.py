@@ -1,0 +1,206 @@
+"""The loaded client config: the validated model with its paths resolved and its ledger rules read."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from kpbkit.catalog import DEFAULT_AGE_BANDS, Catalog, Service, parse_age_bands
+from kpbkit.config.rules import LedgerRule
+from kpbkit.config.schema import (
+    ClientConfigModel,
+    ComparisonSection,
+    LssSection,
+    PrognosSection,
+    QualitySection,
+    ReportSection,
+    TableInput,
+)
+from kpbkit.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ConfigPaths:
+    """Every path a config names, resolved against the config file's folder: the first step of loading.
+
+    The loader checks these (the input folder exists, the output folder is a safe place, ...) before it reads the
+    ledger rules, whose default file lives in the input folder; :class:`ClientConfig` then keeps them.
+    """
+
+    #: the config file itself (absolute)
+    config: Path
+    input_folder: Path
+    #: the rules CSV (``None`` for inline rules); by default ``ledger_rules.csv`` in the input folder
+    rules_file: Path | None
+    #: ``output.folder`` resolved; without an ``output`` key, ``./reports`` of the working directory
+    output_root: Path
+    key_file: Path | None
+    #: the comparison municipalities' results folders
+    comparison_folders: tuple[Path, ...]
+
+    @classmethod
+    def resolve(cls, model: ClientConfigModel, path: Path) -> ConfigPaths:
+        """The paths of ``model``, a config read from ``path`` (absolute)."""
+        input_folder = _resolve(path, model.input.folder)
+        rules = model.ledger_rules
+        if isinstance(rules, list):
+            rules_file = None
+        elif rules is None:
+            rules_file = input_folder / "ledger_rules.csv"
+        else:
+            rules_file = _resolve(path, rules)
+        folder = model.output.folder
+        output_root = _resolve(path, folder) if "output" in model.model_fields_set else folder.resolve()
+        section = model.pseudonymisation
+        key_file = _resolve(path, section.key_file) if section is not None and section.key_file is not None else None
+        comparisons = tuple(_resolve(path, f) for f in model.comparison.municipalities)
+        return cls(path, input_folder, rules_file, output_root, key_file, comparisons)
+
+
+class ClientConfig:
+    """A validated client configuration with paths resolved against the config file's folder.
+
+    Built by :func:`kpbkit.config.load_client_config` from the validated model, its resolved
+    :class:`ConfigPaths` and the ledger rules; the model's sections are plain attributes.
+    """
+
+    def __init__(self, model: ClientConfigModel, paths: ConfigPaths, rules: list[LedgerRule], raw_bytes: bytes
+                 ) -> None:
+        self.model = model
+        self.path = paths.config
+        self.rules = rules
+        self.config_hash = hashlib.sha256(raw_bytes).hexdigest()
+        self.catalog = Catalog([Service(s.code, s.area, s.unit) for s in model.services])
+        self.period = model.period.to_period()
+        bands = {area: list(labels) for area, labels in DEFAULT_AGE_BANDS.items()}
+        bands.update(model.age_bands)
+        self.age_bands = {area: parse_age_bands(labels) for area, labels in bands.items()}
+        self.client_id: str = model.client.id
+        self.client_name: str = model.client.name
+        self.input_folder = paths.input_folder
+        self.rules_file = paths.rules_file
+        self.output_root = paths.output_root
+        #: ``<output>/<client>/<period>/``, e.g. ``reports/exempel/2025``
+        self.output_dir = self.output_root / self.client_id / self.period.label
+        self.key_file = paths.key_file
+        #: the comparison municipalities' results folders
+        self.comparison_folders = list(paths.comparison_folders)
+        #: the client's code lists (column -> {client code: canonical code})
+        self.codes: dict[str, dict[str, str]] = model.input.codes
+        #: the LSS report's settings (FK hourly rates, flag thresholds)
+        self.lss: LssSection = model.lss
+        #: report settings (publication mode and its threshold)
+        self.report: ReportSection = model.report
+        #: comparison settings (references, comparison municipalities, price index, history)
+        self.comparison: ComparisonSection = model.comparison
+        #: forecast settings (horizon, age bands, services, scenarios, budget frame)
+        self.prognos: PrognosSection = model.prognos
+        #: data-quality settings (control totals, plausibility limits)
+        self.quality: QualitySection = model.quality
+
+    def table_input(self, table: str) -> TableInput:
+        """How ``table`` is read: its file, shape, sheet and the client's header names (defaults filled in)."""
+        spec = self.model.input.tables.get(table, TableInput())
+        file = _resolve_in(self.input_folder, spec.file) if spec.file is not None else None
+        return spec.model_copy(update={"shape": spec.shape or self.model.input.shape, "file": file})
+
+    def fk_hourly_rate(self, year: int) -> float:
+        """FK's hourly rate for personal assistance in ``year``; a :class:`ConfigError` naming the key if absent.
+
+        >>> config.fk_hourly_rate(2025)  # doctest: +SKIP
+        339.3
+        """
+        rates = self.model.lss.fk_hourly_rates
+        if year not in rates:
+            raise missing_fk_rate_error(year, rates, self.path)
+        return float(rates[year])
+
+    def pseudonym_key(self) -> bytes:
+        """The client's secret for pseudonymisation, read from the environment or a key file."""
+        section = self.model.pseudonymisation
+        if section is None:
+            raise ConfigError(
+                "the input carries personnummer but no pseudonymisation key is configured",
+                file=self.path,
+                key="pseudonymisation",
+                fix="add 'pseudonymisation: {key_env: NAME}' or '{key_file: PATH}' pointing outside the repository",
+            )
+        if section.key_env:
+            value = os.environ.get(section.key_env, "")
+            if value.strip():
+                return check_key_length(
+                    value.strip().encode(),
+                    f"environment variable {section.key_env}",
+                    file=self.path,
+                    key="pseudonymisation.key_env",
+                    fix=f"set {section.key_env} to a long random secret, e.g. the content of a key written by "
+                    "`kpbkit keygen PATH` (or use key_file)",
+                )
+            if section.key_file is None:
+                raise ConfigError(
+                    f"environment variable {section.key_env} is not set or empty",
+                    file=self.path,
+                    key="pseudonymisation.key_env",
+                    fix=f"export {section.key_env}=<the client's secret> before running",
+                )
+        key_path = self.key_file
+        assert key_path is not None  # the schema requires key_env or key_file
+        if not key_path.is_file():
+            env_note = f"environment variable {section.key_env} is not set and " if section.key_env else ""
+            raise ConfigError(
+                f"{env_note}key file {key_path} does not exist",
+                file=self.path,
+                key="pseudonymisation.key_file",
+                fix=f"create it with `kpbkit keygen {key_path}` (keep it outside git) or correct the path",
+            )
+        return check_key_length(
+            key_path.read_bytes().strip(),
+            f"key file {key_path}",
+            file=self.path,
+            key="pseudonymisation.key_file",
+            fix=f"use a long random secret, e.g. `kpbkit keygen {key_path} --force`",
+        )
+
+
+#: the shortest pseudonymisation key accepted, from key_env or key_file alike (bytes, surrounding whitespace removed)
+MIN_KEY_BYTES = 16
+
+
+def check_key_length(secret: bytes, source: str, *, file: Path | None, key: str, fix: str) -> bytes:
+    """``secret`` if it is at least ``MIN_KEY_BYTES`` long, else a :class:`ConfigError` naming the config ``key``.
+
+    The message says how long the secret is, never what it is.
+    """
+    if len(secret) < MIN_KEY_BYTES:
+        raise ConfigError(
+            f"{source} holds a secret of {len(secret)} bytes, fewer than the {MIN_KEY_BYTES} a pseudonymisation "
+            "key needs",
+            file=file,
+            key=key,
+            fix=fix,
+        )
+    return secret
+
+
+def missing_fk_rate_error(year: int, rates: dict[int, float], path: Path | None) -> ConfigError:
+    """The error for a year without FK hourly rate, naming the key and the years the config has."""
+    have = ", ".join(str(y) for y in sorted(rates)) or "none"
+    return ConfigError(
+        f"no FK hourly rate (schablonbelopp) for {year}, needed for the personal-assistance six-month report "
+        f"(years in the config: {have}); add it under lss.fk_hourly_rates",
+        file=path,
+        key="lss.fk_hourly_rates",
+        fix=f"add e.g. 'lss: {{fk_hourly_rates: {{{year}: <kr per hour>}}}}' with Försäkringskassan's rate for {year}",
+    )
+
+
+def _resolve(config_path: Path, value: Path) -> Path:
+    value = Path(os.path.expanduser(str(value)))
+    return value if value.is_absolute() else (config_path.parent / value).resolve()
+
+
+def _resolve_in(folder: Path, value: Path) -> Path:
+    value = Path(os.path.expanduser(str(value)))
+    return value if value.is_absolute() else (folder / value).resolve()
