@@ -12,19 +12,8 @@ Example
 '2025'
 """
 
-from kpbkit.config.client import (
-    MIN_KEY_BYTES,
-    ClientConfig,
-    ConfigPaths,
-    check_key_length,
-    missing_fk_rate_error,
-)
-from kpbkit.config.loading import (
-    load_client_config,
-    parse_config_yaml,
-    read_config_bytes,
-    read_config_yaml,
-)
+from kpbkit.config.client import MIN_KEY_BYTES, ClientConfig, ConfigPaths, check_key_length, missing_fk_rate_error
+from kpbkit.config.loading import load_client_config, parse_config_yaml, read_config_bytes, read_config_yaml
 from kpbkit.config.rules import RULE_COLUMNS, RULE_KINDS, LedgerRule, check_rules, parse_target, read_rules_csv
 from kpbkit.config.schema import (
     CODE_COLUMNS,

@@ -23,14 +23,7 @@ Example
 
 from kpbkit.demo.common import DEFAULT_SEED, FK_RATE, YEAR
 from kpbkit.demo.comparisons import COMPARISONS, Comparison, comparison_tables
-from kpbkit.demo.generate import (
-    DEMO_FILES,
-    DEMO_VERSION,
-    STAMP_FILE,
-    build_demo_tables,
-    ensure_demo,
-    generate_demo,
-)
+from kpbkit.demo.generate import DEMO_FILES, DEMO_VERSION, STAMP_FILE, build_demo_tables, ensure_demo, generate_demo
 from kpbkit.demo.history import EARLIER_YEARS, history_tables, shift_dates
 from kpbkit.demo.persons import load_test_personnummer
 from kpbkit.demo.run import DemoSet, prepare_demo, run_demo

@@ -6,18 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpbkit.demo.common import (
-    HOME_CARE_UNITS,
-    LOV_PROVIDERS,
-    LOV_SHARE,
-    NAT,
-    P0,
-    P1,
-    YEAR,
-    _between,
-    _pick,
-    _plus,
-)
+from kpbkit.demo.common import HOME_CARE_UNITS, LOV_PROVIDERS, LOV_SHARE, NAT, P0, P1, YEAR, _between, _pick, _plus
 from kpbkit.demo.persons import _People, _select_old
 from kpbkit.demo.rows import _granted_per_month, _Rows, _Segment, _team
 

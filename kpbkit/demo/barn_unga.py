@@ -7,14 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from kpbkit.demo.common import (
-    NAT,
-    P0,
-    P1,
-    YEAR,
-    _between,
-    _plus,
-)
+from kpbkit.demo.common import NAT, P0, P1, YEAR, _between, _plus
 from kpbkit.demo.persons import _People
 from kpbkit.demo.rows import _Rows
 

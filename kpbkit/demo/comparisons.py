@@ -10,10 +10,7 @@ import numpy as np
 import pandas as pd
 
 from kpbkit.demo.common import DEFAULT_SEED, YEAR
-from kpbkit.demo.generate import (
-    _numbers,
-    build_demo_tables,
-)
+from kpbkit.demo.generate import _numbers, build_demo_tables
 from kpbkit.demo.history import _population_array, _population_tables, _rescale_ledger
 
 

@@ -50,11 +50,7 @@ import pandas as pd
 from kpbkit.config import read_config_yaml
 from kpbkit.demo.aldreomsorg import _aldreomsorg
 from kpbkit.demo.barn_unga import _barn_unga
-from kpbkit.demo.common import (
-    DEFAULT_SEED,
-    PROVIDERS,
-    YEAR,
-)
+from kpbkit.demo.common import DEFAULT_SEED, PROVIDERS, YEAR
 from kpbkit.demo.extracts import EXTRACT_FILES, write_extracts
 from kpbkit.demo.ledger import LEDGER_RULES, _ledger
 from kpbkit.demo.lss import _lss

@@ -34,9 +34,7 @@ import pandas as pd
 from kpbkit.catalog import DEFAULT_SERVICES
 from kpbkit.config import LedgerRule, parse_target
 from kpbkit.demo.common import DEFAULT_SEED, FK_RATE, YEAR
-from kpbkit.demo.generate import (
-    _numbers,
-)
+from kpbkit.demo.generate import _numbers
 from kpbkit.demo.population import _forecast, _population_frame
 from kpbkit.model.pools import match_rules
 

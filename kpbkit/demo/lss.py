@@ -8,16 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from kpbkit.demo.common import (
-    EGEN_DAY_PRICE,
-    NAT,
-    P0,
-    P1,
-    PA_EXTERN_CASES,
-    YEAR,
-    _between,
-    _plus,
-)
+from kpbkit.demo.common import EGEN_DAY_PRICE, NAT, P0, P1, PA_EXTERN_CASES, YEAR, _between, _plus
 from kpbkit.demo.persons import _People
 from kpbkit.demo.rows import _Rows, _Segment, _team
 

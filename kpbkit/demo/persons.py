@@ -9,9 +9,7 @@ from importlib import resources
 
 import numpy as np
 
-from kpbkit.demo.common import (
-    YEAR,
-)
+from kpbkit.demo.common import YEAR
 
 #: Share of the population at each age with a role (65-100; 100 stands for 100+), before availability caps.
 _OLD_ROLE_RATES: dict[str, tuple[list[int], list[float]]] = {

@@ -7,10 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from kpbkit.demo.common import (
-    NAT,
-    STAFF_POOL,
-)
+from kpbkit.demo.common import NAT, STAFF_POOL
 
 # ------------------------------------------------------------------------------------------------ rows
 

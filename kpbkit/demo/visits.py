@@ -7,13 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpbkit.demo.common import (
-    P0,
-    STAFF_POOL,
-    UNKNOWN_PROVIDER,
-    YEAR,
-    _plus,
-)
+from kpbkit.demo.common import P0, STAFF_POOL, UNKNOWN_PROVIDER, YEAR, _plus
 from kpbkit.demo.rows import _Rows, _Segment
 
 # ------------------------------------------------------------------------------------------------ visits
