@@ -16,9 +16,9 @@ FK_RATE = 339.30
 P0 = np.datetime64(f"{YEAR}-01-01", "D")
 P1 = np.datetime64(f"{YEAR}-12-31", "D")
 NAT = np.datetime64("NaT", "D")
-_MONTHS = np.arange(f"{YEAR}-01", f"{YEAR + 1}-01", dtype="datetime64[M]")
-MONTH_START = _MONTHS.astype("datetime64[D]")
-MONTH_END = (_MONTHS + 1).astype("datetime64[D]") - 1
+MONTHS = np.arange(f"{YEAR}-01", f"{YEAR + 1}-01", dtype="datetime64[M]")
+MONTH_START = MONTHS.astype("datetime64[D]")
+MONTH_END = (MONTHS + 1).astype("datetime64[D]") - 1
 DAYS_IN_MONTH = (MONTH_END - MONTH_START).astype(np.int64) + 1
 
 # ------------------------------------------------------------------------------------------------ providers
@@ -106,23 +106,23 @@ MYNDIGHET = {"aldreomsorg": 5_400_000.0, "lss": 1_900_000.0, "barn_unga": 7_200_
 # ------------------------------------------------------------------------------------------------ helpers
 
 
-def _plus(day: np.datetime64, n: float) -> np.datetime64:
+def plus(day: np.datetime64, n: float) -> np.datetime64:
     return day + np.timedelta64(int(n), "D")
 
 
-def _between(rng: np.random.Generator, lo: np.datetime64, hi: np.datetime64) -> np.datetime64:
+def between(rng: np.random.Generator, lo: np.datetime64, hi: np.datetime64) -> np.datetime64:
     """A uniformly drawn day in ``lo..hi`` inclusive."""
     span = int((hi - lo).astype(np.int64))
-    return _plus(lo, rng.integers(0, span + 1)) if span > 0 else lo
+    return plus(lo, rng.integers(0, span + 1)) if span > 0 else lo
 
 
-def _pick(rng: np.random.Generator, weights: dict[str, Any]) -> str:
+def pick(rng: np.random.Generator, weights: dict[str, Any]) -> str:
     keys = list(weights)
     w = np.array([v[0] if isinstance(v, tuple) else v for v in weights.values()], dtype=float)
     return keys[int(rng.choice(len(keys), p=w / w.sum()))]
 
 
-def _month_overlap(start: np.ndarray, end: np.ndarray, *, weekdays: bool = False) -> np.ndarray:
+def month_overlap(start: np.ndarray, end: np.ndarray, *, weekdays: bool = False) -> np.ndarray:
     """Days (or Monday-Friday days) of each inclusive interval in each month of the year, shape (n, 12)."""
     start = np.asarray(start, dtype="datetime64[D]")
     end = np.where(np.isnat(np.asarray(end, dtype="datetime64[D]")), P1, end).astype("datetime64[D]")

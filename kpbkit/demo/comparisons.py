@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from kpbkit.demo.common import DEFAULT_SEED, YEAR
-from kpbkit.demo.generate import _numbers, build_demo_tables
-from kpbkit.demo.history import _population_array, _population_tables, _rescale_ledger
+from kpbkit.demo.generate import build_demo_tables, format_numbers
+from kpbkit.demo.history import population_array, population_tables, rescale_ledger
 
 
 @dataclass(frozen=True)
@@ -48,13 +48,13 @@ def comparison_tables(comparison: Comparison, *, seed: int = DEFAULT_SEED) -> di
     def factor(target: str, kind: str) -> float:
         return comparison.costs.get(target, 1.0) if kind in ("cost", "internal_revenue") else 1.0
 
-    tables["ledger"] = _rescale_ledger(tables, factor)
+    tables["ledger"] = rescale_ledger(tables, factor)
     stays = tables["stays"]
     regi = dict(zip(providers["provider_id"], providers["regi"], strict=True))
     target = "service:" + stays["service_code"] + ":" + stays["provider_id"].map(regi).fillna("egen")
     scale = target.map(comparison.costs).fillna(1.0).to_numpy()
     prices = pd.to_numeric(stays["daily_price"].where(stays["daily_price"] != "")).to_numpy()
-    stays["daily_price"] = _numbers(np.round(prices * scale))
-    pop = np.round(_population_array(tables["population"]) * comparison.population).astype(np.int64)
-    tables.update(_population_tables(pop, YEAR))
+    stays["daily_price"] = format_numbers(np.round(prices * scale))
+    pop = np.round(population_array(tables["population"]) * comparison.population).astype(np.int64)
+    tables.update(population_tables(pop, YEAR))
     return tables

@@ -48,16 +48,16 @@ import numpy as np
 import pandas as pd
 
 from kpbkit.config import read_config_yaml
-from kpbkit.demo.aldreomsorg import _aldreomsorg
-from kpbkit.demo.barn_unga import _barn_unga
+from kpbkit.demo.aldreomsorg import add_aldreomsorg
+from kpbkit.demo.barn_unga import add_barn_unga
 from kpbkit.demo.common import DEFAULT_SEED, PROVIDERS, YEAR
 from kpbkit.demo.extracts import EXTRACT_FILES, write_extracts
-from kpbkit.demo.ledger import LEDGER_RULES, _ledger
-from kpbkit.demo.lss import _lss
-from kpbkit.demo.persons import _People, _written_pnr
-from kpbkit.demo.population import _forecast, _population, _population_frame
-from kpbkit.demo.rows import _Rows
-from kpbkit.demo.visits import _all_visits
+from kpbkit.demo.ledger import LEDGER_RULES, build_ledger
+from kpbkit.demo.lss import add_lss
+from kpbkit.demo.persons import People, written_pnr
+from kpbkit.demo.population import draw_population, population_frame, project_population
+from kpbkit.demo.rows import Rows
+from kpbkit.demo.visits import all_visits
 from kpbkit.errors import ConfigError
 
 log = logging.getLogger("kpbkit")
@@ -80,7 +80,7 @@ def _dates(values: np.ndarray) -> np.ndarray:
     return np.where(text == "NaT", "", text)
 
 
-def _numbers(values: np.ndarray) -> np.ndarray:
+def format_numbers(values: np.ndarray) -> np.ndarray:
     """Whole numbers without decimals, others with up to two; NaN as empty."""
     values = np.asarray(values, dtype=float)
     out = np.array([("" if np.isnan(v) else (f"{v:.0f}" if v == round(v) else f"{v:.2f}".rstrip("0")))
@@ -103,20 +103,20 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
         ``population`` and ``population_forecast``.
     """
     rng = np.random.default_rng(seed)
-    people = _People.load()
-    pop = _population(rng)
-    rows = _Rows()
-    _aldreomsorg(people, pop, rows, rng)
-    info = _lss(people, rows, rng)
-    info.update(_barn_unga(people, rows, rng))
-    visits = _all_visits(rows, rng)
-    ledger = _ledger(rows, visits, people, info, rng)
+    people = People.load()
+    pop = draw_population(rng)
+    rows = Rows()
+    add_aldreomsorg(people, pop, rows, rng)
+    info = add_lss(people, rows, rng)
+    info.update(add_barn_unga(people, rows, rng))
+    visits = all_visits(rows, rng)
+    ledger = build_ledger(rows, visits, people, info, rng)
 
     tables: dict[str, pd.DataFrame] = {}
     used = np.flatnonzero(people.used)
     used = used[np.argsort(people.pnr[used], kind="stable")]
     tables["persons"] = pd.DataFrame({
-        "personnummer": _written_pnr(people, used, "persons"),
+        "personnummer": written_pnr(people, used, "persons"),
         "birth_date": _dates(people.birth[used]),
         "sex": people.sex[used],
     })
@@ -128,12 +128,12 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     dec = dec.sort_values(["decided_on", "pnr", "service_code", "start_date"], kind="stable").reset_index(drop=True)
     tables["decisions"] = pd.DataFrame({
         "decision_id": [f"B{200001 + i}" for i in range(len(dec))],
-        "personnummer": _written_pnr(people, dec["person"].to_numpy(), "decisions"),
+        "personnummer": written_pnr(people, dec["person"].to_numpy(), "decisions"),
         "service_code": dec["service_code"].to_numpy(),
         "decided_on": _dates(dec["decided_on"].to_numpy()),
         "start_date": _dates(dec["start_date"].to_numpy()),
         "end_date": _dates(dec["end_date"].to_numpy()),
-        "granted_hours_per_month": _numbers(dec["granted_hours_per_month"].to_numpy()),
+        "granted_hours_per_month": format_numbers(dec["granted_hours_per_month"].to_numpy()),
         "provider_id": dec["provider_id"].to_numpy(),
         "level": dec["level"].to_numpy(),
     })
@@ -144,17 +144,17 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     st = st.sort_values(["start_date", "pnr", "service_code"], kind="stable").reset_index(drop=True)
     tables["stays"] = pd.DataFrame({
         "stay_id": [f"V{500001 + i}" for i in range(len(st))],
-        "personnummer": _written_pnr(people, st["person"].to_numpy(), "stays"),
+        "personnummer": written_pnr(people, st["person"].to_numpy(), "stays"),
         "service_code": st["service_code"].to_numpy(),
         "start_date": _dates(st["start_date"].to_numpy()),
         "end_date": _dates(st["end_date"].to_numpy()),
         "provider_id": st["provider_id"].to_numpy(),
-        "daily_price": _numbers(st["daily_price"].to_numpy()),
+        "daily_price": format_numbers(st["daily_price"].to_numpy()),
         "law": st["law"].to_numpy(),
     })
 
     tables["visits"] = pd.DataFrame({
-        "personnummer": _written_pnr(people, visits["person"], "visits"),
+        "personnummer": written_pnr(people, visits["person"], "visits"),
         "service_code": visits["service"],
         "date": _dates(visits["date"]),
         "minutes": visits["minutes"].astype(str),
@@ -171,9 +171,9 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     })
     tables["ledger_rules"] = pd.DataFrame(LEDGER_RULES, columns=["activity", "account_prefix", "responsibility",
                                                                  "target", "kind"])
-    tables["population"] = _population_frame([YEAR], [pop])
+    tables["population"] = population_frame([YEAR], [pop])
     forecast_years = list(range(YEAR + 1, YEAR + 11))
-    tables["population_forecast"] = _population_frame(forecast_years, _forecast(pop))
+    tables["population_forecast"] = population_frame(forecast_years, project_population(pop))
     return tables
 
 
@@ -200,7 +200,7 @@ def generate_demo(folder: Path, *, seed: int = DEFAULT_SEED) -> Path:
     write_extracts(tables, folder, seed=seed)
     for name in _OLD_FILES:
         (folder / name).unlink(missing_ok=True)
-    _atomic_write(folder / STAMP_FILE, json.dumps(_stamp(seed), sort_keys=True) + "\n")
+    atomic_write(folder / STAMP_FILE, json.dumps(_stamp(seed), sort_keys=True) + "\n")
     log.info("Generated the demo municipality Exempelkommun (seed %d) in %s in %.1f s: %s", seed, folder,
              time.perf_counter() - t0, ", ".join(f"{name} {len(frame)}" for name, frame in tables.items()))
     return folder
@@ -210,7 +210,7 @@ def _stamp(seed: int) -> dict[str, Any]:
     return {"generator": "kpbkit.demo", "version": DEMO_VERSION, "seed": int(seed)}
 
 
-def _atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -222,7 +222,7 @@ def _atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def _config_path_value(config_path: Path, raw: dict[str, Any], *keys: str) -> Path | None:
+def config_path_value(config_path: Path, raw: dict[str, Any], *keys: str) -> Path | None:
     value: Any = raw
     for key in keys:
         if not isinstance(value, dict) or key not in value:
@@ -250,7 +250,7 @@ def ensure_demo(config_path: Path, *, seed: int = DEFAULT_SEED, force: bool = Fa
                           fix="run from the kpbkit project folder, e.g. client_configs/exempelkommun.yaml")
     raw = read_config_yaml(config_path)  # the config's limits: size, duplicate keys, aliases
     raw = raw if isinstance(raw, dict) else {}
-    folder = _config_path_value(config_path, raw, "input", "folder")
+    folder = config_path_value(config_path, raw, "input", "folder")
     if folder is None:
         raise ConfigError("the demo config names no input folder", file=config_path, key="input.folder",
                           fix="give the folder the demo data is generated into, e.g. ../.kpbkit/demo/exempelkommun")
@@ -265,12 +265,12 @@ def ensure_demo(config_path: Path, *, seed: int = DEFAULT_SEED, force: bool = Fa
         generate_demo(folder, seed=seed)
     else:
         log.info("Demo data for seed %d is up to date in %s", seed, folder)
-    key_file = _config_path_value(config_path, raw, "pseudonymisation", "key_file")
+    key_file = config_path_value(config_path, raw, "pseudonymisation", "key_file")
     if key_file is not None:
-        _ensure_key(key_file)
+        ensure_key(key_file)
 
 
-def _ensure_key(key_file: Path) -> None:
+def ensure_key(key_file: Path) -> None:
     """Create ``key_file`` with 32 random bytes in hex, readable by the owner only, unless it exists."""
     if key_file.exists():
         return

@@ -34,8 +34,8 @@ import pandas as pd
 from kpbkit.catalog import DEFAULT_SERVICES
 from kpbkit.config import LedgerRule, parse_target
 from kpbkit.demo.common import DEFAULT_SEED, FK_RATE, YEAR
-from kpbkit.demo.generate import _numbers
-from kpbkit.demo.population import _forecast, _population_frame
+from kpbkit.demo.generate import format_numbers
+from kpbkit.demo.population import population_frame, project_population
 from kpbkit.model.pools import match_rules
 
 #: Bump whenever what this module derives changes: stale folders are regenerated.
@@ -95,7 +95,7 @@ def _written(twelve: pd.Series, year: int, form: str) -> pd.Series:
     return twelve.str[2:8] + sep + twelve.str[8:]
 
 
-def _cents(amounts: pd.Series) -> np.ndarray:
+def to_cents(amounts: pd.Series) -> np.ndarray:
     """The generator's amounts (``-1234.56``, always two decimals) as öre."""
     return amounts.astype(str).str.replace(".", "", regex=False).astype(np.int64).to_numpy()
 
@@ -104,7 +104,7 @@ def _amounts(cents: np.ndarray) -> list[str]:
     return [f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}" for c in cents.tolist()]
 
 
-def _rescale_ledger(tables: dict[str, pd.DataFrame], factor: Callable[[str, str], float]) -> pd.DataFrame:
+def rescale_ledger(tables: dict[str, pd.DataFrame], factor: Callable[[str, str], float]) -> pd.DataFrame:
     """The ledger with every row's amount × ``factor(target, kind)`` of the rule it matches (öre rounded).
 
     Unmapped rows get ``factor("unmapped", "")``. ``overhead:<area>`` rows ignore ``factor``: they follow the
@@ -116,7 +116,7 @@ def _rescale_ledger(tables: dict[str, pd.DataFrame], factor: Callable[[str, str]
     index = match_rules(ledger, rules)
     targets = np.array([r.target for r in rules] + ["unmapped"], dtype=object)[index]
     kinds = np.array([r.kind for r in rules] + [""], dtype=object)[index]
-    cents = _cents(ledger["amount"])
+    cents = to_cents(ledger["amount"])
     pairs = {(t, k): factor(t, k) for t, k in set(zip(targets, kinds, strict=True))}
     f = np.array([pairs[(t, k)] for t, k in zip(targets, kinds, strict=True)], dtype=float)
     area = np.array([_AREA.get(str(parse_target(t)[1]), "") for t in targets], dtype=object)
@@ -130,16 +130,16 @@ def _rescale_ledger(tables: dict[str, pd.DataFrame], factor: Callable[[str, str]
     return out[scaled != 0].reset_index(drop=True)
 
 
-def _population_array(frame: pd.DataFrame) -> np.ndarray:
+def population_array(frame: pd.DataFrame) -> np.ndarray:
     """Counts by age 0..100 (rows) and sex K, M (columns) of a one-year population table."""
     counts = frame.astype({"age": int, "count": int}).pivot_table(index="age", columns="sex", values="count",
                                                                    aggfunc="sum")
     return counts.reindex(index=range(101), columns=["K", "M"], fill_value=0).to_numpy(dtype=np.int64)
 
 
-def _population_tables(pop: np.ndarray, year: int) -> dict[str, pd.DataFrame]:
-    return {"population": _population_frame([year], [pop]),
-            "population_forecast": _population_frame(list(range(year + 1, year + 11)), _forecast(pop))}
+def population_tables(pop: np.ndarray, year: int) -> dict[str, pd.DataFrame]:
+    return {"population": population_frame([year], [pop]),
+            "population_forecast": population_frame(list(range(year + 1, year + 11)), project_population(pop))}
 
 
 def _younger(pop: np.ndarray, *, total: float) -> np.ndarray:
@@ -150,7 +150,7 @@ def _younger(pop: np.ndarray, *, total: float) -> np.ndarray:
     by it moves a cohort back. Births (age 0) are taken as the same; ages 99 and 100+ share the 100+ group.
     """
     unit = 10**9
-    step = _forecast(np.full((101, 2), unit, dtype=np.int64), years=1)[0] / unit
+    step = project_population(np.full((101, 2), unit, dtype=np.int64), years=1)[0] / unit
     prev = np.empty((101, 2))
     prev[:99] = pop[1:100] / step[1:100]
     prev[99] = prev[100] = pop[100] / step[100]
@@ -237,16 +237,16 @@ def history_tables(tables: dict[str, pd.DataFrame], years_back: int, *, seed: in
             return f * (FK_RATES[year] / FK_RATES[base] if code == "pa_sfb" else 1.0)
         return f * price * (real if code in PLACEMENT_SERVICES_BOUGHT and kind == "cost" else 1.0)
 
-    out["ledger"] = _rescale_ledger(out, factor)
+    out["ledger"] = rescale_ledger(out, factor)
     stays = out["stays"]
     prices = pd.to_numeric(stays["daily_price"].where(stays["daily_price"] != "")).to_numpy()
     placement = stays["service_code"].isin(PLACEMENT_SERVICES_BOUGHT).to_numpy()
-    stays["daily_price"] = _numbers(np.round(prices * price * np.where(placement, real, 1.0)))
+    stays["daily_price"] = format_numbers(np.round(prices * price * np.where(placement, real, 1.0)))
 
-    pop = _population_array(tables["population"])
+    pop = population_array(tables["population"])
     for _ in range(k):
         pop = _younger(pop, total=(1 - POPULATION_GROWTH) * pop.sum())
-    out.update(_population_tables(pop, year))
+    out.update(population_tables(pop, year))
     return out
 
 
@@ -279,7 +279,7 @@ def _home_care_development(out: dict[str, pd.DataFrame], regi: dict[str, str], b
     out["visits"] = visits[~gone].reset_index(drop=True)
     dec = dec[~(home_dec & dec["personnummer"].isin(later).to_numpy())].reset_index(drop=True)
     granted = pd.to_numeric(dec["granted_hours_per_month"].where(dec["granted_hours_per_month"] != "")).to_numpy()
-    lower = _numbers(np.maximum(0.5, np.round(granted * (1 - HOURS_PER_YEAR * k) * 2) / 2))
+    lower = format_numbers(np.maximum(0.5, np.round(granted * (1 - HOURS_PER_YEAR * k) * 2) / 2))
     dec["granted_hours_per_month"] = np.where(dec["service_code"] == "hemtjanst", lower,
                                               dec["granted_hours_per_month"])
     out["decisions"] = dec

@@ -9,14 +9,14 @@ from typing import Any
 
 import numpy as np
 
-from kpbkit.demo.barn_unga import _birthday
+from kpbkit.demo.barn_unga import birthday
 from kpbkit.demo.common import (
-    _MONTHS,
     DAYS_IN_MONTH,
     FK_RATE,
     HOME_CARE_UNITS,
     LOV_PROVIDERS,
     MONTH_END,
+    MONTHS,
     MYNDIGHET,
     OVERHEAD_SHARE,
     P0,
@@ -25,10 +25,10 @@ from kpbkit.demo.common import (
     UNIT_COST,
     UNKNOWN_PROVIDER,
     YEAR,
-    _month_overlap,
+    month_overlap,
 )
-from kpbkit.demo.persons import _People
-from kpbkit.demo.rows import _Rows
+from kpbkit.demo.persons import People
+from kpbkit.demo.rows import Rows
 
 # ------------------------------------------------------------------------------------------------ ledger
 
@@ -188,10 +188,10 @@ class _Volumes:
         return self.volume.get((service, regi), np.zeros(12))
 
 
-def _volumes(rows: _Rows, visits: dict[str, np.ndarray]) -> _Volumes:
+def _volumes(rows: Rows, visits: dict[str, np.ndarray]) -> _Volumes:
     vol = _Volumes()
     valid = (visits["minutes"] > 0) & (visits["date"] >= P0)
-    month = (visits["date"].astype("datetime64[M]") - _MONTHS[0]).astype(np.int64)
+    month = (visits["date"].astype("datetime64[M]") - MONTHS[0]).astype(np.int64)
     for service in np.unique(visits["service"]):
         for provider in np.unique(visits["provider"]):
             sel = valid & (visits["service"] == service) & (visits["provider"] == provider)
@@ -204,7 +204,7 @@ def _volumes(rows: _Rows, visits: dict[str, np.ndarray]) -> _Volumes:
     stays = rows.stays
     weekday_services = {"dagverksamhet_aldre", "daglig_verksamhet"}
     for i, (_, service, start, end, provider, price, _) in enumerate(stays):
-        days = _month_overlap(np.array([start]), np.array([end]), weekdays=service in weekday_services)[0]
+        days = month_overlap(np.array([start]), np.array([end]), weekdays=service in weekday_services)[0]
         vol.add(vol.volume, (service, REGI[provider]), days)
         vol.add(vol.units, (service, provider), days)
         invoice_price = rows.true_price.get(i, price)
@@ -213,7 +213,7 @@ def _volumes(rows: _Rows, visits: dict[str, np.ndarray]) -> _Volumes:
     for _, service, _, start, end, _, provider, _ in rows.decisions:
         if service not in ("trygghetslarm", "kontaktperson", "oppenvard_bou"):
             continue
-        months = _month_overlap(np.array([start]), np.array([end]))[0] / DAYS_IN_MONTH
+        months = month_overlap(np.array([start]), np.array([end]))[0] / DAYS_IN_MONTH
         vol.add(vol.volume, (service, REGI.get(provider, "egen")), months)
         vol.add(vol.units, (service, provider or "egen"), months)
     return vol
@@ -224,8 +224,8 @@ def _shares(values: dict[str, float]) -> dict[str, float]:
     return {k: v / total for k, v in values.items()} if total else dict.fromkeys(values, 1.0)
 
 
-def _ledger(rows: _Rows, visits: dict[str, np.ndarray], people: _People, info: dict[str, Any],
-            rng: np.random.Generator) -> list[tuple[str, str, str, str, int]]:
+def build_ledger(rows: Rows, visits: dict[str, np.ndarray], people: People, info: dict[str, Any],
+                 rng: np.random.Generator) -> list[tuple[str, str, str, str, int]]:
     """The general ledger, with pools sized so that unit costs land in KPB-METHOD §6's ranges."""
     vol = _volumes(rows, visits)
     book = _Ledger(rng)
@@ -262,7 +262,7 @@ def _ledger(rows: _Rows, visits: dict[str, np.ndarray], people: _People, info: d
     home_months = np.zeros(12)
     for _, service, _, start, end, _, _, _ in rows.decisions:
         if service == "hemtjanst":
-            home_months += _month_overlap(np.array([start]), np.array([end]))[0] / DAYS_IN_MONTH
+            home_months += month_overlap(np.array([start]), np.array([end]))[0] / DAYS_IN_MONTH
     book.spread("5110", -1020.0 * home_months.sum(), home_months, {"3110": 1.0}, {"41000": 1.0})
     book.add(MONTH_END[4], "5011", "41110", "5110", -12345.00)  # a correction between two units
     book.add(MONTH_END[4], "5011", "41120", "5110", 12345.00)
@@ -338,11 +338,11 @@ def _ledger(rows: _Rows, visits: dict[str, np.ndarray], people: _People, info: d
     return sorted((r for r in book.rows if r[4] != 0), key=lambda r: (r[0], r[3], r[2], r[1]))
 
 
-def _fk_reimbursement(rows: _Rows, visits: dict[str, np.ndarray], cases: list[int]) -> np.ndarray:
+def _fk_reimbursement(rows: Rows, visits: dict[str, np.ndarray], cases: list[int]) -> np.ndarray:
     """FK's assistansersättning per month: delivered hours up to granted, beyond the first 20 per week."""
     out = np.zeros(12)
     sel = (visits["service"] == "pa_sfb") & (visits["minutes"] > 0) & (visits["date"] >= P0)
-    month = (visits["date"].astype("datetime64[M]") - _MONTHS[0]).astype(np.int64)
+    month = (visits["date"].astype("datetime64[M]") - MONTHS[0]).astype(np.int64)
     for person in cases:
         mine = sel & (visits["person"] == person)
         delivered = np.bincount(month[mine], weights=visits["minutes"][mine] / 60.0, minlength=12)
@@ -350,22 +350,22 @@ def _fk_reimbursement(rows: _Rows, visits: dict[str, np.ndarray], cases: list[in
         days = np.zeros(12)
         for p, service, _, start, end, hours, _, _ in rows.decisions:
             if p == person and service == "pa_sfb":
-                d = _month_overlap(np.array([start]), np.array([end]))[0]
+                d = month_overlap(np.array([start]), np.array([end]))[0]
                 granted += hours * d / DAYS_IN_MONTH
                 days += d
         out += np.clip(np.minimum(delivered, granted) - 20.0 * days / 7.0, 0.0, None) * FK_RATE
     return np.round(out, 2)
 
 
-def _migrationsverket(book: _Ledger, rows: _Rows, people: _People, person: int) -> None:
+def _migrationsverket(book: _Ledger, rows: Rows, people: People, person: int) -> None:
     """Quarterly claims for an unaccompanied minor: 1 350 kr per day under 18, 750 kr per day 18-20."""
-    turns_18 = _birthday(people.birth[person], int(str(people.birth[person])[:4]) + 18)
+    turns_18 = birthday(people.birth[person], int(str(people.birth[person])[:4]) + 18)
     for p, service, start, end, _, _, _ in rows.stays:
         if p != person or service != "stodboende":
             continue
         days = np.arange(max(start, P0), (min(end, P1) if not np.isnat(end) else P1) + 1)
         rate = np.where(days < turns_18, 1350.0, 750.0)
-        quarter = (days.astype("datetime64[M]") - _MONTHS[0]).astype(np.int64) // 3
+        quarter = (days.astype("datetime64[M]") - MONTHS[0]).astype(np.int64) // 3
         for q in range(4):
             amount = float(rate[quarter == q].sum())
             if amount:

@@ -40,7 +40,7 @@ def load_test_personnummer() -> list[str]:
 
 
 @dataclass
-class _People:
+class People:
     """The test personnummer with their birth date, sex and age on 31 December, and who is taken."""
 
     pnr: np.ndarray
@@ -50,7 +50,7 @@ class _People:
     used: np.ndarray
 
     @classmethod
-    def load(cls) -> _People:
+    def load(cls) -> People:
         pnr = np.array(load_test_personnummer())
         birth = np.array([f"{p[:4]}-{p[4:6]}-{p[6:8]}" for p in pnr], dtype="datetime64[D]")
         sex = np.where(np.array([int(p[10]) for p in pnr]) % 2 == 1, "M", "K")
@@ -73,7 +73,7 @@ class _People:
         return chosen
 
 
-def _select_old(people: _People, pop: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def select_old(people: People, pop: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """People aged 65+ for home care, nursing homes and alarm-only, following the population by age and sex.
 
     The test list holds about 35 people per birth year 1920-1945, fewer than a real cohort of 85-94 year
@@ -105,7 +105,7 @@ def _select_old(people: _People, pop: np.ndarray, rng: np.random.Generator) -> d
     return {role: np.array(ids, dtype=np.int64) for role, ids in chosen.items()}
 
 
-def _written_pnr(people: _People, idx: np.ndarray, form: str) -> np.ndarray:
+def written_pnr(people: People, idx: np.ndarray, form: str) -> np.ndarray:
     """Personnummer of ``idx`` in one written form: ``persons``, ``visits``, ``decisions`` or ``stays``."""
     idx = np.asarray(idx, dtype=np.int64)
     if form in ("visits", "decisions"):  # the time registration and the register file write all 12 digits

@@ -20,7 +20,7 @@ _MALE_SHARE = (np.array([0, 60, 70, 80, 90, 100]), np.array([0.512, 0.505, 0.49,
 # ------------------------------------------------------------------------------------------------ population
 
 
-def _population(rng: np.random.Generator) -> np.ndarray:
+def draw_population(rng: np.random.Generator) -> np.ndarray:
     """Inhabitants on 31 December by age 0..100 (100 = 100+) and sex (columns K, M), about 25 000."""
     ages = np.arange(101)
     total = np.interp(ages, _POP_KNOTS, _POP_SHAPE)
@@ -29,7 +29,7 @@ def _population(rng: np.random.Generator) -> np.ndarray:
     return np.round(np.stack([total * (1 - male), total * male], axis=1)).astype(np.int64)
 
 
-def _forecast(base: np.ndarray, years: int = 10) -> list[np.ndarray]:
+def project_population(base: np.ndarray, years: int = 10) -> list[np.ndarray]:
     """A plain cohort-component projection: Gompertz mortality, births from women 25-39, net migration by age."""
     ages = np.arange(101)
     mortality = np.stack([np.exp(-10.9 + 0.098 * ages), np.exp(-10.4 + 0.098 * ages)], axis=1)
@@ -51,7 +51,7 @@ def _forecast(base: np.ndarray, years: int = 10) -> list[np.ndarray]:
     return out
 
 
-def _population_frame(years: list[int], counts: list[np.ndarray]) -> pd.DataFrame:
+def population_frame(years: list[int], counts: list[np.ndarray]) -> pd.DataFrame:
     parts = []
     for year, count in zip(years, counts, strict=True):
         parts.append(pd.DataFrame({

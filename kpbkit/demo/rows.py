@@ -13,7 +13,7 @@ from kpbkit.demo.common import NAT, STAFF_POOL
 
 
 @dataclass
-class _Segment:
+class Segment:
     """A stretch of one hour-service decision during which visits are delivered."""
 
     person: int
@@ -30,10 +30,10 @@ class _Segment:
 
 
 @dataclass
-class _Rows:
+class Rows:
     decisions: list[tuple] = field(default_factory=list)
     stays: list[tuple] = field(default_factory=list)
-    segments: list[_Segment] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
     true_price: dict[int, float] = field(default_factory=dict)  # stay row → price invoiced when none is given
 
     def decision(
@@ -63,12 +63,12 @@ class _Rows:
         return len(self.stays) - 1
 
 
-def _team(rng: np.random.Generator, provider: str, low: int = 3, high: int = 8) -> np.ndarray:
+def draw_team(rng: np.random.Generator, provider: str, low: int = 3, high: int = 8) -> np.ndarray:
     pool = STAFF_POOL[provider]
     return rng.choice(pool, size=min(pool, int(rng.integers(low, high + 1))), replace=False)
 
 
-def _granted_per_month(rng: np.random.Generator, heavy_share: float) -> float:
+def granted_per_month(rng: np.random.Generator, heavy_share: float) -> float:
     """Granted home-care hours per month: a lognormal body (median 9.5 h) and a tail above 80 h."""
     if rng.random() < heavy_share:
         hours = min(80.0 + rng.gamma(2.0, 15.0), 320.0)

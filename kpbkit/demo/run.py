@@ -38,13 +38,13 @@ from kpbkit.demo.extracts import write_extracts
 from kpbkit.demo.generate import (
     DEMO_VERSION,
     STAMP_FILE,
-    _atomic_write,
-    _config_path_value,
-    _ensure_key,
+    atomic_write,
     build_demo_tables,
+    config_path_value,
     ensure_demo,
+    ensure_key,
 )
-from kpbkit.demo.history import FK_RATES, HISTORY_VERSION, YEARS_BACK, _cents, history_tables
+from kpbkit.demo.history import FK_RATES, HISTORY_VERSION, YEARS_BACK, history_tables, to_cents
 
 if TYPE_CHECKING:
     from kpbkit.pipeline import RunResult
@@ -85,7 +85,7 @@ def _write(tables: dict[str, pd.DataFrame], folder: Path, *, seed: int, stamp: d
     """Write the extracts (and the stamp last, so an interrupted write is regenerated next time)."""
     (folder / STAMP_FILE).unlink(missing_ok=True)
     write_extracts(tables, folder, seed=seed)
-    _atomic_write(folder / STAMP_FILE, json.dumps(stamp, sort_keys=True) + "\n")
+    atomic_write(folder / STAMP_FILE, json.dumps(stamp, sort_keys=True) + "\n")
 
 
 def _relative(path: Path, start: Path) -> str:
@@ -96,7 +96,7 @@ def _control_totals(quality: dict[str, Any], ledger: pd.DataFrame, base_year: in
     """The main config's control totals restated for another ledger and year (as the client's RS would be)."""
     quality = copy.deepcopy(quality)
     dated = ledger[ledger["date"].str.startswith(str(year))]
-    cents = _cents(dated["amount"])
+    cents = to_cents(dated["amount"])
     for total in quality.get("control_totals") or []:
         sel = np.ones(len(dated), dtype=bool)
         if total.get("activities"):
@@ -142,7 +142,7 @@ def _write_config(path: Path, config: dict[str, Any], about: str) -> None:
               "it is rewritten\n# when the demo changes. Synthetic data: Skatteverket's test personnummer only.\n")
     text = header + yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        _atomic_write(path, text)
+        atomic_write(path, text)
 
 
 def prepare_demo(config_path: Path, *, seed: int = DEFAULT_SEED, force: bool = False) -> DemoSet:
@@ -157,10 +157,10 @@ def prepare_demo(config_path: Path, *, seed: int = DEFAULT_SEED, force: bool = F
     config_path = Path(config_path).resolve()
     ensure_demo(config_path, seed=seed, force=force)
     main = read_config_yaml(config_path) or {}
-    folder = _config_path_value(config_path, main, "input", "folder")
+    folder = config_path_value(config_path, main, "input", "folder")
     assert folder is not None  # ensure_demo raised otherwise
-    key_file = _config_path_value(config_path, main, "pseudonymisation", "key_file")
-    output_root = _config_path_value(config_path, main, "output", "folder") or (config_path.parent / "reports")
+    key_file = config_path_value(config_path, main, "pseudonymisation", "key_file")
+    output_root = config_path_value(config_path, main, "output", "folder") or (config_path.parent / "reports")
     base, name = folder.parent, folder.name
     t0 = time.perf_counter()
     tables: dict[str, pd.DataFrame] | None = None
@@ -192,7 +192,7 @@ def prepare_demo(config_path: Path, *, seed: int = DEFAULT_SEED, force: bool = F
             log.info("Generated the comparison municipality %s %d in %s", comparison.name, YEAR, data)
             generated += 1
         if own_key is not None:
-            _ensure_key(own_key)
+            ensure_key(own_key)
         comparisons.append((comparison, path))
     if generated:
         log.info("Earlier years and comparison municipalities: %d generated in %.1f s", generated,

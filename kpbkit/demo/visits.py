@@ -7,13 +7,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpbkit.demo.common import P0, STAFF_POOL, UNKNOWN_PROVIDER, YEAR, _plus
-from kpbkit.demo.rows import _Rows, _Segment
+from kpbkit.demo.common import P0, STAFF_POOL, UNKNOWN_PROVIDER, YEAR, plus
+from kpbkit.demo.rows import Rows, Segment
 
 # ------------------------------------------------------------------------------------------------ visits
 
 
-def _visits(segments: list[_Segment], rng: np.random.Generator, *, round_to: np.ndarray,
+def _visits(segments: list[Segment], rng: np.random.Generator, *, round_to: np.ndarray,
             low: np.ndarray, high: np.ndarray) -> dict[str, np.ndarray]:
     """Visits of every segment, spread evenly over its days; round_to/low/high per segment (minutes)."""
     first = np.array([s.first for s in segments], dtype="datetime64[D]")
@@ -52,7 +52,7 @@ def _visits(segments: list[_Segment], rng: np.random.Generator, *, round_to: np.
     }
 
 
-def _all_visits(rows: _Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
+def all_visits(rows: Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """Visits of every hour service, with the planted problems (0 minutes, unknown provider, December 2024)."""
     segs = rows.segments
     service = np.array([s.service for s in segs])
@@ -80,7 +80,7 @@ def _all_visits(rows: _Rows, rng: np.random.Generator) -> dict[str, np.ndarray]:
     zero = rng.choice(np.flatnonzero(home & (visits["provider"] != UNKNOWN_PROVIDER)), size=5, replace=False)
     visits["minutes"][zero] = 0
     # The extract's date range starts a few days early: visits of 30-31 December 2024.
-    early = rng.choice(np.flatnonzero(home & (visits["date"] <= _plus(P0, 3)) & (visits["minutes"] > 0)), size=8,
+    early = rng.choice(np.flatnonzero(home & (visits["date"] <= plus(P0, 3)) & (visits["minutes"] > 0)), size=8,
                        replace=False)
     extra = {key: value[early].copy() for key, value in visits.items()}
     extra["date"] = P0 - (1 + np.arange(8) % 2).astype("timedelta64[D]")
