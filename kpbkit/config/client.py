@@ -43,19 +43,20 @@ class ConfigPaths:
     @classmethod
     def resolve(cls, model: ClientConfigModel, path: Path) -> ConfigPaths:
         """The paths of ``model``, a config read from ``path`` (absolute)."""
-        input_folder = _resolve(path, model.input.folder)
+        base = path.parent
+        input_folder = resolve_in(base, model.input.folder)
         rules = model.ledger_rules
         if isinstance(rules, list):
             rules_file = None
         elif rules is None:
             rules_file = input_folder / "ledger_rules.csv"
         else:
-            rules_file = _resolve(path, rules)
+            rules_file = resolve_in(base, rules)
         folder = model.output.folder
-        output_root = _resolve(path, folder) if "output" in model.model_fields_set else folder.resolve()
+        output_root = resolve_in(base, folder) if "output" in model.model_fields_set else folder.resolve()
         section = model.pseudonymisation
-        key_file = _resolve(path, section.key_file) if section is not None and section.key_file is not None else None
-        comparisons = tuple(_resolve(path, f) for f in model.comparison.municipalities)
+        key_file = resolve_in(base, section.key_file) if section is not None and section.key_file is not None else None
+        comparisons = tuple(resolve_in(base, f) for f in model.comparison.municipalities)
         return cls(path, input_folder, rules_file, output_root, key_file, comparisons)
 
 
@@ -103,7 +104,7 @@ class ClientConfig:
     def table_input(self, table: str) -> TableInput:
         """How ``table`` is read: its file, shape, sheet and the client's header names (defaults filled in)."""
         spec = self.model.input.tables.get(table, TableInput())
-        file = _resolve_in(self.input_folder, spec.file) if spec.file is not None else None
+        file = resolve_in(self.input_folder, spec.file) if spec.file is not None else None
         return spec.model_copy(update={"shape": spec.shape or self.model.input.shape, "file": file})
 
     def fk_hourly_rate(self, year: int) -> float:
@@ -196,11 +197,7 @@ def missing_fk_rate_error(year: int, rates: dict[int, float], path: Path | None)
     )
 
 
-def _resolve(config_path: Path, value: Path) -> Path:
-    value = Path(os.path.expanduser(str(value)))
-    return value if value.is_absolute() else (config_path.parent / value).resolve()
-
-
-def _resolve_in(folder: Path, value: Path) -> Path:
+def resolve_in(folder: Path, value: Path) -> Path:
+    """``value`` (``~`` expanded) if absolute, else resolved against ``folder``."""
     value = Path(os.path.expanduser(str(value)))
     return value if value.is_absolute() else (folder / value).resolve()

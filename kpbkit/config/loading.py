@@ -17,8 +17,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kpbkit.catalog import UNITS, Catalog, Service, parse_age_bands
-from kpbkit.config.client import ClientConfig, ConfigPaths, _resolve_in
-from kpbkit.config.rules import _read_rules_csv, check_rules
+from kpbkit.config.client import ClientConfig, ConfigPaths, resolve_in
+from kpbkit.config.rules import check_rules, read_rules_rows
 from kpbkit.config.schema import ClientConfigModel
 from kpbkit.errors import ConfigError
 
@@ -252,7 +252,7 @@ def load_client_config(path: str | Path) -> ClientConfig:
         check_rules(rules, catalog, file=path, inline=True)
     else:
         assert rules_file is not None
-        rules, rows = _read_rules_csv(rules_file, config_path=path)
+        rules, rows = read_rules_rows(rules_file, config_path=path)
         check_rules(rules, catalog, file=rules_file, rows=rows)
     return ClientConfig(model, paths, rules, raw)
 
@@ -333,9 +333,9 @@ def _log_outside_paths(model: ClientConfigModel, paths: ConfigPaths) -> None:
 def _check_input_files(model: ClientConfigModel, folder: Path, path: Path) -> None:
     """Every file the config names must exist: a config that points nowhere stops before anything runs."""
     for table, spec in model.input.tables.items():
-        if spec.file is not None and not _resolve_in(folder, spec.file).is_file():
+        if spec.file is not None and not resolve_in(folder, spec.file).is_file():
             raise ConfigError(
-                f"file {_resolve_in(folder, spec.file)} does not exist",
+                f"file {resolve_in(folder, spec.file)} does not exist",
                 file=path,
                 key=f"input.tables.{table}.file",
                 fix="give the file's name relative to the input folder (input.folder), or remove the key so the "

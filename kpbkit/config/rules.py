@@ -116,10 +116,10 @@ def check_rules(
 
 def read_rules_csv(path: Path, *, config_path: Path) -> list[LedgerRule]:
     """Read the ``ledger_rules`` table (CSV, UTF-8, comma-separated) in the order the rules are tried."""
-    return _read_rules_csv(path, config_path=config_path)[0]
+    return read_rules_rows(path, config_path=config_path)[0]
 
 
-def _read_rules_csv(path: Path, *, config_path: Path) -> tuple[list[LedgerRule], list[int]]:
+def read_rules_rows(path: Path, *, config_path: Path) -> tuple[list[LedgerRule], list[int]]:
     """The rules of a rules CSV and the file row of each (header = row 1; blank lines skipped but counted)."""
     from kpbkit.errors import InputError
     from kpbkit.io.readers import read_raw, separator_hint
