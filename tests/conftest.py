@@ -8,6 +8,7 @@ named gets a one-row default that runs end to end; ``name=None`` leaves a table 
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
 import textwrap
 from collections.abc import Callable
@@ -127,6 +128,20 @@ def write_demo_config(folder: Path, **overrides: Any) -> Path:
     return config
 
 
+#: The session fixtures that run the whole demo and render its reports. A test that uses one, directly or through
+#: another fixture, is marked ``demo`` and ``render`` at collection: ``pytest -m "not render"`` leaves it out.
+DEMO_FIXTURES = frozenset({"demo_run", "demo_publication_run"})
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs a rendered demo (:data:`DEMO_FIXTURES`) ``demo`` and ``render``."""
+    for item in items:
+        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.demo)
+            item.add_marker(pytest.mark.render)
+
+
 @pytest.fixture(scope="session")
 def demo_run(tmp_path_factory):
     """One full demo run shared by the report tests, as `kpbkit demo` does it (kpbkit.demo.run_demo).
@@ -141,6 +156,30 @@ def demo_run(tmp_path_factory):
     config = write_demo_config(tmp_path_factory.mktemp("demo"))
     result = run_demo(config, render=True, progress=lambda *a: None)
     return result, result.config.input_folder
+
+
+@pytest.fixture(scope="session")
+def demo_publication_run(demo_run):
+    """The session's demo once more in publication mode (``report.publication: true``, HTML only).
+
+    As ``kpbkit demo --publish`` does it, only the main year runs in publication mode: it reuses ``demo_run``'s
+    generated data, key and comparison municipalities' results, and a copy of its earlier years' results, and
+    renders into its own output folder (``reports-publication/`` beside ``reports/``). Returns the main run's
+    :class:`kpbkit.pipeline.RunResult`.
+    """
+    from kpbkit.pipeline import run_client
+
+    internal = demo_run[0].config
+    folder = internal.path.parent
+    config = yaml.safe_load(internal.path.read_text(encoding="utf-8"))
+    config["output"] = {"folder": "reports-publication"}
+    config["report"] = {**(config.get("report") or {}), "publication": True}
+    path = folder / "exempelkommun-publication.yaml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    for earlier in sorted(internal.output_dir.parent.iterdir()):  # the trend sections read the earlier years
+        if earlier.name.isdigit() and earlier.name != internal.output_dir.name:
+            shutil.copytree(earlier, folder / "reports-publication" / earlier.parent.name / earlier.name)
+    return run_client(path, render=True, pdf=False, progress=lambda *a: None)
 
 
 @pytest.fixture

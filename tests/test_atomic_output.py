@@ -205,6 +205,7 @@ def alive(pid: int) -> bool:
     return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
 
 
+@pytest.mark.render
 def test_ctrl_c_while_a_notebook_executes_prints_one_line_and_stops_the_kernel(tmp_path: Path) -> None:
     config = write_case_files(tmp_path)
     client = tmp_path / "reports" / "testkommun"

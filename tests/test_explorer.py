@@ -134,6 +134,7 @@ def test_lab_help() -> None:
     assert "kpbkit lab client_configs/exempelkommun.yaml" in out.output
 
 
+@pytest.mark.render
 def test_written_notebook_runs_with_papermill(tiny, tmp_path) -> None:
     import papermill
 

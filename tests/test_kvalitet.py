@@ -189,6 +189,7 @@ def test_a_run_without_findings_renders_every_view(tmp_path, write_case) -> None
     assert "Fel" in views.summary(res).data and "Personer" in views.inputs(res).data
 
 
+@pytest.mark.render
 def test_the_report_is_registered_and_only_kvalitet_renders_just_it(tmp_path, write_case) -> None:
     assert ("kvalitet", "kvalitet", text.TITLE) in [(r.name, r.area, r.title) for r in REPORTS]
     assert [r.name for r in reports_for("kvalitet")] == ["kvalitet"]

@@ -161,6 +161,7 @@ def test_no_personnummer_in_the_lss_outputs(demo_run) -> None:
     assert PSEUDONYM.search(texts["pa_six_month.xlsx"])  # pseudonyms, not nothing
 
 
+@pytest.mark.render
 def test_lss_report_stops_with_the_key_when_the_rate_is_missing(tmp_path, write_case) -> None:
     from test_pa_settlement import PA_TABLES
 
@@ -172,6 +173,7 @@ def test_lss_report_stops_with_the_key_when_the_rate_is_missing(tmp_path, write_
     assert "lss.fk_hourly_rates" in str(err.value) and "2025" in str(err.value)
 
 
+@pytest.mark.render
 def test_lss_report_renders_for_a_client_without_lss(tmp_path, write_case) -> None:
     from kpbkit.pipeline import run_client
 

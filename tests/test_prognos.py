@@ -295,6 +295,7 @@ def test_every_run_writes_the_forecast_tables(tmp_path, write_case) -> None:
     assert set(forecast.loc[forecast["year"] == 2026, "population_source"]) == {"population_forecast.csv"}
 
 
+@pytest.mark.render
 def test_the_report_says_no_data_without_a_population_forecast(tmp_path, write_case) -> None:
     path = write_case(tmp_path, persons=PERSONS, visits=VISITS, population=_population_csv([2025]),
                       config={"prognos": {"age_bands": ["0-79", "80+"], "budget": {2026: 1000}}})

@@ -18,7 +18,6 @@ from bs4 import BeautifulSoup
 
 from kpbkit import charts, privacy, tables
 from kpbkit.report.templates_catalog import REPORTS
-from tests.conftest import write_demo_config
 
 COUNT_HEADER = ("brukare", "antal", "barn", "placerade", "personer", "ärenden", "placeringar", "vistelser",
                 "avslutade", "pågående", "totalt", "insatser")
@@ -182,20 +181,11 @@ def _small_counts(table) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.fixture(scope="module")
-def publication_run(tmp_path_factory):
-    """The demo with ``report.publication: true`` (HTML only), built as the session's ``demo_run`` is."""
-    from kpbkit.demo import run_demo
-
-    config = write_demo_config(tmp_path_factory.mktemp("demo_publication"), report={"publication": True})
-    return run_demo(config, render=True, pdf=False, progress=lambda *a: None)
-
-
-def test_publication_demo_shows_no_small_counts(publication_run):
-    found = {name: small for name, tabs in _report_tables(publication_run.output_dir).items()
+def test_publication_demo_shows_no_small_counts(demo_publication_run):
+    found = {name: small for name, tabs in _report_tables(demo_publication_run.output_dir).items()
              if (small := [c for t in tabs for c in _small_counts(t)])}
     assert found == {}
-    record = json.loads((publication_run.results_dir / "run.json").read_text(encoding="utf-8"))
+    record = json.loads((demo_publication_run.results_dir / "run.json").read_text(encoding="utf-8"))
     assert record["report_mode"] == {"publication": True, "threshold": 5}
 
 
@@ -223,11 +213,11 @@ def _key_figure_counts(path: Path) -> list[tuple[str, str]]:
     return found
 
 
-def test_publication_demo_text_shows_no_small_counts(publication_run):
+def test_publication_demo_text_shows_no_small_counts(demo_publication_run):
     """Counts in running text and key figures are suppressed too: "färre än 5 personer", "<5"."""
     found = {}
     for report in REPORTS:
-        path = publication_run.output_dir / f"{report.name}.html"
+        path = demo_publication_run.output_dir / f"{report.name}.html"
         text = _visible_text(path)
         hits = [text[max(0, m.start() - 60):m.end()] for m in TEXT_COUNT.finditer(text)]
         if hits or (figures := _key_figure_counts(path)):
@@ -254,10 +244,10 @@ def test_counts_in_text_internal_and_publication():
     assert [r[1] for r in rows][:2] == ["<5", "<5"] and "<5" not in rows[2] + rows[3]
 
 
-def test_publication_demo_leaves_out_case_lists(publication_run, demo_run):
+def test_publication_demo_leaves_out_case_lists(demo_publication_run, demo_run):
     internal = demo_run[0].output_dir
     for name in ("hemtjanst", "lss", "barn_unga"):
-        published = (publication_run.output_dir / f"{name}.html").read_text(encoding="utf-8")
+        published = (demo_publication_run.output_dir / f"{name}.html").read_text(encoding="utf-8")
         assert "redovisas inte i den här versionen" in published
         assert "(pseudonym)</th>" not in published
         assert "(pseudonym)</th>" in (internal / f"{name}.html").read_text(encoding="utf-8")
@@ -274,38 +264,64 @@ def test_internal_demo_has_small_counts_and_top_cases(demo_run):
     assert record["report_mode"]["publication"] is False
 
 
+#: The privacy hooks of the renderer, the charts and the text helpers, each with what it must hand back in
+#: internal mode: exactly what the hook taken out would (its own argument, nothing hidden, nothing small)
+HOOKS_TAKEN_OUT = {
+    "hidden_cells": lambda *a, **k: None,
+    "chart_frame": lambda frame, value, drop=True: frame,
+    "histogram_values": lambda values, bins: (values, bins),
+    "active": lambda: False,
+    "small": lambda n: False,
+}
+
+
+def _same(got, want) -> bool:
+    """``got`` is ``want``: the very objects (element by element for a tuple), so nothing downstream can differ."""
+    if isinstance(want, tuple):
+        return isinstance(got, tuple) and len(got) == len(want) and all(g is w for g, w in zip(got, want, strict=True))
+    return got is want
+
+
 def test_internal_mode_is_unchanged_by_the_privacy_hooks(demo_run, monkeypatch):
     """Every table and chart the report templates show, computed on the demo in internal mode, is byte for byte
-    what it is with the privacy hooks taken out of the renderer and the charts."""
-    import matplotlib
+    what it is with the privacy hooks taken out of the renderer and the charts.
+
+    One execution of every template cell proves it: each hook call hands back the very objects the hook taken out
+    would return for the same arguments, and leaves its arguments as they were, so the cells compute the same."""
     import nbformat
 
     from kpbkit.report.templates_catalog import templates_dir
 
     result = demo_run[0]
-    monkeypatch.setitem(matplotlib.rcParams, "svg.hashsalt", "kpbkit")  # SVG ids are random otherwise
+    calls = dict.fromkeys(HOOKS_TAKEN_OUT, 0)
 
-    def outputs() -> list[str]:
-        shown = []
-        for report in REPORTS:
-            nb = nbformat.read(templates_dir() / f"{report.name}.ipynb", as_version=4)
-            ns = {"config_path": str(result.config.path), "period": result.config.period.label,
-                  "results_dir": str(result.results_dir), "publication": False}
-            for cell in nb.cells[1:]:
-                if cell.cell_type != "code":
-                    continue
-                tree = ast.parse(cell.source)
-                last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
-                exec(compile(tree, report.name, "exec"), ns)  # noqa: S102
-                if last is not None:
-                    value = eval(compile(ast.Expression(last.value), report.name, "eval"), ns)  # noqa: S307
-                    shown.append(getattr(value, "data", "") or "")
-        return shown
+    def spy(name: str):
+        real, taken_out = getattr(privacy, name), HOOKS_TAKEN_OUT[name]
 
-    with_hooks = outputs()
-    monkeypatch.setattr(privacy, "hidden_cells", lambda *a, **k: None)
-    monkeypatch.setattr(privacy, "chart_frame", lambda frame, value, drop=True: frame)
-    monkeypatch.setattr(privacy, "histogram_values", lambda values, bins: (values, bins))
-    monkeypatch.setattr(privacy, "active", lambda: False)
-    monkeypatch.setattr(privacy, "small", lambda n: False)
-    assert outputs() == with_hooks
+        def hook(*args, **kwargs):
+            before = [a.copy(deep=True) if isinstance(a, pd.DataFrame | pd.Series) else None for a in args]
+            got = real(*args, **kwargs)
+            assert _same(got, taken_out(*args, **kwargs)), (name, args, kwargs, got)
+            for arg, copy in zip(args, before, strict=True):
+                assert copy is None or arg.equals(copy), (name, "changed its argument")
+            calls[name] += 1
+            return got
+
+        return hook
+
+    for name in HOOKS_TAKEN_OUT:
+        monkeypatch.setattr(privacy, name, spy(name))
+    for report in REPORTS:
+        nb = nbformat.read(templates_dir() / f"{report.name}.ipynb", as_version=4)
+        ns = {"config_path": str(result.config.path), "period": result.config.period.label,
+              "results_dir": str(result.results_dir), "publication": False}
+        for cell in nb.cells[1:]:
+            if cell.cell_type != "code":
+                continue
+            tree = ast.parse(cell.source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, report.name, "exec"), ns)  # noqa: S102
+            if last is not None:  # what the cell shows, as the original comparison read it
+                value = eval(compile(ast.Expression(last.value), report.name, "eval"), ns)  # noqa: S307
+                getattr(value, "data", None)
+    assert calls["hidden_cells"] and calls["chart_frame"], calls  # the templates do pass through the hooks

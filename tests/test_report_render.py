@@ -58,6 +58,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"out": out, "executed": executed, "html": html}
 
 
+@pytest.mark.render
 def test_papermill_run_injects_the_parameter(rendered: dict[str, Path]) -> None:
     executed = rendered["executed"]
     assert executed.is_file()
@@ -68,6 +69,7 @@ def test_papermill_run_injects_the_parameter(rendered: dict[str, Path]) -> None:
     assert [p.name for p in rendered["out"].iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.render
 def test_html_is_self_contained_and_swedish(rendered: dict[str, Path]) -> None:
     text = rendered["html"].read_text(encoding="utf-8")
     assert "<script" not in text.lower()
@@ -84,6 +86,7 @@ def test_html_is_self_contained_and_swedish(rendered: dict[str, Path]) -> None:
     assert KEY_FIGURES_MIME not in text and "nyckeltal" not in text
 
 
+@pytest.mark.render
 @needs_chromium
 def test_pdf_is_a4_with_page_numbers(rendered: dict[str, Path]) -> None:
     pdf = html_to_pdf(rendered["html"], rendered["out"] / "mini.pdf", engine="chromium")
@@ -97,6 +100,7 @@ def test_pdf_is_a4_with_page_numbers(rendered: dict[str, Path]) -> None:
     assert [p.name for p in rendered["out"].iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.render
 @pytest.mark.skipif(
     export_module._weasyprint_module() is None and not IN_CI,
     reason="WeasyPrint cannot load pango: run `bash scripts/setup-system.sh` (CI runs this test)",
@@ -110,6 +114,7 @@ def test_weasyprint_fallback_gives_the_same_page(rendered: dict[str, Path]) -> N
     assert SWEDISH_HEADING in text
 
 
+@pytest.mark.render
 def test_no_pdf_engine_is_a_clear_error(rendered: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(export_module, "find_chromium", lambda: None)
     monkeypatch.setattr(export_module, "_weasyprint_module", lambda: None)
@@ -119,6 +124,7 @@ def test_no_pdf_engine_is_a_clear_error(rendered: dict[str, Path], monkeypatch: 
     assert not target.exists()
 
 
+@pytest.mark.render
 def test_failing_notebook_keeps_partial_copy_in_failed_dir(tmp_path: Path) -> None:
     output = tmp_path / "report" / "failing.ipynb"
     failed_dir = tmp_path / "failed"
@@ -214,6 +220,7 @@ def test_wide_tables_get_smaller_type_to_fit_a4(tmp_path: Path) -> None:
     assert "kpb-wide" not in tables[1] and "style" not in tables[1]
 
 
+@pytest.mark.render
 @needs_chromium
 def test_wide_table_is_not_cut_in_the_pdf(tmp_path: Path) -> None:
     html = notebook_to_html(_wide_table_notebook(tmp_path / "wide.ipynb", 16), tmp_path / "wide.html", title="x")
