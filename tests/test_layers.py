@@ -28,7 +28,7 @@ LAYER_OF = {
     "views": "views", "labels": "views", "tables": "views", "charts": "views", "formats": "views",
     "privacy": "views",
     "report": "report", "explorer": "report",
-    "pipeline": "app", "cli": "app", "demo": "app", "demo_history": "app", "demo_extracts": "app",
+    "pipeline": "app", "cli": "app", "demo": "app",
 }
 
 #: (importing module prefix, imported module prefix): crossings to remove (issue 13); each must still occur
