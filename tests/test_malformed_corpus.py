@@ -20,10 +20,12 @@ No case may print a personnummer (the corpus holds only Skatteverket test number
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import shutil
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,41 @@ def _params() -> list[Any]:
 
 
 pytestmark = pytest.mark.usefixtures("cli_isolation")
+
+
+@pytest.fixture
+def read_once(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """``kpbkit validate`` then ``kpbkit run`` of a case read the same files: the second read (ingest) and model of
+    the same config and files are a copy of the first's, so a case pays for them once. What either command
+    prints, writes or refuses is computed as before. Returns how often they were computed and reused."""
+    from kpbkit import ingest as ingest_module
+    from kpbkit import model as model_module
+    from kpbkit import pipeline
+
+    counts = {"computed": 0, "reused": 0}
+    done: dict[tuple, Any] = {}
+
+    def once(what: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            folder = Path(args[-1].path).parent  # the config, its inputs, rules and key; not the output
+            key = (what, *((str(p), p.read_bytes()) for p in sorted(folder.rglob("*"))
+                           if p.is_file() and "reports" not in p.relative_to(folder).parts))
+            if key in done:
+                counts["reused"] += 1
+                return copy.deepcopy(done[key])
+            value = real(*args)
+            done[key] = copy.deepcopy(value)
+            counts["computed"] += 1
+            return value
+
+        return call
+
+    ingest, run_model = once("ingest", ingest_module.ingest), once("model", model_module.run_model)
+    for module in (ingest_module, pipeline):
+        monkeypatch.setattr(module, "ingest", ingest)
+    for module in (model_module, pipeline):
+        monkeypatch.setattr(module, "run_model", run_model)
+    return counts
 
 
 def _merge(base: dict[str, Any], fragment: dict[str, Any]) -> dict[str, Any]:
@@ -174,7 +211,7 @@ def base_outcome(shape: str, tmp_path_factory) -> tuple[list[str], bytes]:
 
 
 @pytest.mark.parametrize("case", _params())
-def test_corpus_case(case: dict[str, Any], tmp_path: Path, tmp_path_factory, monkeypatch) -> None:
+def test_corpus_case(case: dict[str, Any], tmp_path: Path, tmp_path_factory, monkeypatch, read_once) -> None:
     for name, value in case.get("env", {}).items():
         monkeypatch.setenv(name, value)
     root = tmp_path / "case"
