@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean system
+.PHONY: demo test test-fast lint bench clean system
 
 # The venv, with a kernelspec "python3" in it: papermill runs report templates with this venv's interpreter
 $(STAMP): pyproject.toml
@@ -21,9 +21,14 @@ system:
 demo: system $(STAMP)
 	$(VENV)/bin/kpbkit demo
 
+# Everything (CI), on two workers; the modules that use the session demos share one (tests/conftest.py)
 test: system $(STAMP)
 	$(PY) -m ruff check .
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
+
+# The everyday loop: every test but those that render reports (papermill, HTML, PDF; marker `render`)
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -m "not render" -n 2
 
 bench: $(STAMP)
 	$(PY) bench/run_bench.py

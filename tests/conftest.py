@@ -133,13 +133,31 @@ def write_demo_config(folder: Path, **overrides: Any) -> Path:
 DEMO_FIXTURES = frozenset({"demo_run", "demo_publication_run"})
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_itemcollected(item: pytest.Item) -> None:
     """Mark every test that needs a rendered demo (:data:`DEMO_FIXTURES`) ``demo`` and ``render``."""
-    for item in items:
-        if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.demo)
-            item.add_marker(pytest.mark.render)
+    if DEMO_FIXTURES & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.demo)
+        item.add_marker(pytest.mark.render)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Under pytest-xdist (``make test``: ``-n 2``) one worker takes every test module that uses a session demo, so
+    the demos render once while the other worker runs the rest; every other test goes wherever a worker is free.
+
+    (The worker only sees node ids, so a module counts by its source naming one of :data:`DEMO_FIXTURES`.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    root = config.rootpath
+    demo_modules = {p.relative_to(root).as_posix() for p in sorted((root / "tests").glob("test_*.py"))
+                    if any(name in p.read_text(encoding="utf-8") for name in DEMO_FIXTURES)}
+
+    class DemoModulesOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "demo" if nodeid.split("::", 1)[0] in demo_modules else nodeid
+
+    return DemoModulesOnOneWorker(config, log)
 
 
 @pytest.fixture(scope="session")
