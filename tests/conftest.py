@@ -7,6 +7,7 @@ named gets a one-row default that runs end to end; ``name=None`` leaves a table 
 
 from __future__ import annotations
 
+import ast
 import logging
 import shutil
 import tempfile
@@ -140,24 +141,34 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         item.add_marker(pytest.mark.render)
 
 
+def demo_tests(source: str) -> set[str]:
+    """The test functions of a module's ``source`` that need a session demo: they, or a fixture of the module they
+    take, name one of :data:`DEMO_FIXTURES` among their arguments."""
+    functions = [f for f in ast.parse(source).body if isinstance(f, ast.FunctionDef)]
+    needs = set(DEMO_FIXTURES)
+    for _ in functions:  # fixtures that take fixtures that take a demo, to any depth
+        needs |= {f.name for f in functions if needs & {a.arg for a in f.args.args}}
+    return {f.name for f in functions if f.name.startswith("test") and f.name in needs}
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under pytest-xdist (``make test``: ``-n 2``) one worker takes every test module that uses a session demo, so
-    the demos render once while the other worker runs the rest; every other test goes wherever a worker is free.
-
-    (The worker only sees node ids, so a module counts by its source naming one of :data:`DEMO_FIXTURES`.)
-    """
+    """Under pytest-xdist (``make test``: ``-n 2``) one worker takes every test that uses a session demo, so the
+    demos render once while the other worker runs the rest; every other module goes whole to whichever worker is
+    free (its module fixtures are built once). Only node ids reach the scheduler: :func:`demo_tests` reads the
+    modules' source."""
     from xdist.scheduler import LoadScopeScheduling
 
     root = config.rootpath
-    demo_modules = {p.relative_to(root).as_posix() for p in sorted((root / "tests").glob("test_*.py"))
-                    if any(name in p.read_text(encoding="utf-8") for name in DEMO_FIXTURES)}
+    demo = {(p.relative_to(root).as_posix(), name) for p in sorted((root / "tests").glob("test_*.py"))
+            for name in demo_tests(p.read_text(encoding="utf-8"))}
 
-    class DemoModulesOnOneWorker(LoadScopeScheduling):
+    class DemoTestsOnOneWorker(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "demo" if nodeid.split("::", 1)[0] in demo_modules else nodeid
+            module, _, rest = nodeid.partition("::")
+            return "demo" if (module, rest.split("[", 1)[0]) in demo else module
 
-    return DemoModulesOnOneWorker(config, log)
+    return DemoTestsOnOneWorker(config, log)
 
 
 @pytest.fixture(scope="session")
