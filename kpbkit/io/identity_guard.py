@@ -5,7 +5,8 @@ four, that form a valid personnummer or samordningsnummer (a real date, day + 60
 valid check digit; 12-digit forms in the centuries 18, 19 and 20). In text the digits must stand alone: not
 inside a longer run of letters or digits (so pseudonyms, ``p`` + 16 hex characters, never match), and not the
 decimals of a number (``12.4101012393``); ``4101012393.0`` does match. Numbers match when they are whole and
-have 10 or 12 digits (``194101012393.0`` in an amount column is caught). At the write boundary, where the
+have 10 or 12 digits (a 12-digit personnummer read as a number in an amount column is caught).
+At the write boundary, where the
 numbers are kpbkit's own sums, a whole 10-digit *float* is money (a pool of 1-10 billion kr in whole kronor forms a
 valid personnummer by chance about once in 150), so there only 12-digit numbers (over 180 billion: never money of
 a municipality), integer columns and text count; ingest has already refused identities in every input column.
