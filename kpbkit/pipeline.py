@@ -14,6 +14,7 @@ from kpbkit.errors import KpbkitError
 from kpbkit.ingest import CanonicalData, file_hash, ingest
 from kpbkit.io.staging import RunInterrupted, StagedOutput, checkpoint
 from kpbkit.model import ModelResult, run_model
+from kpbkit.privacy import Policy
 from kpbkit.report.runner import check_template
 from kpbkit.report.six_month import write_six_month_xlsx
 from kpbkit.report.templates_catalog import PARAMETERS, reports_for, templates_dir
@@ -94,9 +95,10 @@ def run_client(
             checkpoint("results_written")
             six_month = write_pa_six_month(config, data, model, results_dir)
             write_six_month_xlsx(six_month, results_dir / f"{PA_SIX_MONTH}.xlsx", config=config,
-                                 publication=publish or config.report.publication)
+                                 policy=Policy(publish or config.report.publication, config.report.threshold))
             write_prognos(config, data, model, results_dir)
-            write_workbook(config, results_dir, stage.path, publication=publish or config.report.publication)
+            write_workbook(config, results_dir, stage.path,
+                           policy=Policy(publish or config.report.publication, config.report.threshold))
             checkpoint("workbook_written")
             write_interim(data, model, stage.path / "interim")
             checkpoint("interim_written")

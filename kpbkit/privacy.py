@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import contextlib
 import html
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+
+from kpbkit.config.schema import ReportSection
 
 #: columns that count persons or cases (each row of a case is a person): suppressed below the threshold
 COUNT_COLUMNS: frozenset[str] = frozenset({
@@ -45,44 +47,155 @@ TOTAL_COLUMNS: frozenset[str] = frozenset({"total"})
 NUMERIC_FORMATS = frozenset({"kr", "mkr", "percent", "int", "dec1", "dec2", "numtext"})
 
 
+#: the threshold when the config does not set one: the default of ``report.threshold`` (kept in one place, the schema)
+DEFAULT_THRESHOLD: int = ReportSection.model_fields["threshold"].default
+
+
 @dataclass(frozen=True)
 class Policy:
+    """A report's privacy policy: internal (``publication`` false) or publication mode, and the threshold.
+
+    Built once per report (:meth:`from_report_mode`) and passed to the tables, charts and text helpers.
+    """
+
     publication: bool = False
-    threshold: int = 5
+    threshold: int = DEFAULT_THRESHOLD
+
+    @classmethod
+    def from_report_mode(cls, mode: Mapping[str, object] | None) -> Policy:
+        """The policy of run.json's ``report_mode`` (``{"publication": bool, "threshold": int}``)."""
+        mode = mode or {}
+        return cls(bool(mode.get("publication", False)), int(mode.get("threshold", DEFAULT_THRESHOLD)))
 
     @property
     def marker(self) -> str:
+        """What a hidden cell shows: ``"<threshold"``."""
         return f"<{self.threshold}"
 
+    def suppression_mask(self, frame: pd.DataFrame, counts: list[str], *, total_row: bool = False) -> pd.DataFrame:
+        """Which count cells are hidden, whatever the mode: primary (1 ≤ n < threshold) and secondary, as a boolean
+        frame over ``counts``. ``total_row``: the last row is the total of the others (hidden only if small itself).
 
-_policy = Policy()
+        >>> f = pd.DataFrame({"brukare": [3, 8, 20, 40]})
+        >>> Policy(threshold=5).suppression_mask(f, ["brukare"])["brukare"].tolist()
+        [True, True, False, False]
+        """
+        return _mask(frame, counts, self.threshold, total_row)
 
+    def below_threshold(self, counts: pd.Series) -> pd.Series:
+        """Counts of 1 to threshold − 1 persons, whatever the mode: the groups the LSS age and sex tables and the
+        forecast's rates never show, since even the consultant's working copy goes to the client as tables."""
+        values = pd.to_numeric(counts, errors="coerce").fillna(0)
+        return (values > 0) & (values < self.threshold)
 
-def configure(publication: bool, threshold: int = 5) -> Policy:
-    """Set the mode of the reports rendered in this process (called when a report loads its results)."""
-    global _policy
-    _policy = Policy(bool(publication), int(threshold))
-    return _policy
+    def small(self, n) -> bool:
+        """True in publication mode when ``n`` persons (a count shown in text) is a small group (1 ≤ n < threshold)."""
+        if not self.publication:
+            return False
+        try:
+            value = float(n)
+        except (TypeError, ValueError):
+            return False
+        return 1 <= value < self.threshold
 
+    def hidden_cells(self, frame: pd.DataFrame, column_formats: dict[str, str], *,
+                     total_row: bool = False) -> pd.DataFrame | None:
+        """The cells a table hides in publication mode (``None`` in internal mode or when nothing is hidden).
 
-def current() -> Policy:
-    return _policy
+        Count cells per :meth:`suppression_mask`; every other figure of a row with a hidden count too.
+        """
+        if not self.publication:
+            return None
+        cols = list(column_formats)
+        counts = [c for c in count_columns(cols) if column_formats[c] in NUMERIC_FORMATS]
+        if not counts:
+            return None
+        mask = self.suppression_mask(frame, counts, total_row=total_row)
+        if not mask.to_numpy().any():
+            return None
+        small_row = mask.any(axis=1)
+        out = pd.DataFrame(False, index=frame.index, columns=cols)
+        for c in cols:
+            if c in counts:
+                out[c] = mask[c]
+            elif column_formats[c] in NUMERIC_FORMATS:
+                out[c] = small_row
+        return out
 
+    def chart_frame(self, frame: pd.DataFrame, value: str, *, drop: bool = True) -> pd.DataFrame:
+        """The frame a chart may draw: in publication mode without the groups whose counts are suppressed.
 
-def active() -> bool:
-    """True in publication mode."""
-    return _policy.publication
+        When ``value`` is itself a count only it decides (long frames carry other columns along); otherwise the
+        frame's count columns do (``value`` is derived from them). ``drop``: leave the rows out (bars), else blank
+        ``value`` so the category stays on the axis (grouped bars).
+        """
+        if not self.publication:
+            return frame
+        counts = [value] if value in COUNT_COLUMNS else count_columns(frame.columns)
+        if not counts:
+            return frame
+        small = self.suppression_mask(frame.reset_index(drop=True), counts).any(axis=1).to_numpy()
+        if not small.any():
+            return frame
+        if drop:
+            return frame[~small]
+        out = frame.reset_index(drop=True)  # seaborn cannot place blanks in a frame with repeated index labels
+        out[value] = out[value].astype(float).where(~small)
+        return out
 
+    def histogram_values(self, values: pd.Series, bins):
+        """``(values, bins)`` for a histogram: in publication mode the bin edges fixed on all values and the values
+        in bins of fewer than threshold persons dropped; in internal mode both unchanged."""
+        if not self.publication:
+            return values, bins
+        clean = values.dropna()
+        if not len(clean):
+            return clean, bins
+        edges = np.histogram_bin_edges(clean, bins=bins)
+        counts, _ = np.histogram(clean, bins=edges)
+        which = np.clip(np.searchsorted(edges, clean.to_numpy(), side="right") - 1, 0, len(counts) - 1)
+        small = (counts >= 1) & (counts < self.threshold)
+        return clean[~small[which]], edges
 
-@contextlib.contextmanager
-def publication(threshold: int = 5, *, enabled: bool = True) -> Iterator[Policy]:
-    """Publication mode inside a ``with`` block (tests, the explorer); the previous mode afterwards."""
-    global _policy
-    saved = _policy
-    try:
-        yield configure(enabled, threshold)
-    finally:
-        _policy = saved
+    def omitted(self, what: str = "") -> str:
+        """The sentence (HTML) shown instead of a list of single cases in publication mode."""
+        from kpbkit import labels
+
+        text = labels.SENTENCES["publication_omitted"].format(what=what or labels.SENTENCES["publication_cases"],
+                                                              threshold=self.threshold)
+        return f'<p class="kpb-text kpb-note">{html.escape(text)}</p>'
+
+    def count_text(self, n, formatter=None, *, words: bool = True) -> str:
+        """A count of persons as shown to readers: ``formatter(n)`` (default :func:`kpbkit.formats.count`), or in
+        publication mode for a small group ``"färre än <threshold>"`` (``words``, for running text) or the
+        :attr:`marker` (key-figure tables). Internal mode: exactly ``formatter(n)``.
+
+        >>> Policy().count_text(3, str)
+        '3'
+        """
+        if formatter is None:
+            from kpbkit import formats
+
+            formatter = formats.count
+        if not self.small(n):
+            return formatter(n)
+        if not words:
+            return self.marker
+        from kpbkit import labels
+
+        return labels.SENTENCES["publication_fewer"].format(threshold=self.threshold)
+
+    def guard(self, n, *derived: str, marker: str | None = None):
+        """The figures (already formatted) derived from a group of ``n`` persons: unchanged, or in publication mode
+        for a small group each replaced by ``marker`` (default: the sentence label "uppgift redovisas inte").
+        One figure gives a string, several a tuple."""
+        if self.small(n):
+            if marker is None:
+                from kpbkit import labels
+
+                marker = labels.SENTENCES["publication_hidden"]
+            derived = tuple(marker for _ in derived)
+        return derived[0] if len(derived) == 1 else derived
 
 
 def count_columns(columns) -> list[str]:
@@ -93,17 +206,8 @@ def _numeric(frame: pd.DataFrame, col: str) -> pd.Series:
     return pd.to_numeric(frame[col], errors="coerce")
 
 
-def suppression_mask(frame: pd.DataFrame, counts: list[str], *, threshold: int | None = None,
-                     total_row: bool = False) -> pd.DataFrame:
-    """Which count cells are hidden: primary (1 ≤ n < threshold) and secondary, as a boolean frame over ``counts``.
-
-    ``total_row``: the last row is the total of the others (it is suppressed only if it is small itself).
-
-    >>> f = pd.DataFrame({"brukare": [3, 8, 20, 40]})
-    >>> suppression_mask(f, ["brukare"], threshold=5)["brukare"].tolist()
-    [True, True, False, False]
-    """
-    limit = _policy.threshold if threshold is None else threshold
+def _mask(frame: pd.DataFrame, counts: list[str], limit: int, total_row: bool) -> pd.DataFrame:
+    """Primary suppression (1 ≤ n < limit), then secondary until nothing changes (:meth:`Policy.suppression_mask`)."""
     values = pd.DataFrame({c: _numeric(frame, c) for c in counts}, index=frame.index)
     mask = (values >= 1) & (values < limit)
     if not len(frame) or not counts:
@@ -143,124 +247,67 @@ def _hide_next_smallest(mask: pd.DataFrame, values: pd.DataFrame, col: str, cand
     return True
 
 
-def hidden_cells(frame: pd.DataFrame, column_formats: dict[str, str], *,
-                 total_row: bool = False) -> pd.DataFrame | None:
-    """The cells a table hides in publication mode (``None`` in internal mode or when nothing is hidden).
-
-    Count cells per :func:`suppression_mask`; every other figure of a row with a hidden count too.
-    """
-    if not _policy.publication:
-        return None
-    cols = list(column_formats)
-    counts = [c for c in count_columns(cols) if column_formats[c] in NUMERIC_FORMATS]
-    if not counts:
-        return None
-    mask = suppression_mask(frame, counts, total_row=total_row)
-    if not mask.to_numpy().any():
-        return None
-    small_row = mask.any(axis=1)
-    out = pd.DataFrame(False, index=frame.index, columns=cols)
-    for c in cols:
-        if c in counts:
-            out[c] = mask[c]
-        elif column_formats[c] in NUMERIC_FORMATS:
-            out[c] = small_row
-    return out
 
 
-def chart_frame(frame: pd.DataFrame, value: str, *, drop: bool = True) -> pd.DataFrame:
-    """The frame a chart may draw: in publication mode without the groups whose counts are suppressed.
-
-    When ``value`` is itself a count only it decides (long frames carry other columns along); otherwise the
-    frame's count columns do (``value`` is derived from them). ``drop``: leave the rows out (bars), else blank
-    ``value`` so the category stays on the axis (grouped bars).
-    """
-    if not _policy.publication:
-        return frame
-    counts = [value] if value in COUNT_COLUMNS else count_columns(frame.columns)
-    if not counts:
-        return frame
-    small = suppression_mask(frame.reset_index(drop=True), counts).any(axis=1).to_numpy()
-    if not small.any():
-        return frame
-    if drop:
-        return frame[~small]
-    out = frame.reset_index(drop=True)  # seaborn cannot place blanks in a frame with repeated index labels
-    out[value] = out[value].astype(float).where(~small)
-    return out
+# --- transitional: the process-wide mode, removed once every caller passes a Policy ------------------------------
+_policy = Policy()
 
 
-def histogram_values(values: pd.Series, bins):
-    """``(values, bins)`` for a histogram: in publication mode the bin edges fixed on all values and the values in
-    bins of fewer than threshold persons dropped; in internal mode both unchanged."""
-    if not _policy.publication:
-        return values, bins
-    clean = values.dropna()
-    if not len(clean):
-        return clean, bins
-    edges = np.histogram_bin_edges(clean, bins=bins)
-    counts, _ = np.histogram(clean, bins=edges)
-    which = np.clip(np.searchsorted(edges, clean.to_numpy(), side="right") - 1, 0, len(counts) - 1)
-    small = (counts >= 1) & (counts < _policy.threshold)
-    return clean[~small[which]], edges
+def configure(publication: bool, threshold: int = DEFAULT_THRESHOLD) -> Policy:
+    global _policy
+    _policy = Policy(bool(publication), int(threshold))
+    return _policy
 
 
-def omitted(what: str = "") -> str:
-    """The sentence (HTML) shown instead of a list of single cases in publication mode."""
-    from kpbkit import labels
-
-    text = labels.SENTENCES["publication_omitted"].format(what=what or labels.SENTENCES["publication_cases"],
-                                                          threshold=_policy.threshold)
-    return f'<p class="kpb-text kpb-note">{html.escape(text)}</p>'
+def current() -> Policy:
+    return _policy
 
 
-def below_threshold(counts: pd.Series) -> pd.Series:
-    """Counts of 1 to threshold − 1 persons, whatever the mode: the groups the LSS age and sex tables and the
-    forecast's rates never show, since even the consultant's working copy goes to the client as tables."""
-    values = pd.to_numeric(counts, errors="coerce").fillna(0)
-    return (values > 0) & (values < _policy.threshold)
+def active() -> bool:
+    return _policy.publication
 
 
-def small(n) -> bool:
-    """True in publication mode when ``n`` persons (a count shown in text) is a small group (1 ≤ n < threshold)."""
-    if not _policy.publication:
-        return False
+@contextlib.contextmanager
+def publication(threshold: int = DEFAULT_THRESHOLD, *, enabled: bool = True) -> Iterator[Policy]:
+    global _policy
+    saved = _policy
     try:
-        value = float(n)
-    except (TypeError, ValueError):
-        return False
-    return 1 <= value < _policy.threshold
+        yield configure(enabled, threshold)
+    finally:
+        _policy = saved
 
 
-def count_text(n, formatter=None, *, words: bool = True) -> str:
-    """A count of persons as shown to readers: ``formatter(n)`` (default :func:`kpbkit.formats.count`), or in
-    publication mode for a small group ``"färre än 5"`` (``words``, for running text) or ``"<5"`` (key-figure
-    tables). Internal mode: exactly ``formatter(n)``.
-
-    >>> count_text(3, str)
-    '3'
-    """
-    if formatter is None:
-        from kpbkit import formats
-
-        formatter = formats.count
-    if not small(n):
-        return formatter(n)
-    if not words:
-        return _policy.marker
-    from kpbkit import labels
-
-    return labels.SENTENCES["publication_fewer"].format(threshold=_policy.threshold)
+def suppression_mask(frame, counts, *, threshold=None, total_row=False):
+    return _mask(frame, counts, _policy.threshold if threshold is None else threshold, total_row)
 
 
-def guard(n, *derived: str, marker: str | None = None):
-    """The figures (already formatted) derived from a group of ``n`` persons: unchanged, or in publication mode for a
-    small group each replaced by ``marker`` (default: the sentence label "uppgift redovisas inte"). One figure gives
-    a string, several a tuple."""
-    if small(n):
-        if marker is None:
-            from kpbkit import labels
+def hidden_cells(frame, column_formats, *, total_row=False):
+    return _policy.hidden_cells(frame, column_formats, total_row=total_row)
 
-            marker = labels.SENTENCES["publication_hidden"]
-        derived = tuple(marker for _ in derived)
-    return derived[0] if len(derived) == 1 else derived
+
+def chart_frame(frame, value, *, drop=True):
+    return _policy.chart_frame(frame, value, drop=drop)
+
+
+def histogram_values(values, bins):
+    return _policy.histogram_values(values, bins)
+
+
+def omitted(what=""):
+    return _policy.omitted(what)
+
+
+def below_threshold(counts):
+    return _policy.below_threshold(counts)
+
+
+def small(n):
+    return _policy.small(n)
+
+
+def count_text(n, formatter=None, *, words=True):
+    return _policy.count_text(n, formatter, words=words)
+
+
+def guard(n, *derived, marker=None):
+    return _policy.guard(n, *derived, marker=marker)

@@ -14,6 +14,7 @@ from kpbkit.analyses import pa_settlement
 from kpbkit.config import ClientConfig
 from kpbkit.io.identity_guard import save_workbook
 from kpbkit.labels import lss as lss_labels
+from kpbkit.privacy import Policy
 from kpbkit.report import workbook as xlsx
 from kpbkit.results import PA_SIX_MONTH
 
@@ -21,25 +22,24 @@ _XLSX_BOOLEANS = ("current_settlement_period", *pa_settlement.FLAGS)
 
 
 def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfig,
-                         publication: bool | None = None) -> Path:
+                         policy: Policy | None = None) -> Path:
     """The six-month table as an Excel workbook a unit manager can filter: one sheet per row type and an
     "about" sheet; Swedish headers, kr / hour / percent formats, frozen header, autofilter, column widths.
 
-    In publication mode (``None``: the config's ``report.publication``) each sheet holds the sums over the cases
-    per service and period, with small numbers of cases suppressed (:func:`kpbkit.report.workbook.published_six_month`)
-    and the about sheet says so.
+    In publication mode (``policy``; ``None``: the config's ``report`` settings) each sheet holds the sums over the
+    cases per service and period, with small numbers of cases suppressed
+    (:func:`kpbkit.report.workbook.published_six_month`) and the about sheet says so.
     """
     from openpyxl.styles import Alignment, Font
 
     from kpbkit.labels import workbook as workbook_labels
 
-    publication = config.report.publication if publication is None else bool(publication)
-    threshold = config.report.threshold
+    policy = policy or Policy(config.report.publication, config.report.threshold)
     workbook = xlsx.new_workbook()  # streamed: a large municipality's months are tens of thousands of rows
-    if publication:
+    if policy.publication:
         name, headers, all_columns = ("pa_six_month_published", workbook_labels.PA_PUBLISHED_COLUMNS,
                                       xlsx.PA_PUBLISHED_COLUMNS)
-        table = xlsx.published_six_month(table, threshold)
+        table = xlsx.published_six_month(table, policy)
     else:
         name, headers, all_columns = PA_SIX_MONTH, lss_labels.SIX_MONTH_COLUMNS, pa_settlement.COLUMNS
     kinds = xlsx.KINDS[name]
@@ -67,8 +67,8 @@ def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfi
         "margin": f"{lss.rate_margin:.0%}".replace("%", " %"),
     }
     lines = [line.format(**filled) for line in lss_labels.EXCEL_ABOUT]
-    if publication:
-        lines[1] = workbook_labels.PA_PUBLICATION_NOTE.format(threshold=threshold)  # instead of "a row per case"
+    if policy.publication:
+        lines[1] = workbook_labels.PA_PUBLICATION_NOTE.format(threshold=policy.threshold)  # instead of "a row per case"
     wrap = Alignment(wrap_text=True, vertical="top")
     for i, line in enumerate(lines):
         about.append([about.cell(line, alignment=wrap, font=Font(bold=True, size=12) if i == 0 else None)])

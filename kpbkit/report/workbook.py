@@ -17,7 +17,7 @@ A formula can only be written on purpose, as a :class:`Formula`.
 
 In publication mode (``report.publication`` or ``kpbkit run --publish``) the workbook holds aggregates only
 (:func:`published_tables`): no row per person or case, and person counts below ``report.threshold`` shown as
-``<5`` with the secondary suppression of :func:`kpbkit.privacy.suppression_mask`, as in the reports.
+``<threshold`` with the secondary suppression of :meth:`kpbkit.privacy.Policy.suppression_mask`, as in the reports.
 
 Excel stores number formats in its invariant syntax (``#,##0`` = thousands separator, ``.`` = decimal sign) and shows
 them with the reader's separators: ``#,##0 "kr"`` reads ``1 234 567 kr`` in a Swedish Excel.
@@ -35,11 +35,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kpbkit import __version__, labels, privacy
+from kpbkit import __version__, labels
 from kpbkit.config import ClientConfig
 from kpbkit.io.identity_guard import save_workbook
 from kpbkit.labels import lss as lss_labels
 from kpbkit.labels import workbook as text
+from kpbkit.privacy import Policy
 
 #: Excel number formats by column kind
 FORMATS = {
@@ -225,20 +226,20 @@ def workbook_path(config: ClientConfig, folder: Path) -> Path:
     return folder / f"kpb_{config.client_id}_{config.period.label}.xlsx"
 
 
-def write_workbook(config: ClientConfig, results_dir: Path, folder: Path, *, publication: bool | None = None) -> Path:
+def write_workbook(config: ClientConfig, results_dir: Path, folder: Path, *, policy: Policy | None = None) -> Path:
     """Write ``folder/kpb_<client>_<period>.xlsx`` from the results CSV files in ``results_dir``.
 
-    ``publication``: aggregates only, small counts suppressed (:func:`published_tables`); ``None``: the config's
-    ``report.publication``.
+    ``policy`` in publication mode: aggregates only, small counts suppressed (:func:`published_tables`); ``None``:
+    the config's ``report`` settings.
     """
-    publication = config.report.publication if publication is None else bool(publication)
+    policy = policy or Policy(config.report.publication, config.report.threshold)
     tables = {name: _with_codes(name, read_result(results_dir / f"{name}.csv")) for name in TABLES
               if (results_dir / f"{name}.csv").is_file()}
-    if publication:
-        tables = published_tables(tables, config.report.threshold)
+    if policy.publication:
+        tables = published_tables(tables, policy)
     book = new_workbook()
     book.properties.title = text.SUMMARY["title"].format(client=config.client_name, period=config.period.label)
-    _summary_sheet(book, config, tables, threshold=config.report.threshold if publication else None)
+    _summary_sheet(book, config, tables, policy=policy)
     for name, frame in tables.items():
         columns = list(frame.columns)
         write_table_sheet(
@@ -355,9 +356,8 @@ def column_width(header: str, values: Sequence[Any], *, numeric: bool) -> float:
 
 # ------------------------------------------------------------------------------------------------------- summary
 
-def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.DataFrame], *,
-                   threshold: int | None = None) -> None:
-    """The opening sheet; ``threshold``: publication mode (the tables are already suppressed)."""
+def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.DataFrame], *, policy: Policy) -> None:
+    """The opening sheet; in publication mode the tables are already suppressed."""
     from openpyxl.styles import Font
 
     sheet = Sheet(book, text.SHEETS["summary"])
@@ -380,8 +380,8 @@ def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.Data
     sheet.append(["", s["period_range"].format(start=period.start.isoformat(), end=period.end.isoformat())])
     sheet.append([s["created"], s["created_value"].format(version=__version__)])
     sheet.append([s["privacy"]])
-    if threshold is not None:
-        sheet.append([s["publication"].format(threshold=threshold)])
+    if policy.publication:
+        sheet.append([s["publication"].format(threshold=policy.threshold)])
     sheet.append([])
 
     sheet.append([bold(s["key_figures"])])
@@ -412,10 +412,10 @@ def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.Data
         for severity, name in labels.SEVERITY.items():
             chosen = (quality["severity"] == severity).to_numpy()
             rows: object = float(counts[chosen].sum())
-            if threshold is not None and (chosen & counts.isna().to_numpy()).any():
+            if policy.publication and (chosen & counts.isna().to_numpy()).any():
                 rows = labels.SENTENCES["publication_hidden"]  # the sum would give away the suppressed part
-            elif threshold is not None and 1 <= float(rows) < threshold:
-                rows = f"<{threshold}"
+            elif policy.small(rows):
+                rows = policy.marker
             sheet.append([name, fmt(int(chosen.sum()), "count"), fmt(rows, "count")])
 
 
@@ -467,8 +467,8 @@ KINDS["service_costs"] = {"brukare": "count", "volume": "dec1", **dict.fromkeys(
 KINDS["pa_six_month_published"] = {**PA_KINDS, "cases": "count", **dict.fromkeys(PA_FLAG_COUNTS.values(), "count")}
 
 
-def published_tables(tables: Mapping[str, pd.DataFrame], threshold: int) -> dict[str, pd.DataFrame]:
-    """The workbook's tables in publication mode: aggregates only, person counts below ``threshold`` suppressed.
+def published_tables(tables: Mapping[str, pd.DataFrame], policy: Policy) -> dict[str, pd.DataFrame]:
+    """The workbook's tables in publication mode: aggregates only, person counts below the threshold suppressed.
 
     * ``person_costs`` (a row per person) becomes ``service_costs``: brukare, volume and costs per area, service
       and regi;
@@ -479,14 +479,14 @@ def published_tables(tables: Mapping[str, pd.DataFrame], threshold: int) -> dict
     * ``data_quality`` keeps check, severity, table and count: no example row, no detail (it cites counts);
     * ``prognos_rates`` and ``prognos``: the brukare counts, and the figures of their row but the population.
 
-    Each count column is suppressed by :func:`kpbkit.privacy.suppression_mask` (primary and secondary); a hidden
-    cell holds ``"<threshold"``.
+    Each count column is suppressed by :meth:`kpbkit.privacy.Policy.suppression_mask` (primary and secondary); a
+    hidden cell holds ``"<threshold"``.
     """
     out: dict[str, pd.DataFrame] = {}
     costs = tables.get("person_costs")
     for name, frame in tables.items():
         if name == "person_costs":
-            out["service_costs"] = published_service_costs(frame, threshold)
+            out["service_costs"] = published_service_costs(frame, policy)
         elif name == "unit_costs":
             brukare = (costs.groupby(["service_code", "regi"], as_index=False)["person_id"].nunique()
                        .rename(columns={"person_id": "brukare"}) if costs is not None
@@ -495,37 +495,37 @@ def published_tables(tables: Mapping[str, pd.DataFrame], threshold: int) -> dict
             merged["brukare"] = merged["brukare"].fillna(0).astype(int)
             columns = [*frame.columns[:3], "brukare", *frame.columns[3:]]
             out[name] = suppress(merged[columns], ["brukare"], ["gross_pool", "volume", "cost_per_unit"],
-                                 threshold=threshold)
+                                 policy=policy)
         elif name == "kpis":
-            out[name] = published_kpis(frame, threshold)
+            out[name] = published_kpis(frame, policy)
         elif name == "data_quality":
             kept = frame[["check", "severity", "table", "count"]]
-            out[name] = suppress(kept, ["count"], [], threshold=threshold)
+            out[name] = suppress(kept, ["count"], [], policy=policy)
         elif name == "pa_six_month":
-            out["pa_six_month_published"] = published_six_month(frame, threshold)
+            out["pa_six_month_published"] = published_six_month(frame, policy)
         elif name in ("prognos_rates", "prognos"):
             figures = [c for c, kind in KINDS[name].items()
                        if c in frame.columns and c not in ("brukare", "population") and kind != "int"]
-            out[name] = suppress(frame, ["brukare"], figures, threshold=threshold)
+            out[name] = suppress(frame, ["brukare"], figures, policy=policy)
         else:
             out[name] = frame
     return out
 
 
-def suppress(frame: pd.DataFrame, counts: Sequence[str], figures: Sequence[str], *, threshold: int,
+def suppress(frame: pd.DataFrame, counts: Sequence[str], figures: Sequence[str], *, policy: Policy,
              derived_from: Sequence[str] | None = None) -> pd.DataFrame:
     """``frame`` with its small counts and the ``figures`` of their rows as ``"<threshold"``.
 
-    ``counts`` are suppressed by :func:`kpbkit.privacy.suppression_mask` (1 ≤ n < threshold, then the next
+    ``counts`` are suppressed by :meth:`kpbkit.privacy.Policy.suppression_mask` (1 ≤ n < threshold, then the next
     smallest where one part alone would be hidden); ``figures`` of a row are hidden where one of ``derived_from``
     (default: every count) is.
     """
     out = frame.reset_index(drop=True)
     if not len(out) or not counts:
         return out
-    mask = privacy.suppression_mask(out, list(counts), threshold=threshold)
+    mask = policy.suppression_mask(out, list(counts))
     small = mask[list(derived_from if derived_from is not None else counts)].any(axis=1).to_numpy()
-    marker = f"<{threshold}"
+    marker = policy.marker
     out = out.astype({c: object for c in [*counts, *figures]})
     for col in counts:
         out.loc[mask[col].to_numpy(), col] = marker
@@ -534,16 +534,16 @@ def suppress(frame: pd.DataFrame, counts: Sequence[str], figures: Sequence[str],
     return out
 
 
-def published_service_costs(person_costs: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def published_service_costs(person_costs: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """``person_costs`` summed per area, service, regi and unit with the number of brukare (small ones hidden)."""
     money = [c for c in _MONEY if c in person_costs.columns]
     grouped = person_costs.groupby(_SERVICE_KEYS, sort=True, dropna=False)
     out = grouped[["volume", *money]].sum(min_count=1)
     out.insert(0, "brukare", grouped["person_id"].nunique())
-    return suppress(out.reset_index(), ["brukare"], ["volume", *money], threshold=threshold)
+    return suppress(out.reset_index(), ["brukare"], ["volume", *money], policy=policy)
 
 
-def published_six_month(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
+def published_six_month(table: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """The six-month report summed over the cases per service and month, settlement period and year.
 
     Columns :data:`PA_PUBLISHED_COLUMNS`: the number of cases, hours and kronor, the ratios of the sums, FK's rate,
@@ -567,7 +567,7 @@ def published_six_month(table: pd.DataFrame, threshold: int) -> pd.DataFrame:
     out["net_cost_per_hour"] = out["net_cost"] / delivered
     figures = [c for c in PA_PUBLISHED_COLUMNS if c not in _PA_KEYS and c != "fk_rate" and c != "cases"
                and c not in PA_FLAG_COUNTS.values()]
-    return suppress(out[PA_PUBLISHED_COLUMNS], ["cases", *PA_FLAG_COUNTS.values()], figures, threshold=threshold,
+    return suppress(out[PA_PUBLISHED_COLUMNS], ["cases", *PA_FLAG_COUNTS.values()], figures, policy=policy,
                     derived_from=["cases"])
 
 
@@ -582,12 +582,13 @@ def _kpi_dimension(group: str) -> str:
     return "age" if group[:1].isdigit() else "service"
 
 
-def published_kpis(kpis: pd.DataFrame, threshold: int) -> pd.DataFrame:
-    """kpis with person counts below ``threshold`` hidden, and every other figure of their area and group.
+def published_kpis(kpis: pd.DataFrame, policy: Policy) -> pd.DataFrame:
+    """kpis with person counts below the threshold hidden, and every other figure of their area and group.
 
     As the reports do (:func:`kpbkit.views.common.key_figures_table`): a small count hides its group's figures, a
     small total its area's; the parts of one breakdown (age, sex, regi, service) are suppressed together by
-    :func:`kpbkit.privacy.suppression_mask`, so a small part cannot be recalculated from the total and the others.
+    :meth:`kpbkit.privacy.Policy.suppression_mask`, so a small part cannot be recalculated from the total and the
+    others.
     """
     out = kpis.reset_index(drop=True)
     persons = (out["unit"] == "persons").to_numpy()
@@ -595,12 +596,12 @@ def published_kpis(kpis: pd.DataFrame, threshold: int) -> pd.DataFrame:
     dimension = out["group"].astype(str).map(_kpi_dimension)
     for _key, part in out[persons].groupby([out.loc[persons, "area"], out.loc[persons, "kpi"],
                                             dimension[persons]], sort=False):
-        mask = privacy.suppression_mask(part.rename(columns={"value": "n"}), ["n"], threshold=threshold)
+        mask = policy.suppression_mask(part.rename(columns={"value": "n"}), ["n"])
         hidden[part.index[mask["n"].to_numpy()]] = True
     small_groups = set(zip(out.loc[hidden, "area"], out.loc[hidden, "group"], strict=True))
     small_areas = {area for area, group in small_groups if group == "total"}
     pairs = list(zip(out["area"], out["group"], strict=True))
     hide = hidden | np.array([(a, g) in small_groups or a in small_areas for a, g in pairs], dtype=bool)
     out["value"] = out["value"].astype(object)
-    out.loc[hide, "value"] = f"<{threshold}"
+    out.loc[hide, "value"] = policy.marker
     return out
