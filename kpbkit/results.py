@@ -10,12 +10,11 @@ from pathlib import Path
 import pandas as pd
 
 from kpbkit import __version__
-from kpbkit.analyses import pa_settlement, prognos
 from kpbkit.config import ClientConfig
 from kpbkit.ingest import CanonicalData, file_hash
 from kpbkit.io.identity_guard import check_frame
 from kpbkit.io.writers import write_csv, write_json
-from kpbkit.model import ModelResult
+from kpbkit.model import ModelResult, forecast, pa_settlement
 
 log = logging.getLogger("kpbkit")
 
@@ -28,19 +27,19 @@ def write_prognos(config: ClientConfig, data: CanonicalData, model: ModelResult,
     """Compute the forecast and write ``prognos_rates.csv``, ``prognos.csv`` and ``prognos_budget.csv`` into ``folder``.
 
     Written in every run. Without a population forecast (or for a year it lacks) the forecast years' figures are
-    empty cells, never zeros (a logged warning); see :mod:`kpbkit.analyses.prognos`.
+    empty cells, never zeros (a logged warning); see :mod:`kpbkit.model.forecast`.
     """
     sources = {name: Path(data.input_files[name]).name for name in ("population", "population_forecast")
                if name in data.input_files}
-    tables = prognos.for_run(config, model.person_costs, data.persons, data.population, data.population_forecast,
-                             sources=sources)
+    tables = forecast.for_run(config, model.person_costs, data.persons, data.population, data.population_forecast,
+                              sources=sources)
     years = tables.forecast.loc[tables.forecast["population"].isna(), "year"].unique()
     if len(years):
         log.warning("No population for %s (population / population_forecast): %s.csv has no forecast for those "
-                    "years", ", ".join(str(y) for y in sorted(years)), prognos.FILES["forecast"])
+                    "years", ", ".join(str(y) for y in sorted(years)), forecast.FILES["forecast"])
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for key, name in prognos.FILES.items():
+    for key, name in forecast.FILES.items():
         path = folder / f"{name}.csv"
         write_csv(getattr(tables, key), path)
         written.append(path)

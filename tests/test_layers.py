@@ -37,7 +37,6 @@ BACKLOG: frozenset[tuple[str, str]] = frozenset({
     ("kpbkit.analyses.compare", "kpbkit.formats"),
     ("kpbkit.config", "kpbkit.io"),  # the presets' names, the rules CSV reader
     ("kpbkit.config", "kpbkit.labels.prognos"),  # the base scenario's name
-    ("kpbkit.results", "kpbkit.analyses"),  # forecast and PA settlement belong in the model
 })
 
 

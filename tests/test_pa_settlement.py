@@ -36,9 +36,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kpbkit.analyses.pa_settlement import COLUMNS, current_settlement_label, pa_unit_costs, six_month_report
 from kpbkit.config import load_client_config
 from kpbkit.errors import ConfigError
+from kpbkit.model.pa_settlement import COLUMNS, current_settlement_label, pa_unit_costs, six_month_report
 from kpbkit.period import Period
 
 RATE = 300.0

@@ -14,6 +14,7 @@ from kpbkit.catalog import Catalog, parse_age_bands
 from kpbkit.config import PrognosSection, ScenarioSection
 from kpbkit.errors import ConfigError
 from kpbkit.labels import prognos as text
+from kpbkit.model import forecast as model
 from kpbkit.pipeline import run_client
 from kpbkit.report import pdf_text, read_key_figures
 from kpbkit.report.templates_catalog import REPORTS
@@ -21,7 +22,7 @@ from tests.privacy import visible_text
 
 PNR_SHAPE = re.compile(r"\d{6,8}[-+]?\d{4}")
 BANDS = parse_age_bands(["0-79", "80+"])
-BASE = analysis.BASE_SCENARIO
+BASE = model.BASE_SCENARIO
 
 # --- a hand-made case -----------------------------------------------------------------------------------------
 # hemtjänst: p1 (K, 70) 100 h; p2 (K, 85) 150 h extern + 50 h egen (one brukare); p3 (M, 90) 50 h; p4 (age and
@@ -55,22 +56,22 @@ def _population(years: list[int]) -> pd.DataFrame:
 
 def _forecast(scenarios=(), *, years=(2026, 2027), base_population=True) -> pd.DataFrame:
     population = _population([2025]) if base_population else _population([]).iloc[:0]
-    rates = analysis.consumption_rates(PERSON_COSTS, ATTRIBUTES, population, base_year=2025,
-                                       services=["hemtjanst", "sarskilt_boende"], catalog=Catalog(), bands=BANDS)
-    pop = pd.concat([analysis.population_by_group(population, [2025], BANDS),
-                     analysis.population_by_group(_population(list(years)), [2026, 2027], BANDS)])
-    return analysis.project(rates, pop, base_year=2025, horizon=2, scenarios=list(scenarios), bands=BANDS)
+    rates = model.consumption_rates(PERSON_COSTS, ATTRIBUTES, population, base_year=2025,
+                                    services=["hemtjanst", "sarskilt_boende"], catalog=Catalog(), bands=BANDS)
+    pop = pd.concat([model.population_by_group(population, [2025], BANDS),
+                     model.population_by_group(_population(list(years)), [2026, 2027], BANDS)])
+    return model.project(rates, pop, base_year=2025, horizon=2, scenarios=list(scenarios), bands=BANDS)
 
 
 def _value(forecast: pd.DataFrame, year: int, scenario: str, service: str, measure: str = "volume") -> float:
-    per = analysis.totals(forecast, ("year", "scenario", "service_code")).set_index(["year", "scenario",
-                                                                                      "service_code"])
+    per = model.totals(forecast, ("year", "scenario", "service_code")).set_index(["year", "scenario",
+                                                                                   "service_code"])
     return float(per.loc[(year, scenario, service), measure])
 
 
 def test_rates_are_brukare_and_volume_per_inhabitant_per_age_group_and_sex() -> None:
-    rates = analysis.consumption_rates(PERSON_COSTS, ATTRIBUTES, _population([2025]), base_year=2025,
-                                       services=["hemtjanst", "sarskilt_boende"], catalog=Catalog(), bands=BANDS)
+    rates = model.consumption_rates(PERSON_COSTS, ATTRIBUTES, _population([2025]), base_year=2025,
+                                    services=["hemtjanst", "sarskilt_boende"], catalog=Catalog(), bands=BANDS)
     r = rates.set_index(["service_code", "age_group", "sex"])
     assert len(rates) == 2 * 2 * 2  # every service, group and sex, also those without brukare
     assert r.loc[("hemtjanst", "0-79", "K"), ["population", "brukare", "volume"]].tolist() == [1000, 1, 100]
@@ -105,12 +106,12 @@ def test_projection_is_rate_times_population_per_age_group_and_sex() -> None:
     # the base year reproduces the known brukare's volume
     assert _value(f, 2025, BASE, "hemtjanst") == pytest.approx(350)
     assert _value(f, 2025, BASE, "hemtjanst", "brukare") == pytest.approx(3)
-    assert list(f.columns) == analysis.FORECAST_COLUMNS
+    assert list(f.columns) == model.FORECAST_COLUMNS
     assert set(f["scenario"]) == {BASE}
 
 
 def test_a_yearly_rate_change_compounds_from_the_base_year() -> None:
-    f = _forecast([analysis.Scenario("Minus 10 % per år", rate_change_per_year=-0.10)])
+    f = _forecast([model.Scenario("Minus 10 % per år", rate_change_per_year=-0.10)])
     name = "Minus 10 % per år"
     assert _value(f, 2025, name, "hemtjanst") == pytest.approx(350)
     assert _value(f, 2026, name, "hemtjanst") == pytest.approx(410 * 0.9)
@@ -122,7 +123,7 @@ def test_a_yearly_rate_change_compounds_from_the_base_year() -> None:
 
 def test_the_80_plus_change_applies_to_the_80_plus_groups_from_the_first_forecast_year() -> None:
     name = "Täckning 80+ −20 %"
-    f = _forecast([analysis.Scenario(name, coverage_80_change=-0.2, services=("hemtjanst",))])
+    f = _forecast([model.Scenario(name, coverage_80_change=-0.2, services=("hemtjanst",))])
     assert _value(f, 2025, name, "hemtjanst") == pytest.approx(350)  # not in the base year
     assert _value(f, 2026, name, "hemtjanst") == pytest.approx(110 + (240 + 60) * 0.8)
     assert _value(f, 2027, name, "hemtjanst") == pytest.approx(120 + (300 + 80) * 0.8)
@@ -131,8 +132,8 @@ def test_the_80_plus_change_applies_to_the_80_plus_groups_from_the_first_forecas
 
 
 def test_a_new_unit_cost_applies_from_the_first_forecast_year_and_a_scenario_may_be_limited_to_services() -> None:
-    f = _forecast([analysis.Scenario("Ny timkostnad", unit_costs={"hemtjanst": 500.0}, services=("hemtjanst",)),
-                   analysis.Scenario("Bara SÄBO", rate_change_per_year=-0.5, services=("sarskilt_boende",))])
+    f = _forecast([model.Scenario("Ny timkostnad", unit_costs={"hemtjanst": 500.0}, services=("hemtjanst",)),
+                   model.Scenario("Bara SÄBO", rate_change_per_year=-0.5, services=("sarskilt_boende",))])
     assert _value(f, 2025, "Ny timkostnad", "hemtjanst", "cost") == pytest.approx(350 * 637.5)
     assert _value(f, 2026, "Ny timkostnad", "hemtjanst", "cost") == pytest.approx(410 * 500)
     assert _value(f, 2026, "Ny timkostnad", "hemtjanst") == pytest.approx(410)  # volumes unchanged
@@ -142,9 +143,9 @@ def test_a_new_unit_cost_applies_from_the_first_forecast_year_and_a_scenario_may
 
 
 def test_the_budget_gap_is_forecast_cost_minus_the_frame() -> None:
-    f = _forecast([analysis.Scenario("Minus 10 % per år", rate_change_per_year=-0.10)])
-    gap = analysis.budget_gap(f, {2026: 1_100_000.0, 2027: 1_400_000.0, 2040: 5.0})
-    assert list(gap.columns) == analysis.BUDGET_COLUMNS
+    f = _forecast([model.Scenario("Minus 10 % per år", rate_change_per_year=-0.10)])
+    gap = model.budget_gap(f, {2026: 1_100_000.0, 2027: 1_400_000.0, 2040: 5.0})
+    assert list(gap.columns) == model.BUDGET_COLUMNS
     assert sorted(gap["year"].unique()) == [2026, 2027]  # 2040 is outside the forecast
     g = gap.set_index(["year", "scenario"])
     base_2026 = 410 * 637.5 + 3.65 * 120 * 2000
@@ -156,18 +157,18 @@ def test_the_budget_gap_is_forecast_cost_minus_the_frame() -> None:
 
 
 def test_a_forecast_year_without_population_has_no_data_never_zero() -> None:
-    f = _forecast([analysis.Scenario("Minus", rate_change_per_year=-0.1)], years=(2026,))
+    f = _forecast([model.Scenario("Minus", rate_change_per_year=-0.1)], years=(2026,))
     missing = f[f["year"] == 2027]
     assert len(missing) and missing[["population", "brukare", "volume", "cost"]].isna().all().all()
     assert math.isnan(_value(f, 2027, BASE, "hemtjanst"))
     assert _value(f, 2026, BASE, "hemtjanst") == pytest.approx(410)
-    total = analysis.totals(f).set_index(["year", "scenario"])
+    total = model.totals(f).set_index(["year", "scenario"])
     assert math.isnan(total.loc[(2027, BASE), "cost"]) and total.loc[(2026, BASE), "cost"] > 0
-    gap = analysis.budget_gap(f, {2026: 1.0, 2027: 1.0}).set_index(["year", "scenario"])
+    gap = model.budget_gap(f, {2026: 1.0, 2027: 1.0}).set_index(["year", "scenario"])
     assert math.isnan(gap.loc[(2027, BASE), "gap"]) and math.isnan(gap.loc[(2027, BASE), "cost"])
     assert gap.loc[(2027, BASE), "budget"] == 1.0
-    payload = analysis.key_figures_payload(analysis.ForecastTables(pd.DataFrame(), f, gap.reset_index(),
-                                                                   pd.DataFrame()))
+    payload = analysis.key_figures_payload(model.ForecastTables(pd.DataFrame(), f, gap.reset_index(),
+                                                                pd.DataFrame()))
     assert payload[f"prognos/cost/total/2027/{BASE}"] is None
     assert payload[f"prognos/gap/total/2027/{BASE}"] is None
 
@@ -181,10 +182,10 @@ def test_a_missing_population_forecast_or_base_population_gives_no_data() -> Non
 
 
 def test_service_base_reports_what_the_rates_leave_out() -> None:
-    rates = analysis.consumption_rates(PERSON_COSTS, ATTRIBUTES, _population([2025]), base_year=2025,
-                                       services=["hemtjanst", "sarskilt_boende"], catalog=Catalog(), bands=BANDS)
-    base = analysis.service_base(PERSON_COSTS, ATTRIBUTES, rates, services=["hemtjanst", "sarskilt_boende"],
-                                 catalog=Catalog(), bands=BANDS).set_index("service_code")
+    rates = model.consumption_rates(PERSON_COSTS, ATTRIBUTES, _population([2025]), base_year=2025,
+                                    services=["hemtjanst", "sarskilt_boende"], catalog=Catalog(), bands=BANDS)
+    base = model.service_base(PERSON_COSTS, ATTRIBUTES, rates, services=["hemtjanst", "sarskilt_boende"],
+                              catalog=Catalog(), bands=BANDS).set_index("service_code")
     assert base.loc["hemtjanst", ["brukare", "volume", "cost"]].tolist() == [4, 400, 255_000]
     assert base.loc["hemtjanst", "unit_cost"] == pytest.approx(637.5)
     assert base.loc["hemtjanst", ["brukare_unassigned", "volume_unassigned"]].tolist() == [1, 50]
@@ -194,21 +195,21 @@ def test_service_base_reports_what_the_rates_leave_out() -> None:
 
 def test_one_year_ages_and_their_labels() -> None:
     ages = pd.Series([0, 79, 100, 104, -1, None], dtype="Int64")
-    assert analysis.age_groups(ages, ()).fillna("?").tolist() == ["0", "79", "100+", "100+", "?", "?"]
-    assert analysis.age_groups(ages, BANDS).fillna("?").tolist() == ["0-79", "0-79", "80+", "80+", "?", "?"]
-    order = analysis.age_group_order(())
+    assert model.age_groups(ages, ()).fillna("?").tolist() == ["0", "79", "100+", "100+", "?", "?"]
+    assert model.age_groups(ages, BANDS).fillna("?").tolist() == ["0-79", "0-79", "80+", "80+", "?", "?"]
+    order = model.age_group_order(())
     assert order[0] == "0" and order[-1] == "100+" and len(order) == 101
-    rates = analysis.consumption_rates(PERSON_COSTS, ATTRIBUTES, _population([2025]), base_year=2025,
-                                       services=["hemtjanst"], catalog=Catalog(), bands=())
+    rates = model.consumption_rates(PERSON_COSTS, ATTRIBUTES, _population([2025]), base_year=2025,
+                                    services=["hemtjanst"], catalog=Catalog(), bands=())
     r = rates.set_index(["age_group", "sex"])
     assert r.loc[("70", "K"), "volume_rate"] == pytest.approx(100 / 400)  # 40 % of 1 000 are aged 70
     assert r.loc[("85", "K"), ["brukare", "population"]].tolist() == [1, 0]  # nobody of 85 lives there ...
     assert math.isnan(r.loc[("85", "K"), "brukare_rate"])  # ... so the rate is undefined, not infinite
     assert r.loc[("31", "K"), "brukare_rate"] == 0  # no inhabitants and no brukare: a plain zero
     groups = pd.Series(["79", "80", "100+"])
-    assert analysis.is_80_plus(groups, ()).tolist() == [False, True, True]
+    assert model.is_80_plus(groups, ()).tolist() == [False, True, True]
     with pytest.raises(ValueError, match="straddles 80"):
-        analysis.is_80_plus(pd.Series(["75-84"]), parse_age_bands(["0-74", "75-84", "85+"]))
+        model.is_80_plus(pd.Series(["75-84"]), parse_age_bands(["0-74", "75-84", "85+"]))
 
 
 # --- the config ------------------------------------------------------------------------------------------------
@@ -281,9 +282,9 @@ def test_every_run_writes_the_forecast_tables(tmp_path, write_case) -> None:
     rates = pd.read_csv(folder / "prognos_rates.csv")
     forecast = pd.read_csv(folder / "prognos.csv")
     budget = pd.read_csv(folder / "prognos_budget.csv")
-    assert list(rates.columns) == analysis.RATE_COLUMNS
-    assert list(forecast.columns) == analysis.FORECAST_COLUMNS
-    assert list(budget.columns) == analysis.BUDGET_COLUMNS
+    assert list(rates.columns) == model.RATE_COLUMNS
+    assert list(forecast.columns) == model.FORECAST_COLUMNS
+    assert list(budget.columns) == model.BUDGET_COLUMNS
     hours = forecast[(forecast["scenario"] == BASE)].groupby("year")["volume"].sum(min_count=1)
     assert hours[2025] == pytest.approx(350) and hours[2026] == pytest.approx(410)
     assert hours[2027] == pytest.approx(500)
