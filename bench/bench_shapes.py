@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpbkit.canonical import SCHEMAS
 from kpbkit.demo import load_test_personnummer
 from kpbkit.io.presets import load_preset
-from kpbkit.io.schema import SCHEMAS
 from kpbkit.io.sources import SourceSpec, read_source
 
 HERE = Path(__file__).resolve().parent

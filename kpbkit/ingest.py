@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpbkit.canonical import SCHEMAS, TABLE_ORDER
 from kpbkit.config import ClientConfig
 from kpbkit.errors import InputError
 from kpbkit.io.identity_guard import find_in_frame, holds_personnummer, whole_personnummer_form
 from kpbkit.io.presets import CANONICAL, Preset, load_preset
 from kpbkit.io.readers import SOURCE_ROW, find_table, read_table
-from kpbkit.io.schema import SCHEMAS, TABLE_ORDER
 from kpbkit.io.sources import CODE_COLUMNS, SourceSpec, find_source, read_source
 from kpbkit.personnummer import parse_personnummer, pseudonymise
 from kpbkit.quality import Findings

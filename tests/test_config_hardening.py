@@ -167,7 +167,7 @@ def test_the_cli_gives_one_line_for_an_alias_bomb(tmp_path, write_case):
 
 
 def test_shipped_configs_and_presets_pass_the_strict_reader():
-    files = [*sorted((ROOT / "client_configs").glob("*.yaml")), *sorted((ROOT / "kpbkit/io/presets").glob("*.yaml"))]
+    files = [*sorted((ROOT / "client_configs").glob("*.yaml")), *sorted((ROOT / "kpbkit/data/presets").glob("*.yaml"))]
     assert len(files) >= 4
     for path in files:
         assert read_config_yaml(path) == yaml.safe_load(path.read_text(encoding="utf-8-sig")), path

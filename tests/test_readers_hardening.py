@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kpbkit.canonical import SCHEMAS
 from kpbkit.errors import InputError
 from kpbkit.io.excel import cell_text, read_excel_text
 from kpbkit.io.presets import load_preset
 from kpbkit.io.readers import read_raw, read_table
-from kpbkit.io.schema import SCHEMAS
 from kpbkit.io.sources import SourceSpec, read_source, read_source_text
 from kpbkit.io.swedish import AMBIGUOUS, SCIENTIFIC, TOO_MANY_DIGITS, read_numbers
 

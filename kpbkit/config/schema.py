@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
+from kpbkit.canonical import EXTRA_COLUMNS, SCHEMAS, preset_names
 from kpbkit.catalog import parse_age_bands
 from kpbkit.config.rules import LedgerRule
 from kpbkit.period import Period
@@ -57,8 +58,6 @@ class PeriodSection(_Strict):
 
 
 def _known_shape(value: str) -> str:
-    from kpbkit.io.presets import preset_names
-
     if value not in preset_names():
         raise ValueError(f"unknown shape '{value}' (allowed: {', '.join(preset_names())})")
     return value
@@ -96,7 +95,7 @@ CODE_COLUMNS: tuple[str, ...] = ("service_code", "provider_id", "regi", "sex", "
 
 class InputSection(_Strict):
     folder: Path
-    #: canonical, or a source preset (kpbkit/io/presets): swedish, register
+    #: canonical, or a source preset (kpbkit/data/presets): swedish, register
     shape: str = "canonical"
     tables: dict[str, TableInput] = {}
     #: column -> {the client's code: the canonical code}, e.g. service_code: {"HTJ": hemtjanst}
@@ -119,9 +118,6 @@ class InputSection(_Strict):
 
     @model_validator(mode="after")
     def _known_names(self) -> InputSection:
-        from kpbkit.io.presets import EXTRA_COLUMNS
-        from kpbkit.io.schema import SCHEMAS
-
         for table, spec in self.tables.items():
             if table not in SCHEMAS:
                 raise ValueError(f"input.tables: unknown table '{table}' (allowed: {', '.join(SCHEMAS)})")
@@ -334,6 +330,11 @@ class ScenarioSection(_Strict):
         return self
 
 
+#: the forecast's scenario that is always there (the base year's rates and unit costs in every year): a value of
+#: ``prognos.csv`` that the reports show as written, so no scenario of the config may take it
+BASE_SCENARIO = "Oförändrade konsumtionstal"
+
+
 class PrognosSection(_Strict):
     """The forecast: consumption per age and sex from KPB × the population forecast, in scenarios."""
 
@@ -377,8 +378,6 @@ class PrognosSection(_Strict):
 
     @model_validator(mode="after")
     def _scenarios_fit(self) -> PrognosSection:
-        from kpbkit.labels.prognos import BASE_SCENARIO
-
         names = [s.name for s in self.scenarios]
         for name in names:
             if name == BASE_SCENARIO:

@@ -1,6 +1,6 @@
 """Source presets: how a shape of export maps to the canonical tables (column headers, file names, codes).
 
-A preset is a YAML file in ``kpbkit/io/presets/`` (see ``swedish.yaml`` and ``register.yaml``); the
+A preset is a YAML file in ``kpbkit/data/presets/`` (see ``swedish.yaml`` and ``register.yaml``); the
 ``canonical`` shape needs none. A client's config adds its own header names and code lists on top
 (``input.tables.<table>.columns``, ``input.codes``). Nothing here knows a vendor: a preset describes a
 file shape, and a client's own names live in its config.
@@ -14,9 +14,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-CANONICAL = "canonical"
-#: columns a preset may name that are not canonical: read, checked where useful, then dropped
-EXTRA_COLUMNS = ("kommunkod",)
+from kpbkit.canonical import CANONICAL, EXTRA_COLUMNS, PRESETS_FOLDER, PRESETS_PACKAGE, preset_names
+
+__all__ = ["CANONICAL", "EXTRA_COLUMNS", "Preset", "TableShape", "load_preset", "normalise_header", "preset_names"]
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,10 @@ def normalise_header(text: str) -> str:
     return re.sub(r"[\s_\-.]+", " ", str(text).replace("\ufeff", "")).strip().casefold()
 
 
-def preset_names() -> list[str]:
-    """Every shape a config may name: ``canonical`` and the shipped presets."""
-    folder = resources.files("kpbkit.io") / "presets"
-    names = sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
-    return [CANONICAL, *names]
-
-
 @cache
 def load_preset(name: str) -> Preset:
     """The preset ``name``, with the tables and codes of the preset it ``extends`` merged underneath."""
-    path = resources.files("kpbkit.io") / "presets" / f"{name}.yaml"
+    path = resources.files(PRESETS_PACKAGE) / PRESETS_FOLDER / f"{name}.yaml"
     from kpbkit.config.loading import parse_config_yaml
 
     # The config's strict reader: a duplicate key in a preset is an error, not a silently lost alias.

@@ -35,8 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpbkit.canonical import Column, TableSchema
 from kpbkit.errors import InputError
-from kpbkit.io.schema import Column, TableSchema
 from kpbkit.io.swedish import MAX_DIGITS, MAX_YEAR, MIN_YEAR, OPEN_END
 
 SUFFIXES = (".csv", ".parquet")

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kpbkit.canonical import Column, TableSchema
 from kpbkit.errors import ConfigError, InputError
 from kpbkit.io.excel import read_excel_text
 from kpbkit.io.presets import EXTRA_COLUMNS, Preset, TableShape, normalise_header
@@ -38,7 +39,6 @@ from kpbkit.io.readers import (
     separator_hint,
     to_canonical,
 )
-from kpbkit.io.schema import Column, TableSchema
 from kpbkit.io.swedish import (
     AMBIGUOUS,
     ENCODINGS,

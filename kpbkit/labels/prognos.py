@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+# the scenario every forecast has: its name is a value of prognos.csv, reserved by the config's schema
+from kpbkit.config.schema import BASE_SCENARIO  # noqa: F401
+
 TITLE = "Prognos: befolkning, volymer och kostnader"
 SUBTITLE = "Basår {base_year}, prognos {first}–{last} i fasta priser"
 
-#: the scenario every forecast has (also the name in ``prognos.csv``)
-BASE_SCENARIO = "Oförändrade konsumtionstal"
 
 #: shown for a figure the forecast has no data for (a year without population): in sentences, in table cells
 NO_DATA = "uppgift saknas"
@@ -109,14 +110,16 @@ SENTENCES = {
     "population_missing": "Befolkningsprognosen saknar uppgifter för {years}.",
     "rates_text": (
         "Konsumtionstalen är antalet brukare per 1\u00a0000 invånare och volymen per invånare i varje "
-        "åldersgrupp och kön under basåret. Grupper med 1–4 brukare visas som <5 (de ingår ändå i prognosen)."
+        "åldersgrupp och kön under basåret. Grupper med färre än {threshold} brukare visas som {marker} (de ingår ändå "
+        "i prognosen)."
     ),
     "rates_one_year": (
         "Konsumtionstalen är beräknade per ettårsklass (0–100+ år) och används så i prognosen; tabellerna visar "
         "dem sammanförda i åldersgrupper."
     ),
     "rate_charts": (
-        "Diagrammen visar de två insatser som kostade mest under basåret; grupper med 1–4 brukare visas inte."
+        "Diagrammen visar de två insatser som kostade mest under basåret; grupper med färre än {threshold} brukare "
+        "visas inte."
     ),
     "coinciding_lines": (
         "Diagrammen visar de fyra insatser som kostade mest under basåret. Där ett scenario inte ändrar en insats "

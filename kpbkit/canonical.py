@@ -1,9 +1,28 @@
-"""The canonical tables of DATA-CONTRACT.md: their columns, types and which are required."""
+"""The canonical tables of DATA-CONTRACT.md (their columns, types and which are required) and the input shapes.
+
+Both the config (which checks the table, column and shape names a client's config uses) and ingest (which reads
+the tables) depend on this contract; it depends on nothing of kpbkit.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Literal
+
+#: the shape of input that needs no preset: the canonical tables as DATA-CONTRACT.md names them
+CANONICAL = "canonical"
+#: columns a preset may name that are not canonical: read, checked where useful, then dropped
+EXTRA_COLUMNS = ("kommunkod",)
+#: where the source presets live (``kpbkit/data/presets/<name>.yaml``, read by :mod:`kpbkit.io.presets`)
+PRESETS_PACKAGE, PRESETS_FOLDER = "kpbkit.data", "presets"
+
+
+def preset_names() -> list[str]:
+    """Every shape a config may name: ``canonical`` and the shipped presets."""
+    folder = resources.files(PRESETS_PACKAGE) / PRESETS_FOLDER
+    names = sorted(p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml"))
+    return [CANONICAL, *names]
 
 Kind = Literal["id", "code", "text", "date", "float", "int", "pnr"]
 
