@@ -36,13 +36,11 @@ import pandas as pd
 
 from kpbkit.catalog import AgeBand, Catalog, parse_age_bands
 from kpbkit.config import ClientConfig, ScenarioSection
+from kpbkit.config.schema import BASE_SCENARIO
 from kpbkit.errors import ConfigError
 from kpbkit.model.kpis import person_attributes
 from kpbkit.period import Period
 
-#: the scenario that is always there: the base year's rates and unit costs in every year. Its name is a value of
-#: ``prognos.csv`` (the reports show it as written); the config refuses a scenario of that name
-BASE_SCENARIO = "Oförändrade konsumtionstal"
 SEXES: tuple[str, ...] = ("K", "M")
 #: the oldest age of the population tables: 100 stands for 100 and over
 MAX_AGE = 100
