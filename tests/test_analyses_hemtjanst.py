@@ -11,6 +11,7 @@ from kpbkit.analyses import common
 from kpbkit.analyses import hemtjanst as h
 from kpbkit.analyses.load import load_results
 from kpbkit.formats import kr, number, percent
+from kpbkit.model.volumes import resolve_overlaps
 from kpbkit.pipeline import run_client
 
 PERSONS = "person_id,birth_date,sex\na,1930-05-01,K\nb,1950-01-01,M\nc,1970-01-01,K\n"
@@ -20,6 +21,7 @@ DECISIONS = (
     "d1,a,hemtjanst,2024-12-01,2025-01-01,,20,E\n"      # 12 months
     "d2,b,hemtjanst,2025-03-01,2025-03-01,2025-08-31,10,X\n"  # 6 months, decided in the period
     "d3,c,hemtjanst,2025-06-10,2025-07-01,2025-07-31,5,E\n"   # 1 month
+    "d4,c,hemtjanst,2025-07-01,2025-07-16,2025-08-15,4,E\n"   # overlaps d3: adds 15 of August's 31 days
 )
 VISITS = (
     "person_id,service_code,date,minutes,provider_id,staff_id\n"
@@ -52,15 +54,25 @@ def results(tmp_path_factory):
     config = folder / "client.yaml"
     config.write_text("client: {id: hem, name: Hemkommun, kommunkod: '0000'}\nperiod: {year: 2025}\n"
                       "input: {folder: input}\noutput: {folder: reports}\n", encoding="utf-8")
-    run_client(config, progress=lambda *a: None)
-    return load_results(config, "2025")
+    return load_results(run_client(config, progress=lambda *a: None).output_dir)
 
 
 def test_hours_per_brukare_month_divides_by_decision_months(results) -> None:
     per = h.hours_per_brukare_month(results)["hours_per_month"]
     assert per["a"] == pytest.approx(40 / 12)   # 2400 minutes = 40 h over 12 months
     assert per["b"] == pytest.approx(4 / 6)     # 240 minutes = 4 h (the February visit counts too)
-    assert per["c"] == pytest.approx(2 / 1)
+    assert per["c"] == pytest.approx(2 / (1 + 15 / 31))
+
+
+def test_decision_months_are_the_run_s_with_overlaps_counted_once(results) -> None:
+    months = h.decision_months(results)
+    assert months.to_dict() == pytest.approx({"a": 12, "b": 6, "c": 1 + 15 / 31})
+    # the same numbers as resolving the decisions' overlaps at render time, as the report did before
+    d = results.decisions
+    d = d[(d["service_code"] == "hemtjanst") & ~(d["end_date"] < d["start_date"])].reset_index(drop=True)
+    owned = resolve_overlaps(d, id_column="decision_id", period=results.config.period)
+    before = owned["months"].groupby(d["person_id"]).sum().rename("months")
+    pd.testing.assert_series_equal(months, before, check_exact=True)
 
 
 def test_days_to_first_visit_uses_the_first_visit_on_or_after_the_decision(results) -> None:
@@ -89,7 +101,7 @@ def test_provider_table_and_regi_comparison(results) -> None:
 def test_key_figures_come_from_kpis(results) -> None:
     figures = h.key_figures(results).set_index(["kpi", "group"])["value"]
     assert figures[("delivered_hours", "total")] == pytest.approx(46)
-    assert figures[("granted_hours", "total")] == pytest.approx(20 * 12 + 10 * 6 + 5)
+    assert figures[("granted_hours", "total")] == pytest.approx(20 * 12 + 10 * 6 + 5 + 4)
     payload = h.key_figures_payload(results)
     assert payload["aldreomsorg/cost_per_hour/total"] == pytest.approx((26400 + 2400) / 46)
 

@@ -86,8 +86,7 @@ def results(tmp_path_factory):
     config = folder / "client.yaml"
     config.write_text("client: {id: bu, name: Bukommun, kommunkod: '0000'}\nperiod: {year: 2025}\n"
                       "input: {folder: input}\noutput: {folder: reports}\n", encoding="utf-8")
-    run_client(config, progress=lambda *a: None)
-    return load_results(config, "2025")
+    return load_results(run_client(config, progress=lambda *a: None).output_dir)
 
 
 def test_care_days_cross_the_year_boundaries_and_count_overlaps_once(results) -> None:
@@ -242,10 +241,39 @@ def test_every_view_renders_without_placements(tmp_path, write_case) -> None:
     from kpbkit.views import barn_unga as views
 
     config = write_case(tmp_path)   # one hemtjänst visit, no barn och unga at all
-    run_client(config, progress=lambda *a: None)
-    res = views.load(str(config), "2025")
+    res = views.load(str(run_client(config, progress=lambda *a: None).output_dir))
     assert not bu.has_placements(res)
     for name in ("summary", "service_mix", "forms", "providers", "per_1000", "lengths", "episodes", "flows",
                  "per_day", "age_and_sex", "legal_basis", "open_care", "reimbursement", "cost_distribution",
                  "top_placements", "quality"):
         assert getattr(views, name)(res).data, name
+
+
+def test_overlapping_placements_are_the_run_s_finding_for_placement_forms(tmp_path, write_case) -> None:
+    from kpbkit.model.volumes import resolve_overlaps
+
+    stays = (
+        "stay_id,person_id,service_code,start_date,end_date,provider_id,daily_price,law\n"
+        "t1,x,hvb,2025-01-01,2025-03-31,P1,,SoL\n"
+        "t2,x,hvb,2025-02-01,2025-02-28,P1,,SoL\n"        # started later: owns February
+        "t0,x,hvb,2025-02-01,2025-02-10,P1,,SoL\n"        # same start, smaller id: owns no day, still overlaps
+        "t4,x,familjehem,2025-03-01,2025-06-30,P1,,SoL\n"  # another form: no overlap
+        "t5,x,hvb,2024-01-01,2024-06-30,P1,,SoL\n"        # before the period
+        "g1,y,gruppbostad,2025-01-01,,P1,,\n"             # an LSS overlap: not a placement
+        "g2,y,gruppbostad,2025-05-01,2025-05-31,P1,,\n"
+    )
+    persons = "person_id,birth_date,sex\np1,1941-01-01,M\nx,2012-01-01,K\ny,1990-01-01,M\n"
+    res = load_results(run_client(write_case(tmp_path, persons=persons, stays=stays), progress=lambda *a: None)
+                       .output_dir)
+    assert "t0" not in set(res.resolved_stays["stay_id"])
+    flagged = res.stays.set_index("stay_id")["overlapping"]
+    assert sorted(flagged[flagged].index) == ["g1", "g2", "t0", "t1", "t2"]
+    dq = res.data_quality.set_index("check")
+    assert dq.loc["overlapping_stays", "count"] == 5
+    quality = bu.placement_quality(res).set_index("check")["count"]
+    assert quality["overlapping_placements"] == 3
+    # the count the report made before by resolving the placement stays' overlaps at render time
+    before = Findings()
+    resolve_overlaps(bu.counted_placement_stays(res), id_column="stay_id", period=res.config.period,
+                     findings=before, table="stays")
+    assert before.count("overlapping_stays") == quality["overlapping_placements"]

@@ -338,6 +338,9 @@ def test_a_run_writes_the_csv_and_a_filterable_swedish_workbook(tmp_path, write_
 
 
 def test_a_run_without_rates_writes_the_table_without_reimbursement(tmp_path, write_case, caplog) -> None:
+    from kpbkit.analyses import lss
+    from kpbkit.analyses.load import load_results
+    from kpbkit.analyses.pa_settlement import read_table
     from kpbkit.pipeline import run_client
 
     with caplog.at_level(logging.WARNING, logger="kpbkit"):
@@ -345,5 +348,30 @@ def test_a_run_without_rates_writes_the_table_without_reimbursement(tmp_path, wr
     csv = pd.read_csv(result.results_dir / "pa_six_month.csv")
     assert csv["reimbursement"].isna().all() and csv["granted_hours"].notna().all()
     assert "lss.fk_hourly_rates" in caplog.text
+    # the report reading the table stops with the config error, as the computation does
+    res = load_results(result.output_dir)
+    with pytest.raises(ConfigError) as err:
+        lss.six_month(res)
+    assert err.value.key == "lss.fk_hourly_rates" and "2025" in err.value.what
+    assert str(err.value.file) == str(result.config.path)
+    assert read_table(res, require_rates=False)["fk_rate"].isna().all()
     plain = run_client(write_case(tmp_path / "plain"), progress=lambda *a: None)  # no personal assistance at all
     assert pd.read_csv(plain.results_dir / "pa_six_month.csv").empty
+    empty = lss.six_month(load_results(plain.output_dir))
+    pd.testing.assert_frame_equal(empty, six_month_report(decisions().iloc[:0], visits().iloc[:0], UNIT_COSTS,
+                                                          period=PERIOD, fk_hourly_rates={}))
+
+
+def test_the_report_reads_the_table_the_run_wrote(tmp_path, write_case) -> None:
+    from kpbkit.analyses import lss
+    from kpbkit.analyses.load import load_results
+    from kpbkit.model.pa_settlement import for_run
+    from kpbkit.pipeline import run_client
+
+    result = run_client(write_case(tmp_path, config=LSS_CONFIG, **PA_TABLES), progress=lambda *a: None)
+    res = load_results(result.output_dir)
+    table = lss.six_month(res)
+    computed = for_run(res.config, res.decisions, res.counted_visits, res.person_costs)
+    assert len(table) == (12 + 2 + 1) + (6 + 2 + 1)   # A: every month, both halves, the year; B: April–September
+    pd.testing.assert_frame_equal(table, computed, check_exact=True)   # same values and dtypes
+    assert table["settlement_period"].isna().sum() == 0 and (table["row_type"] == "year").sum() == 2

@@ -18,9 +18,7 @@ from kpbkit.analyses.common import area_costs
 from kpbkit.analyses.load import Results
 from kpbkit.catalog import PLACEMENT_SERVICES
 from kpbkit.labels import barn_unga as bl
-from kpbkit.model.volumes import resolve_overlaps
 from kpbkit.period import to_day64
-from kpbkit.quality import Findings
 
 AREA = "barn_unga"
 PLACEMENTS: tuple[str, ...] = PLACEMENT_SERVICES
@@ -623,14 +621,12 @@ def price_coverage(results: Results) -> pd.DataFrame:
 def placement_quality(results: Results) -> pd.DataFrame:
     """The placement findings: overlapping placement stays, placements without a decision, missing prices.
 
-    Overlaps are counted as the model counts them (rows in a cluster of overlapping stays of one child
-    and form); placements without a decision come from data_quality; missing prices are placement stays
-    without a contracted price in a pool with priced stays (weighted by the pool's mean price) and stays
-    whose price was zero or negative.
+    Overlapping stays are the placement rows of the run's finding ``overlapping_stays`` (the interim
+    ``stays`` flag them: rows in a cluster of overlapping stays of one child and form); placements without
+    a decision come from data_quality; missing prices are placement stays without a contracted price in a
+    pool with priced stays (weighted by the pool's mean price) and stays whose price was zero or negative.
     """
-    valid = counted_placement_stays(results)
-    overlap = Findings()
-    resolve_overlaps(valid, id_column="stay_id", period=results.config.period, findings=overlap, table="stays")
+    counted = counted_placement_stays(results)
     dq = results.data_quality
     without = float(dq.loc[dq["check"] == "placement_without_decision", "count"].sum())
     stays = placement_stays(results)
@@ -639,7 +635,7 @@ def placement_quality(results: Results) -> pd.DataFrame:
     raw = results.stays.drop_duplicates("stay_id").set_index("stay_id")["daily_price"]
     not_positive = stays["stay_id"].map(raw).le(0).fillna(False).astype(bool)
     rows = [
-        ("overlapping_placements", overlap.count("overlapping_stays")),
+        ("overlapping_placements", float(counted["overlapping"].sum())),
         ("placement_without_decision", without),
         ("price_missing_in_priced_pool", float((unpriced & pool_priced & ~not_positive).sum())),
         ("price_missing_unpriced_pool", float((unpriced & ~pool_priced & ~not_positive).sum())),

@@ -8,7 +8,6 @@ import pandas as pd
 
 from kpbkit import labels
 from kpbkit.analyses.load import Results
-from kpbkit.model.volumes import resolve_overlaps
 
 AREA = "aldreomsorg"
 SERVICE = "hemtjanst"
@@ -101,13 +100,15 @@ def regi_comparison(results: Results) -> pd.DataFrame:
 
 
 def decision_months(results: Results) -> pd.Series:
-    """Each person's hemtjänst decision months in the period (overlaps counted once, as month volumes)."""
-    d = results.decisions
-    d = d[(d["service_code"] == SERVICE) & ~(d["end_date"] < d["start_date"])]
-    if not len(d):
-        return pd.Series(dtype=float)
-    owned = resolve_overlaps(d.reset_index(drop=True), id_column="decision_id", period=results.config.period)
-    return owned["months"].groupby(d["person_id"].reset_index(drop=True)).sum()
+    """Each person's hemtjänst decision months in the period (overlaps counted once), as the run computed them.
+
+    From the interim table ``granted`` (:func:`kpbkit.model.volumes.decision_months`): persons with a
+    decision active in the period, indexed by ``person_id``.
+    """
+    granted = results.granted
+    granted = granted[granted["service_code"] == SERVICE]
+    person = pd.Index(granted["person_id"], dtype="string", name="person_id")
+    return pd.Series(granted["decision_months"].to_numpy(dtype=float), index=person, name="months").sort_index()
 
 
 def hours_per_brukare_month(results: Results) -> pd.DataFrame:

@@ -137,8 +137,9 @@ def housing_units(results: Results, service: str) -> pd.DataFrame:
 
 
 def six_month(results: Results) -> pd.DataFrame:
-    """The six-month report of the run (the same table as ``results/pa_six_month.csv``)."""
-    return pa_settlement.from_results(results)
+    """The six-month report the run wrote (``results/pa_six_month.csv``); stops with the config error naming
+    ``lss.fk_hourly_rates`` when a year with ``pa_sfb`` hours has no FK rate."""
+    return pa_settlement.read_table(results)
 
 
 def six_month_current(table: pd.DataFrame) -> pd.DataFrame:

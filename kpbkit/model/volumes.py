@@ -37,9 +37,12 @@ class VolumeResult:
     """Delivered volumes and granted hours, plus the resolved stays kept for analyses."""
 
     deliveries: pd.DataFrame  # one row per person, service, provider and regi with volume > 0
-    granted: pd.DataFrame  # person_id, service_code, granted_hours (hour services, decisions active in period)
+    #: person_id, service_code, granted_hours, decision_months (hour services, decisions active in the period)
+    granted: pd.DataFrame
     stays: pd.DataFrame  # stays that own at least one day in the period, with their owned volume (and source_row)
     counted_visits: pd.DataFrame  # the visits that count in volumes, with their regi, indexed as in `visits`
+    #: the index labels (as in `stays`) of the counted stays the finding ``overlapping_stays`` counts
+    overlapping_stays: pd.Index
 
 
 def compute_volumes(
@@ -61,7 +64,7 @@ def compute_volumes(
     regi_of = providers.set_index("provider_id")["regi"].astype("string")
     hours, counted_visits = _hour_volumes(visits, regi_of, catalog, period, findings, files.get("visits"))
     parts = [hours]
-    stay_result = _stay_volumes(stays, regi_of, catalog, period, findings, files.get("stays"))
+    stay_result, overlapping_stays = _stay_volumes(stays, regi_of, catalog, period, findings, files.get("stays"))
     parts.append(stay_result[DELIVERY_COLUMNS])
     valid_decisions = _valid_decisions(decisions, catalog, findings, files.get("decisions"))
     parts.append(_month_volumes(valid_decisions, regi_of, catalog, period, findings, files.get("decisions")))
@@ -72,7 +75,8 @@ def compute_volumes(
     for col in ("person_id", "provider_id", "regi", "service_code"):
         deliveries[col] = deliveries[col].astype("string")
     granted = _granted_hours(valid_decisions, catalog, period)
-    return VolumeResult(deliveries=deliveries, granted=granted, stays=stay_result, counted_visits=counted_visits)
+    return VolumeResult(deliveries=deliveries, granted=granted, stays=stay_result, counted_visits=counted_visits,
+                        overlapping_stays=overlapping_stays)
 
 
 def _empty_deliveries() -> pd.DataFrame:
@@ -160,12 +164,13 @@ def _hour_volumes(
 def _stay_volumes(
     stays: pd.DataFrame, regi_of: pd.Series, catalog: Catalog, period: Period, findings: Findings,
     file: Path | None = None,
-) -> pd.DataFrame:
+) -> tuple[pd.DataFrame, pd.Index]:
+    """The stays owning a day in the period with their volumes, and the index labels of the overlapping ones."""
     columns = [*DELIVERY_COLUMNS, "stay_id", "start_date", "end_date", "daily_price", "law", "days", "weekdays"]
     if SOURCE_ROW in stays.columns:
         columns.append(SOURCE_ROW)  # so that checks on the counted stays can cite the file row
     if not len(stays):
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), stays.index[:0]
     s = stays
     unit = _units(s["service_code"], catalog)
     keep = _left_out(unit.isna(), "service_unknown", "stays", findings,
@@ -183,6 +188,7 @@ def _stay_volumes(
                  example=describe_row(s, nonpositive, "stays", file, PRICE_FIELDS))
     s = s.assign(daily_price=s["daily_price"].where(s["daily_price"] > 0))
     owned = resolve_overlaps(s, id_column="stay_id", period=period, findings=findings, table="stays", file=file)
+    overlapping = s.index[owned["overlapping"].to_numpy()]
     s = s.assign(days=owned["days"], weekdays=owned["weekdays"])
     s = s[s["days"] > 0].copy()
     s["volume"] = np.where(s["unit"] == "weekday", s["weekdays"], s["days"]).astype(float)
@@ -194,7 +200,7 @@ def _stay_volumes(
                  example=describe_row(s, unpriced, "stays", file, PRICE_FIELDS))
     s["priced_volume"] = np.where(priced, s["volume"], 0.0)
     s["price_weight"] = np.where(priced, s["volume"] * s["daily_price"].fillna(0.0), 0.0)
-    return s[columns].reset_index(drop=True)
+    return s[columns].reset_index(drop=True), overlapping
 
 
 def _valid_decisions(
@@ -226,10 +232,12 @@ def _month_volumes(
 
 
 def _granted_hours(decisions: pd.DataFrame, catalog: Catalog, period: Period) -> pd.DataFrame:
-    """Granted hours per person and hour service: hours per month × the decision's months in the period.
+    """Granted hours and decision months per person and hour service.
 
-    Overlapping decisions add up; an empty ``granted_hours_per_month`` counts as 0. Only decisions
-    with at least one day in the period are kept (they define the ``delivery_ratio`` population).
+    Granted hours: hours per month × the decision's months in the period; overlapping decisions add up and
+    an empty ``granted_hours_per_month`` counts as 0. Decision months: the months in the period with a
+    decision, overlapping decisions counted once (:func:`decision_months`). Only decisions with at least
+    one day in the period are kept (they define the ``delivery_ratio`` population).
     """
     d = decisions[decisions["unit"] == "hour"]
     start, end, inside = period.clip(to_day64(d["start_date"]), to_day64(d["end_date"]))
@@ -243,7 +251,34 @@ def _granted_hours(decisions: pd.DataFrame, catalog: Catalog, period: Period) ->
             "granted_hours": hours,
         }
     )
-    return out.groupby(["person_id", "service_code"], as_index=False, sort=False)["granted_hours"].sum()
+    out = out.groupby(["person_id", "service_code"], as_index=False, sort=False)["granted_hours"].sum()
+    months = decision_months(decisions[decisions["unit"] == "hour"], period)
+    out = out.merge(months, on=["person_id", "service_code"], how="left")
+    out["decision_months"] = out["decision_months"].fillna(0.0)
+    return out
+
+
+def decision_months(decisions: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Months in the period with a decision, per person and service: overlapping decisions count a day once.
+
+    Each day goes to one decision as in :func:`resolve_overlaps`; returns ``person_id, service_code,
+    decision_months`` (0 for a person whose decisions lie outside the period).
+    """
+    parts = []
+    codes = decisions["service_code"].astype("string")
+    for code in pd.unique(codes.dropna()):
+        # one service at a time, so that each service's months are summed as when resolved on their own
+        d = decisions[(codes == code).to_numpy()].reset_index(drop=True)
+        owned = resolve_overlaps(d, id_column="decision_id", period=period)
+        parts.append(pd.DataFrame({"person_id": d["person_id"].astype("string"),
+                                   "service_code": d["service_code"].astype("string"),
+                                   "decision_months": owned["months"].astype(float)}))
+    if not parts:
+        return pd.DataFrame({"person_id": pd.Series([], dtype="string"),
+                             "service_code": pd.Series([], dtype="string"),
+                             "decision_months": pd.Series([], dtype=float)})
+    frame = pd.concat(parts, ignore_index=True)
+    return frame.groupby(["person_id", "service_code"], as_index=False, sort=False)["decision_months"].sum()
 
 
 def resolve_overlaps(
@@ -253,11 +288,13 @@ def resolve_overlaps(
     """Days, weekdays and month fractions each row *owns* inside the period.
 
     Within one person and service, each day belongs to the row that started last (ties: the larger
-    ``id_column`` compared as text). Returns a frame aligned with ``frame``'s index. The overlap finding's
-    example cites ``file`` (the table's source file) when given.
+    ``id_column`` compared as text). Returns a frame aligned with ``frame``'s index: ``days``,
+    ``weekdays``, ``months`` and ``overlapping`` (the row overlaps another of its person and service in the
+    period: the rows the finding ``overlapping_<table>`` counts). The overlap finding's example cites
+    ``file`` (the table's source file) when given.
     """
     n = len(frame)
-    result = pd.DataFrame({"days": 0, "weekdays": 0, "months": 0.0}, index=frame.index)
+    result = pd.DataFrame({"days": 0, "weekdays": 0, "months": 0.0, "overlapping": False}, index=frame.index)
     if n == 0:
         return result
     start, end, inside = period.clip(to_day64(frame["start_date"]), to_day64(frame["end_date"]))
@@ -327,4 +364,5 @@ def resolve_overlaps(
     result.iloc[pos, 0] = days
     result.iloc[pos, 1] = weekdays
     result.iloc[pos, 2] = months
+    result.iloc[pos[order[multi]], 3] = True
     return result
