@@ -1,7 +1,8 @@
 """Atomic, private results (issue 12, item 4): a period folder is replaced whole or not at all.
 
-The kill test stops a real ``kpbkit run`` subprocess at named checkpoints (``KPBKIT_TEST_PAUSE_AT``, see
-:mod:`kpbkit.io.staging`), kills it with SIGKILL there and proves that the period folder is the previous complete
+The kill test stops real ``kpbkit run`` processes at named checkpoints (``KPBKIT_TEST_PAUSE_AT``, see
+:mod:`kpbkit.io.staging`; each forked from one process that imported kpbkit once, the last run a fresh
+``kpbkit`` command), kills each with SIGKILL there and proves that the period folder is the previous complete
 run or the new complete one (file hashes, ``run.json``), that the killed run's partial output was private (0700),
 and that the next run leaves nothing behind. The Ctrl-C tests send SIGINT to a run's process group, as a terminal
 does, while it writes results and while a notebook executes: one line, exit code 130, a private failed folder.
@@ -9,6 +10,7 @@ does, while it writes results and while a notebook executes: one line, exit code
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,6 +18,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -56,26 +59,75 @@ def start(config: Path, *args: str, env: dict[str, str] | None = None) -> subpro
                             start_new_session=True)
 
 
-def run_until(config: Path, point: str, *, exchange: bool = True) -> None:
-    """Start ``kpbkit run --results-only``, wait until it pauses at checkpoint ``point``, SIGKILL it there."""
+#: A process that imports what a run needs once, then for each order it reads (one JSON line: args, cwd, env) forks
+#: a child that runs ``kpbkit ARGS`` in a new session, its stderr on this process's stdout (the test's pipe) and
+#: its stdout discarded; it prints ``fork-pid: PID`` and, once the child has ended, ``fork-status: STATUS``
+#: (``os.waitpid``). Each run is a real process killed with SIGKILL, without paying the imports again each time.
+FORK_SERVER = """\
+import json, os, sys
+import kpbkit.pipeline, openpyxl, pyarrow.parquet  # what every run imports (the workbook, interim files)
+from kpbkit.cli import main
+
+for line in sys.stdin:
+    order = json.loads(line)
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.setsid()
+            os.dup2(os.open(os.devnull, os.O_RDWR), 1)
+            os.chdir(order["cwd"])
+            os.environ.update(order["env"])
+            main.main(order["args"], prog_name="kpbkit")
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            os._exit(code)
+    os.write(1, f"fork-pid: {pid}\\n".encode())  # one write: whole beside the child's lines on the same pipe
+    os.write(1, f"fork-status: {os.waitpid(pid, 0)[1]}\\n".encode())
+"""
+
+
+@pytest.fixture
+def fork_server() -> Iterator[subprocess.Popen]:
+    """A :data:`FORK_SERVER` process (its stderr joins its stdout, as its children's does)."""
+    server = subprocess.Popen([sys.executable, "-c", FORK_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    yield server
+    server.stdin.close()
+    assert server.wait(timeout=60) == 0, server.stdout.read()
+    server.stdout.close()
+
+
+def run_until(server: subprocess.Popen, config: Path, point: str, *, exchange: bool = True) -> None:
+    """Fork ``kpbkit run --results-only`` from ``server``, wait until it pauses at checkpoint ``point``, SIGKILL it
+    there and wait until it has ended."""
     env = {PAUSE_ENV: point, **({} if exchange else {NO_EXCHANGE_ENV: "1"})}
-    proc = start(config, "--results-only", env=env)
-    seen = []
-    while True:
-        line = proc.stderr.readline().decode()
-        seen.append(line)
-        if line.strip() == f"kpbkit-test: paused at {point}":
-            break
-        if not line:
-            proc.kill()
-            raise AssertionError(f"the run never reached {point}:\n{''.join(seen)}")
-    proc.kill()  # SIGKILL
-    proc.wait()
-    proc.stdout.close()
-    proc.stderr.close()
+    order = {"args": ["run", str(config), "--results-only"], "cwd": str(config.parent), "env": env}
+    server.stdin.write(json.dumps(order) + "\n")
+    server.stdin.flush()
+    pid, seen = None, []
+    try:
+        while pid is None or f"kpbkit-test: paused at {point}\n" not in seen:
+            line = server.stdout.readline()
+            seen.append(line)
+            if line.startswith("fork-pid: "):
+                pid = int(line.split()[1])
+            elif line.startswith("fork-status: ") or not line:
+                raise AssertionError(f"the run never reached {point}:\n{''.join(seen)}")
+    finally:
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):  # ended already (reaped by the server)
+                os.kill(pid, signal.SIGKILL)
+    while not (line := server.stdout.readline()).startswith("fork-status: "):
+        assert line, f"the fork server ended: {''.join(seen)}"
+    status = int(line.split()[1])
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, (point, status)
 
 
-def test_a_run_killed_at_any_point_leaves_the_old_or_the_new_complete_folder(tmp_path: Path) -> None:
+def test_a_run_killed_at_any_point_leaves_the_old_or_the_new_complete_folder(
+    tmp_path: Path, fork_server: subprocess.Popen
+) -> None:
     config = write_case_files(tmp_path)
     client = tmp_path / "reports" / "testkommun"
     period = client / "2025"
@@ -102,24 +154,24 @@ def test_a_run_killed_at_any_point_leaves_the_old_or_the_new_complete_folder(tmp
     # killed while building: the previous run stays in place, whole
     for point in ("staged", "ingested", "results_written", "workbook_written", "interim_written",
                   "run_json_written", "carried", "before_swap"):
-        run_until(config, point)
+        run_until(fork_server, config, point)
         check(point, "old")
         assert [n for n in leftovers() if ".staging-" in n], point  # this run's, removed by the next one
         assert len([n for n in leftovers() if ".staging-" in n]) == 1, (point, leftovers())
 
     # the portable swap killed between its two renames: no folder at 2025 (a reader gets "not found"), the old
     # one complete under its hidden name; the next run puts it back before anything else
-    run_until(config, "between_renames", exchange=False)
+    run_until(fork_server, config, "between_renames", exchange=False)
     assert not period.exists()
     (moved,) = [p for p in client.iterdir() if ".old-" in p.name]
     assert hashes(moved) == old
-    run_until(config, "staged")
+    run_until(fork_server, config, "staged")
     check("restored", "old")
     assert [n for n in leftovers() if ".old-" in n] == []
 
     # killed after the swap: the new run is in place, whole, with the entries it does not write carried over
     for point, exchange in (("swapped", True), ("swapped", False), ("cleaned", True)):
-        run_until(config, point, exchange=exchange)
+        run_until(fork_server, config, point, exchange=exchange)
         check(point, "new")
 
     # the next run completes and leaves nothing behind: no staging, old, failed or lock file
