@@ -20,7 +20,8 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from kpbkit import formats, privacy  # noqa: E402
+from kpbkit import formats  # noqa: E402
+from kpbkit.privacy import Policy  # noqa: E402
 
 PALETTE = ["#1f5a7a", "#e07b39", "#4c9a8a", "#a33b5c", "#7a8b99", "#c9a227"]
 REGI_COLORS = {"Egen regi": PALETTE[0], "Extern regi": PALETTE[1]}
@@ -50,10 +51,11 @@ def figure(height: float = 3.2) -> tuple[plt.Figure, plt.Axes]:
     return fig, ax
 
 
-def barh(frame: pd.DataFrame, *, label: str, value: str, title: str, value_format: str = "kr",
+def barh(frame: pd.DataFrame, *, label: str, value: str, title: str, policy: Policy, value_format: str = "kr",
          color_by: str | None = None) -> plt.Figure:
-    """Horizontal bars, largest on top, values written at the bar ends (small groups left out when publishing)."""
-    data = privacy.chart_frame(frame, value).sort_values(value, ascending=True)
+    """Horizontal bars, largest on top, values written at the bar ends (small groups left out when ``policy``
+    publishes)."""
+    data = policy.chart_frame(frame, value).sort_values(value, ascending=True)
     fig, ax = figure(max(1.6, 0.38 * len(data) + 0.9))
     colors = [REGI_COLORS.get(c, PALETTE[0]) for c in data[color_by]] if color_by else PALETTE[0]
     ax.barh(data[label].astype(str), data[value], color=colors)
@@ -70,11 +72,11 @@ def barh(frame: pd.DataFrame, *, label: str, value: str, title: str, value_forma
     return fig
 
 
-def grouped_bars(frame: pd.DataFrame, *, x: str, hue: str, value: str, title: str, value_format: str = "int",
-                 colors: dict[str, str] | None = None, xlabel: str = "") -> plt.Figure:
+def grouped_bars(frame: pd.DataFrame, *, x: str, hue: str, value: str, title: str, policy: Policy,
+                 value_format: str = "int", colors: dict[str, str] | None = None, xlabel: str = "") -> plt.Figure:
     """Vertical bars grouped by ``x`` and coloured by ``hue`` (e.g. age band × sex); small groups left out when
-    publishing."""
-    frame = privacy.chart_frame(frame, value, drop=False)
+    ``policy`` publishes."""
+    frame = policy.chart_frame(frame, value, drop=False)
     fig, ax = figure()
     sns.barplot(data=frame, x=x, y=value, hue=hue, ax=ax, palette=colors or PALETTE[: max(1, frame[hue].nunique())],
                 errorbar=None)
@@ -88,10 +90,11 @@ def grouped_bars(frame: pd.DataFrame, *, x: str, hue: str, value: str, title: st
     return fig
 
 
-def histogram(values: pd.Series, *, title: str, xlabel: str, bins: int | np.ndarray = 30,
+def histogram(values: pd.Series, *, title: str, xlabel: str, policy: Policy, bins: int | np.ndarray = 30,
               marker: float | None = None, marker_label: str = "") -> plt.Figure:
-    """Distribution of one measure, with an optional vertical marker (e.g. the median)."""
-    values, bins = privacy.histogram_values(values, bins)
+    """Distribution of one measure, with an optional vertical marker (e.g. the median); bins of small groups left
+    out when ``policy`` publishes."""
+    values, bins = policy.histogram_values(values, bins)
     fig, ax = figure()
     ax.hist(values.dropna(), bins=bins, color=PALETTE[0], edgecolor="white")
     if marker is not None and np.isfinite(marker):

@@ -33,12 +33,15 @@ from kpbkit.analyses import common
 from kpbkit.analyses.load import Results, load_results
 from kpbkit.labels import explorer as xl
 from kpbkit.model.kpis import top_share
+from kpbkit.privacy import Policy
 
 #: the provider key of rows no provider delivered (and the sex key of persons of unknown sex)
 NO_PROVIDER = "-"
 UNKNOWN_SEX = "-"
 #: the toggle value meaning "no filter"
 ALL = "*"
+#: internal mode: the explorer is the consultant's working view, never shown to readers
+POLICY = Policy()
 
 MONEY = ("direct_cost", "overhead_cost", "myndighet_cost", "gross_cost", "net_cost")
 _EMPTY_ROWS = pd.DataFrame(columns=["person_id", "service_code", "age_band", "sex", "regi", "provider_id",
@@ -248,7 +251,7 @@ def table_html(name: str, frame: pd.DataFrame) -> str:
     if name == "summary":
         from kpbkit.views.common import key_figures_table
 
-        return key_figures_table(frame)
+        return key_figures_table(frame, POLICY)
     view = frame.copy()
     if "service_code" in view:
         view["service"] = view["service_code"].map(labels.service)
@@ -268,7 +271,7 @@ def table_html(name: str, frame: pd.DataFrame) -> str:
         "top_cases": {"rank": "int", "person_id": "text", "age_band": "text", "sex": "text", "services": "text",
                       "gross_cost": "kr", "net_cost": "kr"},
     }[name]
-    return tables.render_html(view, column_formats, H)
+    return tables.render_html(view, column_formats, H, policy=POLICY)
 
 
 def charts_html(found: dict[str, pd.DataFrame], costs: pd.Series) -> dict[str, str]:
@@ -281,18 +284,18 @@ def charts_html(found: dict[str, pd.DataFrame], costs: pd.Series) -> dict[str, s
         fmt = "mkr" if bars["gross_cost"].abs().max() >= 2e6 else "kr"
         out["per_service"] = charts.figure_html(
             charts.barh(bars, label="label", value="gross_cost", title=xl.CHARTS["service_cost"],
-                        value_format=fmt, color_by="regi_label"), xl.CHARTS["service_cost_alt"])
+                        policy=POLICY, value_format=fmt, color_by="regi_label"), xl.CHARTS["service_cost_alt"])
     if len(costs):
         median = float(costs.median())
         out["distribution"] = charts.figure_html(
-            charts.histogram(costs, title=xl.CHARTS["hist"], xlabel="Kronor per brukare", marker=median,
+            charts.histogram(costs, title=xl.CHARTS["hist"], xlabel="Kronor per brukare", policy=POLICY, marker=median,
                              marker_label=f"median {formats.kr(median)}"),
             xl.CHARTS["hist_alt"].format(median=formats.kr(median)))
     age = found["by_age_sex"]
     if len(age):
         out["by_age_sex"] = charts.figure_html(
             charts.grouped_bars(age.assign(age_band=age["age_band"].astype(str)), x="age_band", hue="sex",
-                                value="brukare", title=xl.CHARTS["age_sex"], colors=charts.SEX_COLORS),
+                                value="brukare", title=xl.CHARTS["age_sex"], policy=POLICY, colors=charts.SEX_COLORS),
             xl.CHARTS["age_sex_alt"])
     return out
 

@@ -1,11 +1,14 @@
 """Publication mode: small counts of persons suppressed in every table and chart shown to readers (KPB-METHOD §8).
 
-Internal mode (the default) shows everything, pseudonymised, and nothing here changes a table. In publication
-mode (``report.publication: true`` in the client config, or ``kpbkit run --publish``) :func:`kpbkit.tables.render_html`
-and the house charts pass every frame through this module:
+A report's mode is one :class:`Policy` object, built once when the report loads its results
+(:func:`kpbkit.views.common.load`, from run.json's ``report_mode``: ``report.publication`` in the client config or
+``kpbkit run --publish``, and ``report.threshold``) and passed explicitly to the table renderer
+(:func:`kpbkit.tables.render_html`), the house charts (:mod:`kpbkit.charts`), the views' text helpers and the
+workbooks. There is no process-wide mode. Internal mode (``Policy()``) shows everything, pseudonymised, and
+nothing here changes a table. In publication mode:
 
 * **primary suppression**: a count of persons (a column in :data:`COUNT_COLUMNS`: brukare, children, cases,
-  stays, ...) from 1 to ``threshold − 1`` is shown as ``"<5"`` (``"<threshold"``); 0 stays 0;
+  stays, ...) from 1 to ``threshold − 1`` is shown as ``"<threshold"`` (:attr:`Policy.marker`); 0 stays 0;
 * **secondary suppression**: a small count must not be recalculable from a total and the other parts, so in each
   count column where exactly one part is suppressed, the next-smallest positive part is suppressed too; in a row
   whose count columns include ``total`` and parts adding up to it, the same holds across the row; repeated until
@@ -13,19 +16,19 @@ and the house charts pass every frame through this module:
   total is usually stated elsewhere in the report);
 * **derived values**: every other figure of a row with a suppressed count (cost per brukare, shares, per-1000
   rates, averages, volumes and costs of the group) is hidden with the same marker;
-* **case lists** (top cases, per-case tables) are left out with a sentence saying why (:func:`omitted`);
-* **charts** drop the groups whose counts are suppressed (:func:`chart_frame`), and histograms of individual
-  values drop the bins with fewer than ``threshold`` persons (:func:`histogram_values`).
+* **counts in text** read "färre än <threshold>" and the figures derived from them are withheld
+  (:meth:`Policy.count_text`, :meth:`Policy.guard`);
+* **case lists** (top cases, per-case tables) are left out with a sentence saying why (:meth:`Policy.omitted`);
+* **charts** drop the groups whose counts are suppressed (:meth:`Policy.chart_frame`), and histograms of individual
+  values drop the bins with fewer than ``threshold`` persons (:meth:`Policy.histogram_values`).
 
-The mode is process-wide: :func:`configure` is called when a report loads its results
-(:func:`kpbkit.analyses.load.load_results`), so each executed notebook gets the mode its run asked for.
+The default threshold is ``report.threshold``'s default in the config schema (:data:`DEFAULT_THRESHOLD`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import html
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,8 +66,9 @@ class Policy:
 
     @classmethod
     def from_report_mode(cls, mode: Mapping[str, object] | None) -> Policy:
-        """The policy of run.json's ``report_mode`` (``{"publication": bool, "threshold": int}``)."""
-        mode = mode or {}
+        """The policy of run.json's ``report_mode`` (``{"publication": bool, "threshold": int}``); internal with the
+        default threshold when the record has none."""
+        mode = mode if isinstance(mode, Mapping) else {}
         return cls(bool(mode.get("publication", False)), int(mode.get("threshold", DEFAULT_THRESHOLD)))
 
     @property
@@ -77,7 +81,7 @@ class Policy:
         frame over ``counts``. ``total_row``: the last row is the total of the others (hidden only if small itself).
 
         >>> f = pd.DataFrame({"brukare": [3, 8, 20, 40]})
-        >>> Policy(threshold=5).suppression_mask(f, ["brukare"])["brukare"].tolist()
+        >>> Policy(threshold=10).suppression_mask(f, ["brukare"])["brukare"].tolist()
         [True, True, False, False]
         """
         return _mask(frame, counts, self.threshold, total_row)
@@ -245,69 +249,3 @@ def _hide_next_smallest(mask: pd.DataFrame, values: pd.DataFrame, col: str, cand
     smallest = min(positive, key=lambda i: values.at[i, col])
     mask.at[smallest, col] = True
     return True
-
-
-
-
-# --- transitional: the process-wide mode, removed once every caller passes a Policy ------------------------------
-_policy = Policy()
-
-
-def configure(publication: bool, threshold: int = DEFAULT_THRESHOLD) -> Policy:
-    global _policy
-    _policy = Policy(bool(publication), int(threshold))
-    return _policy
-
-
-def current() -> Policy:
-    return _policy
-
-
-def active() -> bool:
-    return _policy.publication
-
-
-@contextlib.contextmanager
-def publication(threshold: int = DEFAULT_THRESHOLD, *, enabled: bool = True) -> Iterator[Policy]:
-    global _policy
-    saved = _policy
-    try:
-        yield configure(enabled, threshold)
-    finally:
-        _policy = saved
-
-
-def suppression_mask(frame, counts, *, threshold=None, total_row=False):
-    return _mask(frame, counts, _policy.threshold if threshold is None else threshold, total_row)
-
-
-def hidden_cells(frame, column_formats, *, total_row=False):
-    return _policy.hidden_cells(frame, column_formats, total_row=total_row)
-
-
-def chart_frame(frame, value, *, drop=True):
-    return _policy.chart_frame(frame, value, drop=drop)
-
-
-def histogram_values(values, bins):
-    return _policy.histogram_values(values, bins)
-
-
-def omitted(what=""):
-    return _policy.omitted(what)
-
-
-def below_threshold(counts):
-    return _policy.below_threshold(counts)
-
-
-def small(n):
-    return _policy.small(n)
-
-
-def count_text(n, formatter=None, *, words=True):
-    return _policy.count_text(n, formatter, words=words)
-
-
-def guard(n, *derived, marker=None):
-    return _policy.guard(n, *derived, marker=marker)

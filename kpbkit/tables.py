@@ -1,6 +1,7 @@
 """House-style tables: Swedish headers and number formats, as HTML for the reports.
 
->>> render_html(pd.DataFrame({"a": [1234.5]}), {"a": "kr"}, {"a": "Belopp"})  # doctest: +ELLIPSIS
+>>> from kpbkit.privacy import Policy
+>>> render_html(pd.DataFrame({"a": [1234.5]}), {"a": "kr"}, {"a": "Belopp"}, policy=Policy())  # doctest: +ELLIPSIS
 '<table class="kpb-table">...1\\xa0235\\xa0kr...'
 """
 
@@ -10,21 +11,23 @@ import html
 
 import pandas as pd
 
-from kpbkit import formats, privacy
+from kpbkit import formats
+from kpbkit.privacy import Policy
 
 NUMERIC_FORMATS = {"kr", "mkr", "percent", "int", "dec1", "dec2", "numtext"}
 
 
 def render_html(frame: pd.DataFrame, column_formats: dict[str, str], headers: dict[str, str],
-                *, total_row: bool = False) -> str:
+                *, policy: Policy, total_row: bool = False) -> str:
     """Only the columns named in ``column_formats``, formatted, with Swedish headers; numbers right-aligned.
 
-    In publication mode small counts of persons, the figures derived from them and the parts that would reveal
-    them are shown as ``<5`` (:func:`kpbkit.privacy.hidden_cells`); in internal mode nothing is hidden.
+    When ``policy`` is in publication mode small counts of persons, the figures derived from them and the parts
+    that would reveal them are shown as ``<threshold`` (:meth:`kpbkit.privacy.Policy.hidden_cells`); in internal
+    mode nothing is hidden.
     """
     cols = list(column_formats)
-    hidden = privacy.hidden_cells(frame[cols].reset_index(drop=True), column_formats, total_row=total_row)
-    marker = privacy.current().marker
+    hidden = policy.hidden_cells(frame[cols].reset_index(drop=True), column_formats, total_row=total_row)
+    marker = policy.marker
     head = "".join(
         f'<th class="{"num" if column_formats[c] in NUMERIC_FORMATS else "txt"}">{html.escape(headers.get(c, c))}</th>'
         for c in cols
@@ -41,8 +44,9 @@ def render_html(frame: pd.DataFrame, column_formats: dict[str, str], headers: di
     return f'<table class="kpb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def show(frame: pd.DataFrame, column_formats: dict[str, str], headers: dict[str, str], *, total_row: bool = False):
-    """Display a formatted table in a notebook."""
+def show(frame: pd.DataFrame, column_formats: dict[str, str], headers: dict[str, str], *, policy: Policy,
+         total_row: bool = False):
+    """Display a formatted table in a notebook (:func:`render_html`)."""
     from IPython.display import HTML
 
-    return HTML(render_html(frame, column_formats, headers, total_row=total_row))
+    return HTML(render_html(frame, column_formats, headers, policy=policy, total_row=total_row))

@@ -8,13 +8,17 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 
+from kpbkit import labels
 from kpbkit.analyses import lss as analysis
 from kpbkit.analyses import pa_settlement
-from kpbkit.analyses.common import by_age_band_and_sex
+from kpbkit.analyses.common import by_age_band_and_sex, service_mix
 from kpbkit.analyses.load import Results, load_results
+from kpbkit.privacy import Policy
 from kpbkit.report import pdf_text, read_key_figures
 from kpbkit.views import lss as views
+from kpbkit.views.common import Report
 
 PSEUDONYM = re.compile(r"\bp[0-9a-f]{16}\b")
 
@@ -184,12 +188,28 @@ def test_lss_report_renders_for_a_client_without_lss(tmp_path, write_case) -> No
 
 def test_the_configured_threshold_rules_the_always_suppressed_tables(res) -> None:
     """report.threshold, not a fixed 5: groups of 5-9 brukare are hidden at a threshold of 10, in internal mode too."""
-    from kpbkit import privacy
-
     by_sex = analysis.by_service_and_sex(res)
     assert by_sex["brukare"].between(5, 9).any()  # groups a threshold of 10 hides and one of 5 shows
-    with privacy.publication(10, enabled=False):
-        shown = views.sex_by_service(res).data
+    shown = views.sex_by_service(Report.of(res, Policy(threshold=10))).data
     assert "&lt;10" in shown and "färre än 10" in shown and "&lt;5" not in shown
-    with privacy.publication(5, enabled=False):
-        assert "&lt;5" in views.sex_by_service(res).data
+    assert "&lt;5" in views.sex_by_service(Report.of(res, Policy(threshold=5))).data
+
+
+def test_a_publication_threshold_of_10_hides_groups_of_5_to_9(res) -> None:
+    """run.json's report_mode with threshold 10: a service of 9 brukare is "<10" in the table and left out of the
+    chart, one of 11 is shown in both; at the default threshold both are shown."""
+    mix = service_mix(res, "lss").set_index("service_code")["brukare"]
+    assert mix["avlosarservice"] == 9 and mix["korttidsvistelse"] == 11
+    small, large = labels.service("avlosarservice"), labels.service("korttidsvistelse")
+
+    def shown(policy: Policy) -> tuple[dict[str, str], str]:
+        table, chart = views.service_mix(Report.of(res, policy)).data.split("<figure", 1)
+        rows = {tr.find("td").get_text(): tr.find_all("td")[1].get_text()
+                for tr in BeautifulSoup(table, "html.parser").find("tbody").find_all("tr")}
+        return rows, chart
+
+    rows, chart = shown(Policy.from_report_mode({"publication": True, "threshold": 10}))
+    assert rows[small] == "<10" and rows[large] == "11"
+    assert small not in chart and large in chart
+    rows, chart = shown(Policy.from_report_mode({"publication": True, "threshold": 5}))
+    assert rows[small] == "9" and small in chart

@@ -13,16 +13,20 @@ import re
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from bs4 import BeautifulSoup
 
 from kpbkit import charts, privacy, tables
+from kpbkit.config import ReportSection
+from kpbkit.privacy import Policy
 from kpbkit.report.templates_catalog import REPORTS
 
 COUNT_HEADER = ("brukare", "antal", "barn", "placerade", "personer", "ärenden", "placeringar", "vistelser",
                 "avslutade", "pågående", "totalt", "insatser")
 
 F = {"group": "text", "brukare": "int", "gross_cost": "kr", "cost_per_brukare": "kr", "share": "percent"}
+
+INTERNAL = Policy()
+PUBLISHED = Policy(publication=True)
 
 
 def _cells(table_html: str) -> list[list[str]]:
@@ -37,10 +41,24 @@ def _frame(brukare: list[int]) -> pd.DataFrame:
                          "share": [b / sum(brukare) for b in brukare]})
 
 
-@pytest.fixture(autouse=True)
-def _internal_afterwards():
-    yield
-    privacy.configure(False)
+# ------------------------------------------------------------------------------------------------ the policy
+
+
+def test_the_policy_comes_from_the_run_record_with_the_schema_default():
+    assert Policy.from_report_mode({"publication": True, "threshold": 10}) == Policy(True, 10)
+    assert Policy.from_report_mode(None) == Policy() == Policy.from_report_mode("not a mapping")
+    assert Policy().threshold == privacy.DEFAULT_THRESHOLD == ReportSection().threshold
+    assert not Policy().publication and Policy(threshold=7).marker == "<7"
+
+
+def test_the_mode_belongs_to_each_policy_not_to_the_process():
+    """Two reports in one process (two notebooks' kernels, the tests) render each with its own policy."""
+    frame = _frame([3, 8, 20, 40])
+    published = tables.render_html(frame, F, {}, policy=PUBLISHED)
+    internal = tables.render_html(frame, F, {}, policy=INTERNAL)
+    assert "&lt;5" in published and "&lt;5" not in internal
+    assert tables.render_html(frame, F, {}, policy=PUBLISHED) == published
+    assert not hasattr(privacy, "configure") and not hasattr(privacy, "_policy")
 
 
 # ------------------------------------------------------------------------------------------------ the rules
@@ -48,18 +66,14 @@ def _internal_afterwards():
 
 def test_internal_mode_hides_nothing():
     frame = _frame([3, 8, 20, 40])
-    assert privacy.hidden_cells(frame, F) is None
-    assert "<5" not in tables.render_html(frame, F, {})
-    with privacy.publication():
-        pass
-    assert not privacy.active()
-    assert "<5" not in tables.render_html(frame, F, {})
+    assert INTERNAL.hidden_cells(frame, F) is None
+    assert Policy(threshold=10).hidden_cells(frame, F) is None
+    assert "<5" not in tables.render_html(frame, F, {}, policy=INTERNAL)
 
 
 def test_primary_suppression_and_derived_values():
     frame = _frame([3, 0, 20, 40, 7, 2])
-    with privacy.publication():
-        rows = _cells(tables.render_html(frame, F, {}))
+    rows = _cells(tables.render_html(frame, F, {}, policy=PUBLISHED))
     assert rows[0] == ["g0", "<5", "<5", "<5", "<5"]  # the count and every figure of its row
     assert rows[5] == ["g5", "<5", "<5", "<5", "<5"]
     assert rows[1][1] == "0"  # zero is not a small group
@@ -69,8 +83,7 @@ def test_primary_suppression_and_derived_values():
 
 def test_secondary_suppression_in_a_column():
     frame = _frame([3, 9, 20, 40, 6])
-    with privacy.publication():
-        rows = _cells(tables.render_html(frame, F, {}))
+    rows = _cells(tables.render_html(frame, F, {}, policy=PUBLISHED))
     hidden = [r[0] for r in rows if r[1] == "<5"]
     assert hidden == ["g0", "g4"]  # the small one and the next-smallest (6), so the total reveals neither
     assert rows[4] == ["g4", "<5", "<5", "<5", "<5"]
@@ -78,8 +91,7 @@ def test_secondary_suppression_in_a_column():
 
 def test_secondary_suppression_with_a_total_row():
     frame = pd.concat([_frame([2, 12, 30]), _frame([44]).assign(group="Totalt")], ignore_index=True)
-    with privacy.publication():
-        rows = _cells(tables.render_html(frame, F, {}, total_row=True))
+    rows = _cells(tables.render_html(frame, F, {}, policy=PUBLISHED, total_row=True))
     assert [r[1] for r in rows] == ["<5", "<5", "30", "44"]  # the total row is not a part
 
 
@@ -87,13 +99,12 @@ def test_secondary_suppression_across_a_row():
     frame = pd.DataFrame({"band": ["<1 år", "1–2 år", "2+ år"], "ended": [3, 10, 12], "ongoing": [30, 20, 40],
                           "total": [33, 30, 52]})
     fmt = {"band": "text", "ended": "int", "ongoing": "int", "total": "int"}
-    mask = privacy.suppression_mask(frame, ["ended", "ongoing", "total"], threshold=5)
+    mask = INTERNAL.suppression_mask(frame, ["ended", "ongoing", "total"])  # the mask is the same in both modes
     # ended 3 (primary), ended 10 (column), ongoing 30 of row 1 (row: ended + ongoing = total), and so on
     assert mask.loc[0, "ended"] and mask.loc[1, "ended"]
     assert mask.loc[0, "ongoing"]
     assert not mask.loc[0, "total"]
-    with privacy.publication():
-        rows = _cells(tables.render_html(frame, fmt, {}))
+    rows = _cells(tables.render_html(frame, fmt, {}, policy=PUBLISHED))
     for row in rows:
         shown = [int(v) for v in row[1:] if v != "<5"]
         assert not any(1 <= v < 5 for v in shown)
@@ -103,56 +114,61 @@ def test_secondary_suppression_across_a_row():
     assert all(row.total or int(row.ended) + int(row.ongoing) != 1 for row in hidden.itertuples())
 
 
-def test_threshold_is_configurable():
-    frame = _frame([7, 12, 20, 40])
-    with privacy.publication(threshold=10):
-        rows = _cells(tables.render_html(frame, F, {}))
-    assert rows[0][1] == "<10" and rows[1][1] == "<10"
-    with privacy.publication(threshold=5):
-        rows = _cells(tables.render_html(frame, F, {}))
-    assert "<5" not in [r[1] for r in rows]
+def test_a_threshold_of_10_hides_5_to_9_in_tables_text_and_charts():
+    """``report.threshold: 10`` as run.json records it: counts of 5–9 are "<10" in a table, "färre än 10" in a
+    sentence and left out of a chart; counts of 10 and more stay."""
+    policy = Policy.from_report_mode({"publication": True, "threshold": 10})
+    frame = _frame([7, 12, 5, 40, 9, 10])
+    rows = _cells(tables.render_html(frame, F, {}, policy=policy))
+    assert [r[1] for r in rows] == ["<10", "12", "<10", "40", "<10", "10"]
+    assert rows[0] == ["g0", "<10", "<10", "<10", "<10"]  # and every figure of the group
+    assert "<5" not in str(rows)
+    sentence = "Av {n} brukare hade {share} insatsen.".format(n=policy.count_text(7),
+                                                             share=policy.guard(7, "12 %"))
+    assert sentence == "Av färre än 10 brukare hade (redovisas inte) insatsen."
+    assert policy.count_text(9, words=False) == "<10" and policy.count_text(10) == "10"
+    assert policy.guard(10, "12 %") == "12 %" and Policy(True, 5).count_text(7) == "7"
+    assert policy.chart_frame(frame, "gross_cost")["group"].tolist() == ["g1", "g3", "g5"]
+    fig = charts.barh(frame, label="group", value="gross_cost", title="t", policy=policy)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["g5", "g1", "g3"]
+    charts.svg(fig)
+    kept, _ = policy.histogram_values(pd.Series([1.0] * 12 + [50.0] * 7), 5)
+    assert kept.tolist() == [1.0] * 12  # a bin of 7 persons is dropped
 
 
 def test_tables_without_person_counts_are_untouched():
     frame = pd.DataFrame({"form": ["a"], "ledger_amount": [3.0], "residual": [0.0]})
     fmt = {"form": "text", "ledger_amount": "kr", "residual": "kr"}
-    with privacy.publication():
-        assert tables.render_html(frame, fmt, {}) == _internal(lambda: tables.render_html(frame, fmt, {}))
-
-
-def _internal(fn):
-    privacy.configure(False)
-    return fn()
+    assert tables.render_html(frame, fmt, {}, policy=PUBLISHED) == tables.render_html(frame, fmt, {}, policy=INTERNAL)
 
 
 def test_charts_leave_out_small_groups():
     frame = _frame([3, 9, 20, 40, 6])
-    assert len(privacy.chart_frame(frame, "gross_cost")) == 5
-    with privacy.publication():
-        shown = privacy.chart_frame(frame, "gross_cost")
-        assert shown["group"].tolist() == ["g1", "g2", "g3"]
-        blanked = privacy.chart_frame(frame, "brukare", drop=False)
-        assert blanked["brukare"].isna().tolist() == [True, False, False, False, True]
-        fig = charts.grouped_bars(frame.assign(sex="K"), x="group", hue="sex", value="cost_per_brukare", title="t")
-        charts.svg(fig)
-        fig = charts.barh(frame, label="group", value="gross_cost", title="t")
-        assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["g1", "g2", "g3"]
-        charts.svg(fig)
+    assert len(INTERNAL.chart_frame(frame, "gross_cost")) == 5
+    shown = PUBLISHED.chart_frame(frame, "gross_cost")
+    assert shown["group"].tolist() == ["g1", "g2", "g3"]
+    blanked = PUBLISHED.chart_frame(frame, "brukare", drop=False)
+    assert blanked["brukare"].isna().tolist() == [True, False, False, False, True]
+    fig = charts.grouped_bars(frame.assign(sex="K"), x="group", hue="sex", value="cost_per_brukare", title="t",
+                              policy=PUBLISHED)
+    charts.svg(fig)
+    fig = charts.barh(frame, label="group", value="gross_cost", title="t", policy=PUBLISHED)
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["g1", "g2", "g3"]
+    charts.svg(fig)
 
 
 def test_histograms_drop_sparse_bins():
     values = pd.Series([1.0] * 20 + [2.0] * 10 + [100.0] * 2)
-    assert privacy.histogram_values(values, 10)[0] is values
-    with privacy.publication():
-        kept, edges = privacy.histogram_values(values, 10)
+    assert INTERNAL.histogram_values(values, 10)[0] is values
+    kept, edges = PUBLISHED.histogram_values(values, 10)
     assert len(kept) == 30 and 100.0 not in kept.tolist()
     assert edges[-1] == 100.0  # edges fixed on all values, so the axis does not betray the dropped bin by moving
 
 
 def test_case_lists_are_left_out():
-    with privacy.publication():
-        text = privacy.omitted()
+    text = PUBLISHED.omitted()
     assert "redovisas inte" in text and "5" in text
+    assert "10" in Policy(True, 10).omitted()
 
 
 # ------------------------------------------------------------------------------------------------ the demo
@@ -226,22 +242,22 @@ def test_publication_demo_text_shows_no_small_counts(demo_publication_run):
 
 
 def test_counts_in_text_internal_and_publication():
-    assert privacy.count_text(3) == "3" and privacy.guard(3, "12 %") == "12 %"
-    assert privacy.guard(3, "a", "b") == ("a", "b")
-    with privacy.publication():
-        assert privacy.count_text(3) == "färre än 5"
-        assert privacy.count_text(3, words=False) == "<5"
-        assert privacy.count_text(0) == "0" and privacy.count_text(12) == "12"
-        assert privacy.guard(3, "12 %", "4 kr") == ("(redovisas inte)", "(redovisas inte)")
-        assert privacy.guard(12, "12 %") == "12 %"
-        figures = pd.DataFrame({"kpi": ["brukare", "cost_per_brukare", "brukare", "cost_per_hour"],
-                                "group": ["extern", "extern", "total", "total"],
-                                "label": ["Brukare, extern", "Kostnad per brukare, extern", "Brukare", "Kostnad"],
-                                "value": [3.0, 1000.0, 40.0, 500.0], "format": ["int", "kr", "int", "kr"]})
-        from kpbkit.views.common import key_figures_table
+    from kpbkit.views.common import key_figures_table
 
-        rows = _cells(key_figures_table(figures))
+    assert INTERNAL.count_text(3) == "3" and INTERNAL.guard(3, "12 %") == "12 %"
+    assert INTERNAL.guard(3, "a", "b") == ("a", "b")
+    assert PUBLISHED.count_text(3) == "färre än 5"
+    assert PUBLISHED.count_text(3, words=False) == "<5"
+    assert PUBLISHED.count_text(0) == "0" and PUBLISHED.count_text(12) == "12"
+    assert PUBLISHED.guard(3, "12 %", "4 kr") == ("(redovisas inte)", "(redovisas inte)")
+    assert PUBLISHED.guard(12, "12 %") == "12 %"
+    figures = pd.DataFrame({"kpi": ["brukare", "cost_per_brukare", "brukare", "cost_per_hour"],
+                            "group": ["extern", "extern", "total", "total"],
+                            "label": ["Brukare, extern", "Kostnad per brukare, extern", "Brukare", "Kostnad"],
+                            "value": [3.0, 1000.0, 40.0, 500.0], "format": ["int", "kr", "int", "kr"]})
+    rows = _cells(key_figures_table(figures, PUBLISHED))
     assert [r[1] for r in rows][:2] == ["<5", "<5"] and "<5" not in rows[2] + rows[3]
+    assert "<5" not in str(_cells(key_figures_table(figures, INTERNAL)))
 
 
 def test_publication_demo_leaves_out_case_lists(demo_publication_run, demo_run):
@@ -264,14 +280,15 @@ def test_internal_demo_has_small_counts_and_top_cases(demo_run):
     assert record["report_mode"]["publication"] is False
 
 
-#: The privacy hooks of the renderer, the charts and the text helpers, each with what it must hand back in
-#: internal mode: exactly what the hook taken out would (its own argument, nothing hidden, nothing small)
+#: The privacy hooks of the renderer, the charts and the text helpers (methods of the report's Policy), each with
+#: what it must hand back in internal mode: exactly what the hook taken out would (its own argument, nothing
+#: hidden, nothing small)
 HOOKS_TAKEN_OUT = {
     "hidden_cells": lambda *a, **k: None,
     "chart_frame": lambda frame, value, drop=True: frame,
     "histogram_values": lambda values, bins: (values, bins),
-    "active": lambda: False,
     "small": lambda n: False,
+    "guard": lambda n, *derived, marker=None: derived[0] if len(derived) == 1 else derived,
 }
 
 
@@ -294,13 +311,15 @@ def test_internal_mode_is_unchanged_by_the_privacy_hooks(demo_run, monkeypatch):
 
     result = demo_run[0]
     calls = dict.fromkeys(HOOKS_TAKEN_OUT, 0)
+    policies = set()
 
     def spy(name: str):
-        real, taken_out = getattr(privacy, name), HOOKS_TAKEN_OUT[name]
+        real, taken_out = getattr(Policy, name), HOOKS_TAKEN_OUT[name]
 
-        def hook(*args, **kwargs):
+        def hook(policy, *args, **kwargs):
+            policies.add(policy)
             before = [a.copy(deep=True) if isinstance(a, pd.DataFrame | pd.Series) else None for a in args]
-            got = real(*args, **kwargs)
+            got = real(policy, *args, **kwargs)
             assert _same(got, taken_out(*args, **kwargs)), (name, args, kwargs, got)
             for arg, copy in zip(args, before, strict=True):
                 assert copy is None or arg.equals(copy), (name, "changed its argument")
@@ -310,11 +329,11 @@ def test_internal_mode_is_unchanged_by_the_privacy_hooks(demo_run, monkeypatch):
         return hook
 
     for name in HOOKS_TAKEN_OUT:
-        monkeypatch.setattr(privacy, name, spy(name))
+        monkeypatch.setattr(Policy, name, spy(name))
     for report in REPORTS:
         nb = nbformat.read(templates_dir() / f"{report.name}.ipynb", as_version=4)
-        ns = {"config_path": str(result.config.path), "period": result.config.period.label,
-              "results_dir": str(result.results_dir), "publication": False}
+        ns = {"period_folder": str(result.output_dir), "config_path": str(result.config.path),  # either parameters
+              "period": result.config.period.label, "results_dir": str(result.results_dir), "publication": False}
         for cell in nb.cells[1:]:
             if cell.cell_type != "code":
                 continue
@@ -324,4 +343,5 @@ def test_internal_mode_is_unchanged_by_the_privacy_hooks(demo_run, monkeypatch):
             if last is not None:  # what the cell shows, as the original comparison read it
                 value = eval(compile(ast.Expression(last.value), report.name, "eval"), ns)  # noqa: S307
                 getattr(value, "data", None)
-    assert calls["hidden_cells"] and calls["chart_frame"], calls  # the templates do pass through the hooks
+    assert calls["hidden_cells"] and calls["chart_frame"] and calls["guard"], calls  # the hooks are passed through
+    assert policies == {Policy()}  # the one policy the run recorded: internal, the default threshold

@@ -156,7 +156,7 @@ DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
             "service_code": "Insatsen enligt insatskatalogen.",
             "regi": "Egen eller extern regi.",
             "unit": "Volymens enhet.",
-            "brukare": "Brukare med insatsen i regin (publiceringsläge: färre än gränsen visas som <5).",
+            "brukare": "Brukare med insatsen i regin (publiceringsläge: färre än gränsen visas som <gränsen).",
             "gross_pool": "Direkt kostnadspool = kostnad + interna intäkter.",
             "volume": "Total volym för insatsen och regin.",
             "cost_per_unit": "Direkt kostnadspool ÷ volym; tom när volymen är 0.",
@@ -230,7 +230,7 @@ DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "service_costs": (
         "Publiceringsläge: kostnaden per brukare summerad per område, insats och regi med antalet brukare. Färre "
-        "brukare än gränsen visas som <5, liksom gruppens volym och kostnader.",
+        "brukare än gränsen visas som <gränsen, liksom gruppens volym och kostnader.",
         {
             "area": "Verksamhetsområde: äldreomsorg, LSS eller barn och unga.",
             "service_code": "Insatsen enligt insatskatalogen.",
@@ -243,8 +243,8 @@ DEFINITIONS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "pa_six_month_published": (
         "Publiceringsläge: sexmånadersrapporten för personlig assistans summerad över ärendena per insats och "
-        "månad, avräkningsperiod och kalenderår. Färre ärenden än gränsen visas som <5, liksom radens timmar och "
-        "belopp.",
+        "månad, avräkningsperiod och kalenderår. Färre ärenden än gränsen visas som <gränsen, liksom radens timmar "
+        "och belopp.",
         {
             "service_code": "Personlig assistans enligt SFB eller LSS.",
             "row_type": "Månad, avräkningsperiod eller år.",

@@ -12,14 +12,14 @@ from IPython.display import HTML, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from kpbkit import charts, formats, labels, privacy, tables
+from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import barn_unga as analysis
 from kpbkit.analyses import common as common_analysis
 from kpbkit.analyses.load import Results
 from kpbkit.labels import barn_unga as bl
 from kpbkit.views import KEY_FIGURES_MIME
 from kpbkit.views import common as common_views
-from kpbkit.views.common import key_figures_table, paragraph
+from kpbkit.views.common import key_figures_table, paragraph, policy_of
 
 AREA = analysis.AREA
 H = {**labels.COLUMNS, **bl.COLUMNS}
@@ -48,22 +48,23 @@ def title(results: Results) -> HTML:
 
 def summary(results: Results) -> HTML:
     """Key figures first: a short text, the key figures and the per-form figures, plus the machine-readable output."""
+    policy = policy_of(results)
     figures = analysis.key_figures(results)
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
     groups = analysis.family_vs_institution(results).set_index("form_group")["days_share"]
     mix = analysis.open_care_vs_placement(results).set_index("kind")
     text = bl.SENTENCES["summary"].format(
         period=_period_text(results), client=results.config.client_name,
-        placed=privacy.count_text(value["placed_children/total"]),
-        **dict(zip(("per_1000", "days", "cost_per_day", "family", "institution"), privacy.guard(
+        placed=policy.count_text(value["placed_children/total"]),
+        **dict(zip(("per_1000", "days", "cost_per_day", "family", "institution"), policy.guard(
             value["placed_children/total"], formats.number(value["placed_per_1000_0_20/total"], 1),
             formats.count(value["care_days/total"]), formats.kr(value["cost_per_care_day/total"]),
             formats.percent(groups.get("family_home", math.nan)),
             formats.percent(groups.get("institution", math.nan))), strict=True)),
     )
     text2 = bl.SENTENCES["summary_area"].format(
-        brukare=privacy.count_text(value["brukare/total"]),
-        **dict(zip(("gross", "per_brukare", "placement_share"), privacy.guard(
+        brukare=policy.count_text(value["brukare/total"]),
+        **dict(zip(("gross", "per_brukare", "placement_share"), policy.guard(
             value["brukare/total"], formats.mkr(value["gross_cost/total"]),
             formats.kr(value["cost_per_brukare/total"]),
             formats.percent(mix["cost_share"].get("placement", math.nan))), strict=True)),
@@ -71,23 +72,25 @@ def summary(results: Results) -> HTML:
     forms = analysis.form_figures(results)
     form_table = tables.render_html(
         forms, {"service": "text", "placed_children": "int", "care_days": "int", "cost_per_care_day": "kr"}, H,
+        policy=policy,
     )
     display({KEY_FIGURES_MIME: analysis.key_figures_payload(results)}, raw=True)
-    return HTML(_text(text, text2) + key_figures_table(figures) + form_table)
+    return HTML(_text(text, text2) + key_figures_table(figures, policy) + form_table)
 
 
 def service_mix(results: Results) -> HTML:
     """Brukare, volume, gross cost, cost share and cost per brukare per insats of barn och unga, with a chart."""
+    policy = policy_of(results)
     mix = common_analysis.service_mix(results, AREA)
     mix = mix.assign(service=mix["service_code"].map(labels.service), unit=mix["unit"].map(labels.UNITS))
     table = tables.render_html(
         mix, {"service": "text", "brukare": "int", "volume": "int", "unit": "text", "gross_cost": "kr",
-              "cost_share": "percent", "cost_per_brukare": "kr"}, {**H, "service": H["insats"]},
+              "cost_share": "percent", "cost_per_brukare": "kr"}, {**H, "service": H["insats"]}, policy=policy,
     )
     largest = mix["service"].iloc[0] if len(mix) else "–"
     chart = charts.figure_html(
         charts.barh(mix, label="service", value="gross_cost", title=bl.CHARTS["service_cost"],
-                    value_format="mkr" if mix["gross_cost"].abs().max() >= 2e6 else "kr"),
+                    value_format="mkr" if mix["gross_cost"].abs().max() >= 2e6 else "kr", policy=policy),
         bl.CHARTS["service_cost_alt"].format(largest=largest),
     )
     return HTML(table + chart)
@@ -95,12 +98,13 @@ def service_mix(results: Results) -> HTML:
 
 def forms(results: Results) -> HTML:
     """Children placed, care days and cost per care day per form; family homes vs institutions."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
     data = analysis.forms_table(results)
     table = tables.render_html(
         data, {"service": "text", "placed_children": "int", "care_days": "int", "days_share": "percent",
-               "gross_cost": "kr", "cost_per_child": "kr", "cost_per_care_day": "kr"}, H, total_row=True,
+               "gross_cost": "kr", "cost_per_child": "kr", "cost_per_care_day": "kr"}, H, total_row=True, policy=policy,
     )
     per_form = data[data["service_code"] != "total"]
     long = pd.concat([
@@ -114,7 +118,7 @@ def forms(results: Results) -> HTML:
     groups = analysis.family_vs_institution(results)
     gtable = tables.render_html(
         groups, {"label": "text", "services": "text", "children": "int", "days": "int", "days_share": "percent",
-                 "cost_per_care_day": "kr"}, {**H, "label": H["service"]},
+                 "cost_per_care_day": "kr"}, {**H, "label": H["service"]}, policy=policy,
     )
     shares = groups.set_index("form_group")
     costs = shares["cost_per_care_day"]
@@ -149,12 +153,13 @@ def _form_bars(long: pd.DataFrame) -> Figure:
 
 def providers(results: Results) -> HTML:
     """Contracted prices against the ledger per form, and care days and cost per care day per provider."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
     cvl = analysis.contracted_vs_ledger(results)
     ctable = tables.render_html(
         cvl, {"service": "text", "regi_label": "text", "days": "int", "priced_share": "percent", "mean_price": "kr",
-              "direct_per_day": "kr", "ratio": "dec2"}, H,
+              "direct_per_day": "kr", "ratio": "dec2"}, H, policy=policy,
     )
     bought = cvl[(cvl["regi"] == "extern") & (cvl["contracted"] > 0)]
     sentence = ""
@@ -165,12 +170,12 @@ def providers(results: Results) -> HTML:
     data = analysis.provider_table(results)
     ptable = tables.render_html(
         data, {"service": "text", "provider": "text", "regi_label": "text", "children": "int", "days": "int",
-               "mean_price": "kr", "direct_per_day": "kr", "cost_per_care_day": "kr"}, H,
+               "mean_price": "kr", "direct_per_day": "kr", "cost_per_care_day": "kr"}, H, policy=policy,
     )
     plot = data.assign(label=data["provider"] + " (" + data["service"] + ")")
     chart = charts.figure_html(
         charts.barh(plot.fillna({"cost_per_care_day": 0}), label="label", value="cost_per_care_day",
-                    title=bl.CHARTS["providers"], color_by="regi_label"),
+                    title=bl.CHARTS["providers"], color_by="regi_label", policy=policy),
         bl.CHARTS["providers_alt"],
     )
     return HTML(ctable + sentence + ptable + chart)
@@ -178,34 +183,36 @@ def providers(results: Results) -> HTML:
 
 def per_1000(results: Results) -> HTML:
     """Placed children 0–20 per 1 000 inhabitants 0–20, in total and per sex."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
     data = analysis.placed_per_1000(results)
     values = data.set_index("group")
     text = bl.SENTENCES["per_1000"].format(
-        placed=privacy.count_text(values.loc["total", "placed"]), inhabitants=formats.count(values.loc["total",
+        placed=policy.count_text(values.loc["total", "placed"]), inhabitants=formats.count(values.loc["total",
                                                                                                        "inhabitants"]),
-        per_1000=privacy.guard(values.loc["total", "placed"], formats.number(values.loc["total", "per_1000"], 1)),
-        girls=privacy.guard(values.loc["K", "placed"], formats.number(values.loc["K", "per_1000"], 1)),
-        boys=privacy.guard(values.loc["M", "placed"], formats.number(values.loc["M", "per_1000"], 1)),
+        per_1000=policy.guard(values.loc["total", "placed"], formats.number(values.loc["total", "per_1000"], 1)),
+        girls=policy.guard(values.loc["K", "placed"], formats.number(values.loc["K", "per_1000"], 1)),
+        boys=policy.guard(values.loc["M", "placed"], formats.number(values.loc["M", "per_1000"], 1)),
     )
     text = text[:1].upper() + text[1:]  # "Färre än 5 av kommunens ..." (a number is unchanged)
     table = tables.render_html(data, {"label": "text", "placed": "int", "inhabitants": "int", "per_1000": "dec1"},
-                               H)
+                               H, policy=policy)
     return HTML(_text(text) + table)
 
 
 def lengths(results: Results) -> HTML:
     """Length of placements per stay (ended and ongoing) as a distribution, per form, and as episodes."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
     stats = analysis.length_summary(results).set_index("status")
     text = bl.SENTENCES["lengths"].format(
-        n_ended=privacy.count_text(stats.loc["ended", "n"]),
-        median_ended=privacy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "median"])),
-        mean_ended=privacy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "mean"])),
-        n_ongoing=privacy.count_text(stats.loc["ongoing", "n"]),
-        median_ongoing=privacy.guard(stats.loc["ongoing", "n"], formats.number(stats.loc["ongoing", "median"])),
+        n_ended=policy.count_text(stats.loc["ended", "n"]),
+        median_ended=policy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "median"])),
+        mean_ended=policy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "mean"])),
+        n_ongoing=policy.count_text(stats.loc["ongoing", "n"]),
+        median_ongoing=policy.guard(stats.loc["ongoing", "n"], formats.number(stats.loc["ongoing", "median"])),
     )
     dist = analysis.length_distribution(results)
     long = pd.concat([
@@ -213,44 +220,48 @@ def lengths(results: Results) -> HTML:
         dist.assign(status=bl.STATUS["ongoing"], n=dist["ongoing"]),
     ])
     chart = charts.figure_html(
-        charts.grouped_bars(long, x="band_label", hue="status", value="n", title=bl.CHARTS["lengths"]),
+        charts.grouped_bars(long, x="band_label", hue="status", value="n", title=bl.CHARTS["lengths"], policy=policy),
         bl.CHARTS["lengths_alt"],
     )
-    dtable = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H)
+    dtable = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H,
+                                policy=policy)
     stable = tables.render_html(analysis.length_summary(results),
                                 {"label": "text", "n": "int", "mean": "int", "median": "int", "p90": "int"},
-                                {**H, "label": ""})
+                                {**H, "label": ""}, policy=policy)
     by_form = tables.render_html(analysis.length_by_form(results),
                                  {"service": "text", "stays": "int", "ended": "int", "ended_median": "int",
-                                  "ongoing": "int", "ongoing_median": "int"}, H)
+                                  "ongoing": "int", "ongoing_median": "int"}, H, policy=policy)
     return HTML(_text(text) + chart + dtable + stable + by_form)
 
 
 def episodes(results: Results) -> HTML:
     """Lengths of placement episodes (transfers without a break joined), labelled as such."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
     stats = analysis.length_summary(results, per_episode=True).set_index("status")
     text = bl.SENTENCES["episodes"].format(
-        n=privacy.count_text(stats.loc["all", "n"]), n_ended=privacy.count_text(stats.loc["ended", "n"]),
-        median_ended=privacy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "median"])),
-        n_ongoing=privacy.count_text(stats.loc["ongoing", "n"]),
-        median_ongoing=privacy.guard(stats.loc["ongoing", "n"], formats.number(stats.loc["ongoing", "median"])),
+        n=policy.count_text(stats.loc["all", "n"]), n_ended=policy.count_text(stats.loc["ended", "n"]),
+        median_ended=policy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "median"])),
+        n_ongoing=policy.count_text(stats.loc["ongoing", "n"]),
+        median_ongoing=policy.guard(stats.loc["ongoing", "n"], formats.number(stats.loc["ongoing", "median"])),
     )
     dist = analysis.length_distribution(results, per_episode=True)
-    table = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H)
+    table = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H,
+                               policy=policy)
     return HTML(_text(text) + table)
 
 
 def flows(results: Results) -> HTML:
     """Inflow and outflow per month (stays and episodes) with a chart."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
     data = analysis.flows_by_month(results)
     text = bl.SENTENCES["flows"].format(
-        started=privacy.count_text(data["stays_started"].sum()), ended=privacy.count_text(data["stays_ended"].sum()),
-        new=privacy.count_text(data["episodes_started"].sum()),
-        closed=privacy.count_text(data["episodes_ended"].sum()),
+        started=policy.count_text(data["stays_started"].sum()), ended=policy.count_text(data["stays_ended"].sum()),
+        new=policy.count_text(data["episodes_started"].sum()),
+        closed=policy.count_text(data["episodes_ended"].sum()),
     )
     long = pd.concat([
         data.assign(kind=bl.CHARTS["started"], n=data["stays_started"]),
@@ -258,7 +269,7 @@ def flows(results: Results) -> HTML:
     ])
     long["month_short"] = long["month"].map(lambda m: bl.MONTHS[m.month - 1])
     chart = charts.figure_html(
-        charts.grouped_bars(long, x="month_short", hue="kind", value="n", title=bl.CHARTS["flows"]),
+        charts.grouped_bars(long, x="month_short", hue="kind", value="n", title=bl.CHARTS["flows"], policy=policy),
         bl.CHARTS["flows_alt"],
     )
     totals = pd.DataFrame([{"month_label": labels.TOTAL, **data[["stays_started", "stays_ended", "episodes_started",
@@ -266,20 +277,21 @@ def flows(results: Results) -> HTML:
     table = tables.render_html(
         pd.concat([data, totals], ignore_index=True),
         {"month_label": "text", "stays_started": "int", "stays_ended": "int", "episodes_started": "int",
-         "episodes_ended": "int"}, H, total_row=True,
+         "episodes_ended": "int"}, H, total_row=True, policy=policy,
     )
     return HTML(_text(text) + chart + table)
 
 
 def per_day(results: Results) -> HTML:
     """Children placed on each day of the period, stacked per form."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
     daily = analysis.placed_per_day(results)
     stats = analysis.placed_per_day_summary(results)
     text = bl.SENTENCES["per_day"].format(
-        mean=formats.number(stats["mean"], 1), min=privacy.count_text(stats["min"]),
-        max=privacy.count_text(stats["max"]),
+        mean=formats.number(stats["mean"], 1), min=policy.count_text(stats["min"]),
+        max=policy.count_text(stats["max"]),
         max_date=_date(stats["max_date"]),
     )
     chart = charts.figure_html(_daily_chart(daily), bl.CHARTS["per_day_alt"].format(mean=formats.number(stats["mean"],
@@ -311,34 +323,36 @@ def _month_tick(value: float, _pos: int) -> str:
 
 def age_and_sex(results: Results) -> HTML:
     """Placed children, care days and cost per child per age band and sex, with charts."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
     data = analysis.cost_by_age_and_sex(results)
     table = tables.render_html(
         data, {"age_band": "text", "sex_label": "text", "children": "int", "days": "int", "days_per_child": "int",
-               "gross_cost": "kr", "cost_per_child": "kr"}, H,
+               "gross_cost": "kr", "cost_per_child": "kr"}, H, policy=policy,
     )
     plot = data.assign(age_band=data["age_band"].astype(str))
     children = charts.figure_html(
         charts.grouped_bars(plot, x="age_band", hue="sex_label", value="children",
-                            title=bl.CHARTS["age_sex_children"], colors=SEX_COLORS),
+                            title=bl.CHARTS["age_sex_children"], colors=SEX_COLORS, policy=policy),
         bl.CHARTS["age_sex_children_alt"],
     )
     cost = charts.figure_html(
         charts.grouped_bars(plot, x="age_band", hue="sex_label", value="cost_per_child", title=bl.CHARTS["age_sex"],
-                            colors=SEX_COLORS, value_format="kr"),
+                            colors=SEX_COLORS, value_format="kr", policy=policy),
         bl.CHARTS["age_sex_alt"],
     )
     by_sex = tables.render_html(
         analysis.cost_by_sex(results), {"sex_label": "text", "children": "int", "days": "int",
                                         "days_per_child": "int", "gross_cost": "kr", "cost_per_child": "kr"}, H,
-        total_row=True,
+        total_row=True, policy=policy,
     )
     return HTML(by_sex + table + children + cost)
 
 
 def legal_basis(results: Results) -> HTML:
     """SoL / LVU: children, stays, care days and cost per legal basis, and care days per form and law."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
     data = analysis.law_split(results)
@@ -347,35 +361,37 @@ def legal_basis(results: Results) -> HTML:
                                       sol=formats.percent(shares.get("SoL", 0.0)))
     table = tables.render_html(
         data, {"law": "text", "children": "int", "stays": "int", "days": "int", "days_share": "percent",
-               "gross_cost": "kr", "cost_per_care_day": "kr"}, H, total_row=True,
+               "gross_cost": "kr", "cost_per_care_day": "kr"}, H, total_row=True, policy=policy,
     )
     by_form = analysis.law_by_form(results)
     laws = [c for c in by_form.columns if c not in ("service_code", "service", "lvu_share")]
     form_table = tables.render_html(
         by_form, {"service": "text", **dict.fromkeys(laws, "int"), "lvu_share": "percent"},
-        {**H, **{law: f"Vårddygn {law}" for law in laws}},
+        {**H, **{law: f"Vårddygn {law}" for law in laws}}, policy=policy,
     )
     return HTML(_text(text) + table + form_table)
 
 
 def open_care(results: Results) -> HTML:
     """Placements next to open care: brukare, volume, cost and cost per brukare; who had both."""
+    policy = policy_of(results)
     data = analysis.open_care_vs_placement(results)
     persons = analysis.open_care_and_placement_persons(results)
-    text = bl.SENTENCES["open_care"].format(both=privacy.count_text(persons["both"]),
-                                            open_only=privacy.count_text(persons["open_care_only"]),
-                                            placement_only=privacy.count_text(persons["placement_only"]))
+    text = bl.SENTENCES["open_care"].format(both=policy.count_text(persons["both"]),
+                                            open_only=policy.count_text(persons["open_care_only"]),
+                                            placement_only=policy.count_text(persons["placement_only"]))
     text = text[:1].upper() + text[1:]  # "Färre än 5 brukare ..." (a number is unchanged)
     table = tables.render_html(
         data, {"label": "text", "brukare": "int", "volume": "int", "unit": "text", "gross_cost": "kr",
                "cost_share": "percent", "cost_per_brukare": "kr", "net_cost": "kr"}, {**H, "label": ""},
-        total_row=True,
+        total_row=True, policy=policy,
     )
     return HTML(table + _text(text))
 
 
 def reimbursement(results: Results) -> HTML:
     """State reimbursement (återsökning) per service where the ledger has it."""
+    policy = policy_of(results)
     data = analysis.reimbursement(results)
     if not len(data):
         return paragraph(bl.SENTENCES["no_reimbursement"])
@@ -385,30 +401,31 @@ def reimbursement(results: Results) -> HTML:
     table = tables.render_html(
         data, {"service": "text", "persons": "int", "gross_cost": "kr", "reimbursement": "kr",
                "reimbursed_share": "percent", "net_cost_per_day": "kr"},
-        {**H, "service": H["insats"]}, total_row=True,
+        {**H, "service": H["insats"]}, total_row=True, policy=policy,
     )
     return HTML(_text(text) + table)
 
 
 def cost_distribution(results: Results) -> HTML:
     """Top 10 % / 1 % cost shares, a Lorenz curve and the distribution of cost per brukare of barn och unga."""
+    policy = policy_of(results)
     costs = common_analysis.cost_per_person(results, AREA)
     conc = common_analysis.cost_concentration(results, AREA)
     n = int(conc["brukare"])
     text = bl.SENTENCES["concentration"].format(
-        n10=privacy.count_text(math.ceil(n * 0.1)),
-        top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
-        n1=privacy.count_text(math.ceil(n * 0.01)),
-        top1=privacy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
+        n10=policy.count_text(math.ceil(n * 0.1)),
+        top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
+        n1=policy.count_text(math.ceil(n * 0.01)),
+        top1=policy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
     )
     lorenz = charts.figure_html(
         charts.lorenz(common_analysis.lorenz_curve(costs), title=bl.CHARTS["lorenz"]),
-        bl.CHARTS["lorenz_alt"].format(top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
+        bl.CHARTS["lorenz_alt"].format(top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
     )
     median = float(costs.median()) if len(costs) else math.nan
     hist = charts.figure_html(
         charts.histogram(costs, title=bl.CHARTS["cost_hist"], xlabel=bl.CHARTS["cost_hist_x"], marker=median,
-                         marker_label=f"median {formats.kr(median)}"),
+                         marker_label=f"median {formats.kr(median)}", policy=policy),
         bl.CHARTS["cost_hist_alt"].format(median=formats.kr(median)),
     )
     return HTML(_text(text) + lorenz + hist)
@@ -416,27 +433,29 @@ def cost_distribution(results: Results) -> HTML:
 
 def top_placements(results: Results, n: int = 10) -> HTML:
     """The placed children with the highest placement cost (pseudonymised); left out in publication mode."""
+    policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
-    if privacy.active():
-        return HTML(privacy.omitted(labels.SENTENCES["publication_top_cases"]))
+    if policy.publication:
+        return HTML(policy.omitted(labels.SENTENCES["publication_top_cases"]))
     top = analysis.top_placements(results, n)
     return tables.show(
         top, {"rank": "int", "person_id": "text", "age_band": "text", "sex": "text", "services": "text",
               "days": "int", "gross_cost": "kr", "cost_per_care_day": "kr", "net_cost": "kr"},
-        {**H, "sex": labels.COLUMNS["sex"], "cost_per_care_day": bl.COLUMNS["cost_per_care_day_short"]},
+        {**H, "sex": labels.COLUMNS["sex"], "cost_per_care_day": bl.COLUMNS["cost_per_care_day_short"]}, policy=policy,
     )
 
 
 def quality(results: Results) -> HTML:
     """The placement findings (overlaps, placements without a decision, missing prices) and price coverage."""
+    policy = policy_of(results)
     data = analysis.placement_quality(results)
     table = tables.render_html(data, {"label": "text", "count": "int", "consequence": "text"},
-                               {**H, "label": H["check"]})
+                               {**H, "label": H["check"]}, policy=policy)
     coverage = analysis.price_coverage(results)
     ctable = tables.render_html(
         coverage, {"service": "text", "regi_label": "text", "stays": "int", "priced": "int", "unpriced": "int",
-                   "priced_share": "percent"}, H,
+                   "priced_share": "percent"}, H, policy=policy,
     )
     return HTML(table + ctable)
 

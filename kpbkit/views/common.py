@@ -4,27 +4,44 @@ from __future__ import annotations
 
 import html
 import math
+from dataclasses import dataclass, fields
 
 import pandas as pd
 from IPython.display import HTML
 
-from kpbkit import charts, formats, labels, privacy, tables
+from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import common
 from kpbkit.analyses.load import Results, load_results
+from kpbkit.privacy import COUNT_COLUMNS, Policy
 
 H = labels.COLUMNS
 
 
-def load(config_path: str, period: str, results_dir: str = "", publication: bool = False) -> Results:
-    """The run's results for a report (see :func:`kpbkit.analyses.load.load_results`), and the report's mode.
+@dataclass
+class Report(Results):
+    """A run's results as its reports show them: the results and the report's privacy policy."""
 
-    Publication mode (:mod:`kpbkit.privacy`) is on for every table and chart rendered afterwards when
-    ``publication`` (the template parameter, ``--publish``) or the config's ``report.publication`` is true.
-    """
+    policy: Policy = Policy()
+
+    @classmethod
+    def of(cls, results: Results, policy: Policy) -> Report:
+        """``results`` (plain or a report's) with ``policy``."""
+        return cls(**{f.name: getattr(results, f.name) for f in fields(Results)}, policy=policy)
+
+
+def load(config_path: str, period: str, results_dir: str = "", publication: bool = False) -> Report:
+    """The run's results for a report (see :func:`kpbkit.analyses.load.load_results`), with the report's privacy
+    policy: publication mode when ``publication`` (the template parameter, ``--publish``) or the config's
+    ``report.publication`` is true, and the config's ``report.threshold``."""
     results = load_results(config_path, period, results_dir)
     report = results.config.report
-    privacy.configure(bool(publication) or report.publication, report.threshold)
-    return results
+    return Report.of(results, Policy(bool(publication) or report.publication, report.threshold))
+
+
+def policy_of(results: Results) -> Policy:
+    """The privacy policy of a report's results: a :class:`Report`'s, or for plain results (a test's) the one their
+    run recorded in run.json."""
+    return results.policy if isinstance(results, Report) else Policy.from_report_mode(results.run.get("report_mode"))
 
 
 def period_text(results: Results) -> str:
@@ -55,12 +72,12 @@ def service_mix(results: Results, area: str) -> HTML:
         mix,
         {"service": "text", "brukare": "int", "volume": "int", "unit": "text", "gross_cost": "kr",
          "cost_share": "percent", "cost_per_brukare": "kr"},
-        H,
+        H, policy=policy_of(results),
     )
     largest = mix["service"].iloc[0] if len(mix) else "–"
     chart = charts.figure_html(
         charts.barh(mix, label="service", value="gross_cost", title=labels.CHARTS["service_cost"],
-                    value_format="mkr" if mix["gross_cost"].abs().max() >= 2e6 else "kr"),
+                    policy=policy_of(results), value_format="mkr" if mix["gross_cost"].abs().max() >= 2e6 else "kr"),
         labels.CHARTS["service_cost_alt"].format(largest=largest, area_in=_area_in(area)),
     )
     return HTML(table + chart)
@@ -77,7 +94,7 @@ def unit_costs(results: Results, area: str) -> HTML:
         uc,
         {"service": "text", "regi_label": "text", "brukare": "int", "volume": "int", "unit": "text",
          "gross_pool": "kr", "cost_per_unit": "kr", "kpb_cost_per_unit": "kr"},
-        headers,
+        headers, policy=policy_of(results),
     )
 
 
@@ -86,21 +103,22 @@ def cost_distribution(results: Results, area: str) -> HTML:
     costs = common.cost_per_person(results, area)
     conc = common.cost_concentration(results, area)
     n = int(conc["brukare"])
+    policy = policy_of(results)
     text = labels.SENTENCES["concentration"].format(
         area_in=_area_in(area),
-        n10=privacy.count_text(math.ceil(n * 0.1)),
-        top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
-        n1=privacy.count_text(math.ceil(n * 0.01)),
-        top1=privacy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
+        n10=policy.count_text(math.ceil(n * 0.1)),
+        top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
+        n1=policy.count_text(math.ceil(n * 0.01)),
+        top1=policy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
     )
     lorenz = charts.figure_html(
         charts.lorenz(common.lorenz_curve(costs), title=labels.CHARTS["lorenz"]),
-        labels.CHARTS["lorenz_alt"].format(top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
+        labels.CHARTS["lorenz_alt"].format(top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
     )
     median = float(costs.median()) if len(costs) else math.nan
     hist = charts.figure_html(
         charts.histogram(costs, title=labels.CHARTS["cost_per_brukare_hist"], xlabel="Kronor per brukare",
-                         marker=median, marker_label=f"median {formats.kr(median)}"),
+                         policy=policy, marker=median, marker_label=f"median {formats.kr(median)}"),
         labels.CHARTS["cost_per_brukare_hist_alt"].format(median=formats.kr(median), area_in=_area_in(area)),
     )
     return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + lorenz + hist)
@@ -108,14 +126,15 @@ def cost_distribution(results: Results, area: str) -> HTML:
 
 def top_cases(results: Results, area: str, n: int = 10) -> HTML:
     """The most expensive brukare (pseudonymised); left out, with a sentence why, in publication mode."""
-    if privacy.active():
-        return HTML(privacy.omitted(labels.SENTENCES["publication_top_cases"]))
+    policy = policy_of(results)
+    if policy.publication:
+        return HTML(policy.omitted(labels.SENTENCES["publication_top_cases"]))
     top = common.top_cases(results, area, n)
     return tables.show(
         top,
         {"rank": "int", "person_id": "text", "age_band": "text", "sex": "text", "services": "text",
          "gross_cost": "kr", "net_cost": "kr"},
-        H,
+        H, policy=policy,
     )
 
 
@@ -125,22 +144,23 @@ def age_and_sex(results: Results, area: str, *, service: str | None = None) -> H
     unit_code = results.config.catalog.unit_of(service) if service else None
     unit = labels.UNITS.get(unit_code, "volym") if unit_code else "volym"
     scope = f"med {labels.service(service).lower()}" if service else _area_in(area)
+    policy = policy_of(results)
     table = tables.render_html(
         data,
         {"age_band": "text", "sex": "text", "brukare": "int", "volume": "int", "volume_per_brukare": "dec1",
          "gross_cost": "kr", "cost_per_brukare": "kr"},
-        {**H, "volume": f"Volym ({unit})", "volume_per_brukare": f"Volym per brukare ({unit})"},
+        {**H, "volume": f"Volym ({unit})", "volume_per_brukare": f"Volym per brukare ({unit})"}, policy=policy,
     )
     plot = data.assign(age_band=data["age_band"].astype(str))
     brukare = charts.figure_html(
         charts.grouped_bars(plot, x="age_band", hue="sex", value="brukare", title=labels.CHARTS["age_sex"],
-                            colors=charts.SEX_COLORS),
+                            policy=policy, colors=charts.SEX_COLORS),
         labels.CHARTS["age_sex_alt"].format(scope=scope),
     )
     per = charts.figure_html(
         charts.grouped_bars(plot, x="age_band", hue="sex", value="volume_per_brukare",
                             title=labels.CHARTS["volume_age_sex"].format(Unit=unit.capitalize()),
-                            colors=charts.SEX_COLORS, value_format="dec1"),
+                            policy=policy, colors=charts.SEX_COLORS, value_format="dec1"),
         labels.CHARTS["volume_age_sex_alt"].format(unit=unit, scope=scope),
     )
     return HTML(table + brukare + per)
@@ -153,7 +173,7 @@ def reconciliation(results: Results, area: str | None = None) -> HTML:
         rec,
         {"form": "text", "kind_label": "text", "ledger_amount": "kr", "allocated_amount": "kr", "residual": "kr"},
         {**H, "form": H["target"], "kind_label": H["kind"]},
-        total_row=True,
+        policy=policy_of(results), total_row=True,
     )
     full = results.reconciliation
     gap = float((full["allocated_amount"] + full["residual"] - full["ledger_amount"]).abs().max())
@@ -168,17 +188,18 @@ def quality(results: Results) -> HTML:
     dq = common.quality_findings(results)
     if not len(dq):
         return paragraph(labels.SENTENCES["no_findings"])
-    return tables.show(dq, {"severity": "text", "check": "text", "table": "text", "count": "int"}, H)
+    return tables.show(dq, {"severity": "text", "check": "text", "table": "text", "count": "int"}, H,
+                       policy=policy_of(results))
 
 
-def key_figures_table(figures: pd.DataFrame) -> str:
+def key_figures_table(figures: pd.DataFrame, policy: Policy) -> str:
     rows = figures.assign(shown=[formats.FORMATTERS[f](v) for f, v in zip(figures["format"], figures["value"],
                                                                           strict=True)])
-    if privacy.active():  # person counts 1..threshold-1 as "<5", and every other figure of their group too
-        counts = figures["kpi"].isin(privacy.COUNT_COLUMNS)
-        small = counts & figures["value"].map(privacy.small)
+    if policy.publication:  # person counts 1..threshold-1 as "<threshold", and every other figure of their group
+        counts = figures["kpi"].isin(COUNT_COLUMNS)
+        small = counts & figures["value"].map(policy.small)
         total_small = bool((small & (figures["group"] == "total")).any())
         hide = small | (~counts & (figures["group"].isin(figures.loc[small, "group"]) | total_small))
-        rows = rows.assign(shown=rows["shown"].where(~hide, privacy.current().marker))
-    return tables.render_html(rows, {"label": "text", "shown": "numtext"}, {"label": H["key_figure"],
-                                                                         "shown": H["value"]})
+        rows = rows.assign(shown=rows["shown"].where(~hide, policy.marker))
+    return tables.render_html(rows, {"label": "text", "shown": "numtext"},
+                              {"label": H["key_figure"], "shown": H["value"]}, policy=policy)

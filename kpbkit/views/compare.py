@@ -19,6 +19,8 @@ from kpbkit.analyses import trends as trend_analysis
 from kpbkit.analyses.load import Results
 from kpbkit.config import KRONOR_UNITS
 from kpbkit.labels import compare as text
+from kpbkit.privacy import Policy
+from kpbkit.views.common import policy_of
 
 C = text.COLUMNS
 NO_DATA = text.NO_DATA
@@ -77,10 +79,11 @@ def _change_text(value: float | None, unit: str) -> str:
     return _points(v) if unit == "share" else _signed(formats.percent(v), v)
 
 
-def _table(frame: pd.DataFrame, columns: dict[str, str], *, text_columns: tuple[str, ...] = (),
+def _table(frame: pd.DataFrame, columns: dict[str, str], policy: Policy, *, text_columns: tuple[str, ...] = (),
            widths: dict[str, str] | None = None) -> str:
     """Pre-formatted text cells: numbers right-aligned, ``text_columns`` left; ``widths`` per column (CSS)."""
-    out = tables.render_html(frame, {c: ("text" if c in text_columns else "numtext") for c in columns}, columns)
+    out = tables.render_html(frame, {c: ("text" if c in text_columns else "numtext") for c in columns}, columns,
+                             policy=policy)
     for column, width in (widths or {}).items():
         kind = "txt" if column in text_columns else "num"
         head = f'<th class="{kind}">{html.escape(columns[column])}</th>'
@@ -208,19 +211,20 @@ def references(results: Results, area: str) -> HTML:
     headers = {"kpi": C["kpi"], "client": C["client"], "reference": C["reference"].format(year=year),
                "deviation": C["deviation"], "deviation_pct": C["deviation_pct"], "original": C["original"],
                "price": C["price"], "source": C["source"]}
-    table = _table(rows, headers, text_columns=("kpi", "original", "price", "source"),
+    table = _table(rows, headers, policy_of(results), text_columns=("kpi", "original", "price", "source"),
                    widths={"kpi": "20%", "source": "15%"})
     notes = "".join(f"<li>{html.escape(n)}</li>" for n in rows.attrs["notes"])
     notes_html = f'<ol class="kpb-text kpb-notes">{notes}</ol>' if notes else ""
-    return HTML(_paragraph(intro) + table + notes_html + _reference_chart(rows))
+    return HTML(_paragraph(intro) + table + notes_html + _reference_chart(rows, policy_of(results)))
 
 
-def _reference_chart(rows: pd.DataFrame) -> str:
+def _reference_chart(rows: pd.DataFrame, policy: Policy) -> str:
     plot = rows[rows["_ratio"].notna()]
     plot = plot.assign(label=[f"{k} ({s})" for k, s in zip(plot["kpi"], plot["_source"], strict=True)])
     if not len(plot):
         return ""
-    fig = charts.barh(plot, label="label", value="_ratio", title=text.CHARTS["references"], value_format="percent")
+    fig = charts.barh(plot, label="label", value="_ratio", title=text.CHARTS["references"], value_format="percent",
+                      policy=policy)
     ax = fig.axes[0]
     ax.axvline(1.0, color=charts.PALETTE[1], linewidth=1.5)
     ax.set_xlim(0, max(1.25, float(plot["_ratio"].max()) * 1.2))
@@ -272,7 +276,7 @@ def municipalities(results: Results, area: str) -> HTML:
     headers = {"kpi": C["kpi"], "client": results.config.client_name,
                **{f"m{i}": name for i, name in enumerate(names)},
                "median": C["median"], "deviation": C["deviation"], "deviation_pct": C["deviation_pct"]}
-    table = _table(rows, headers, text_columns=("kpi",))
+    table = _table(rows, headers, policy_of(results), text_columns=("kpi",))
     return HTML(_paragraph(intro) + _paragraph(listing) + notes + table
                 + _municipality_chart(rows.attrs["data"], names, results.config.client_name))
 
@@ -346,12 +350,12 @@ def savings(results: Results, area: str) -> HTML:
         summary = text.SENTENCES["savings_none"]
     headers = {k: C[k] for k in ("kpi", "basis", "client", "target", "current_cost", "cost_at_target", "potential",
                                  "assumption")}
-    table = _table(rows, headers, text_columns=("kpi", "basis", "assumption"),
+    table = _table(rows, headers, policy_of(results), text_columns=("kpi", "basis", "assumption"),
                    widths={"kpi": "15%", "basis": "13%", "assumption": "34%"})
-    return HTML(intro + _paragraph(summary) + table + _savings_chart(data))
+    return HTML(intro + _paragraph(summary) + table + _savings_chart(data, policy_of(results)))
 
 
-def _savings_chart(data: pd.DataFrame) -> str:
+def _savings_chart(data: pd.DataFrame, policy: Policy) -> str:
     plot = data[data["potential"] > 0]
     if not len(plot):
         return ""
@@ -359,7 +363,8 @@ def _savings_chart(data: pd.DataFrame) -> str:
         f"{analysis.kpi_text(k, g)}\nmot {analysis.lower_first(b) if basis == 'median' else b}"
         for k, g, b, basis in zip(plot["kpi"], plot["group"], plot["basis_label"], plot["basis"], strict=True)])
     fmt = "mkr" if plot["potential"].max() >= 2e6 else "kr"
-    fig = charts.barh(plot, label="label", value="potential", title=text.CHARTS["savings"], value_format=fmt)
+    fig = charts.barh(plot, label="label", value="potential", title=text.CHARTS["savings"], value_format=fmt,
+                      policy=policy)
     fig.set_figheight(max(1.8, 0.55 * len(plot) + 0.9))
     fig.axes[0].xaxis.set_major_locator(MaxNLocator(4))
     best = plot.loc[plot["potential"].idxmax()]
@@ -414,7 +419,7 @@ def trends(results: Results, area: str) -> HTML:
                                                   index=_index_text(index))
     headers = {"kpi": C["kpi"], "prices": C["prices"], **{str(y): str(y) for y in years},
                "change_per_year": C["change_per_year"]}
-    table = _table(rows, headers, text_columns=("kpi", "prices"))
+    table = _table(rows, headers, policy_of(results), text_columns=("kpi", "prices"))
     return HTML(_paragraph(intro) + table + _trend_chart(runs, area, year=year, index=index))
 
 

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from kpbkit import charts, formats, labels, privacy, tables
+from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import hemtjanst as analysis
 from kpbkit.analyses.load import Results
 from kpbkit.views import KEY_FIGURES_MIME
 from kpbkit.views import common as common_views
-from kpbkit.views.common import H, key_figures_table, paragraph
+from kpbkit.views.common import H, key_figures_table, paragraph, policy_of
 
 AREA = analysis.AREA
 
@@ -31,12 +31,13 @@ _period_text = common_views.period_text
 
 def summary(results: Results) -> HTML:
     """Key figures first: a short text and the table, plus the figures as machine-readable output."""
+    policy = policy_of(results)
     figures = analysis.key_figures(results)
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
     text = labels.SENTENCES["summary_hemtjanst"].format(
         period=_period_text(results), client=results.config.client_name,
-        brukare=privacy.count_text(value["brukare/hemtjanst"]),
-        **dict(zip(("hours", "granted", "ratio", "cost_per_hour", "egen", "extern"), privacy.guard(
+        brukare=policy.count_text(value["brukare/hemtjanst"]),
+        **dict(zip(("hours", "granted", "ratio", "cost_per_hour", "egen", "extern"), policy.guard(
             value["brukare/hemtjanst"], formats.count(value["delivered_hours/total"]),
             formats.count(value["granted_hours/total"]), formats.percent(value["delivery_ratio/total"]),
             formats.kr(value["cost_per_hour/total"]), formats.kr(value["cost_per_hour/egen"]),
@@ -49,20 +50,22 @@ def summary(results: Results) -> HTML:
     )
     display({KEY_FIGURES_MIME: analysis.key_figures_payload(results)}, raw=True)
     return HTML(f'<p class="kpb-text">{html.escape(text)}</p><p class="kpb-text">{html.escape(text2)}</p>'
-                + key_figures_table(figures))
+                + key_figures_table(figures, policy))
 
 
 def granted_vs_delivered(results: Results) -> HTML:
     """Beviljad vs utförd tid per group (utförandegrad)."""
+    policy = policy_of(results)
     data = analysis.delivery_by_group(results)
     return tables.show(
         data, {"group": "text", "granted_hours": "int", "delivered_hours": "int", "delivery_ratio": "percent"},
-        {**H, "group": H["group"]},
+        {**H, "group": H["group"]}, policy=policy,
     )
 
 
 def hours_per_month(results: Results) -> HTML:
     """Hours per brukare and decision month: text, distribution and histogram."""
+    policy = policy_of(results)
     per = analysis.hours_per_brukare_month(results)["hours_per_month"]
     stats = analysis.distribution_summary(per, threshold=80)
     text = labels.SENTENCES["hours_distribution"].format(
@@ -74,7 +77,7 @@ def hours_per_month(results: Results) -> HTML:
     chart = charts.figure_html(
         charts.histogram(per.clip(upper=upper), title=labels.CHARTS["hours_hist"], xlabel="Timmar per månad",
                          bins=bins, marker=stats["median"],
-                         marker_label=f"median {formats.number(stats['median'], 1)}"),
+                         marker_label=f"median {formats.number(stats['median'], 1)}", policy=policy),
         labels.CHARTS["hours_hist_alt"].format(median=formats.number(stats["median"], 1)),
     )
     return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + chart)
@@ -82,38 +85,40 @@ def hours_per_month(results: Results) -> HTML:
 
 def coverage(results: Results) -> HTML:
     """Coverage of 80+, hours per inhabitant 80+ and the share under 65, for women, men and all."""
+    policy = policy_of(results)
     data = analysis.coverage_by_sex(results)
     return tables.show(
         data, {"group": "text", "coverage_80": "percent", "hours_per_inhabitant_80": "dec1",
                "share_under_65": "percent"},
         {"group": H["group"], "coverage_80": labels.KPIS["coverage_80"],
          "hours_per_inhabitant_80": labels.KPIS["hours_per_inhabitant_80"],
-         "share_under_65": labels.KPIS["share_under_65"]},
+         "share_under_65": labels.KPIS["share_under_65"]}, policy=policy,
     )
 
 
 def regi(results: Results) -> HTML:
     """Egen regi vs LOV: hours per brukare and cost per hour, per regi and per provider."""
+    policy = policy_of(results)
     comparison = analysis.regi_comparison(results)
     table = tables.render_html(
         comparison, {"regi_label": "text", "brukare": "int", "hours": "int", "hours_per_brukare": "dec1",
-                     "cost_per_hour": "kr"}, {**H, "regi_label": H["regi"], "hours": H["hours"]},
+                     "cost_per_hour": "kr"}, {**H, "regi_label": H["regi"], "hours": H["hours"]}, policy=policy,
     )
     values = dict(zip(comparison["regi"], comparison["cost_per_hour"], strict=True))
     chart = charts.figure_html(
         charts.barh(comparison.fillna({"cost_per_hour": 0}), label="regi_label", value="cost_per_hour",
-                    title=labels.CHARTS["cost_per_hour_regi"], color_by="regi_label"),
+                    title=labels.CHARTS["cost_per_hour_regi"], color_by="regi_label", policy=policy),
         labels.CHARTS["cost_per_hour_regi_alt"].format(egen=formats.kr(values.get("egen", math.nan)),
                                                        extern=formats.kr(values.get("extern", math.nan))),
     )
     providers = analysis.provider_table(results)
     ptable = tables.render_html(
         providers, {"provider": "text", "regi_label": "text", "brukare": "int", "hours": "int",
-                    "hours_per_brukare": "dec1"}, {**H, "regi_label": H["regi"]},
+                    "hours_per_brukare": "dec1"}, {**H, "regi_label": H["regi"]}, policy=policy,
     )
     pchart = charts.figure_html(
         charts.barh(providers, label="provider", value="hours", title=labels.CHARTS["providers"],
-                    value_format="int", color_by="regi_label"),
+                    value_format="int", color_by="regi_label", policy=policy),
         labels.CHARTS["providers_alt"],
     )
     return HTML(table + chart + ptable + pchart)
@@ -121,18 +126,20 @@ def regi(results: Results) -> HTML:
 
 def first_visit(results: Results) -> HTML:
     """Days from decision to first visit for decisions made in the period."""
+    policy = policy_of(results)
     days = analysis.days_to_first_visit(results)["days"]
     if not len(days):
         return paragraph(labels.SENTENCES["no_decisions_in_period"])
     stats = analysis.distribution_summary(days.astype(float))
     text = labels.SENTENCES["days_to_first_visit"].format(
-        n=privacy.count_text(stats["n"]),
-        **dict(zip(("median", "p90"), privacy.guard(stats["n"], formats.number(stats["median"], 0),
-                                                    formats.number(stats["p90"], 0)), strict=True)),
+        n=policy.count_text(stats["n"]),
+        **dict(zip(("median", "p90"), policy.guard(stats["n"], formats.number(stats["median"], 0),
+                                                   formats.number(stats["p90"], 0)), strict=True)),
     )
     chart = charts.figure_html(
         charts.histogram(days, title=labels.CHARTS["days_hist"], xlabel="Dagar", bins=np.arange(0, days.max() + 2),
-                         marker=stats["median"], marker_label=f"median {formats.number(stats['median'], 0)}"),
+                         policy=policy, marker=stats["median"],
+                         marker_label=f"median {formats.number(stats['median'], 0)}"),
         labels.CHARTS["days_hist_alt"].format(median=formats.number(stats["median"], 0)),
     )
     return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + chart)
@@ -152,9 +159,10 @@ def continuity(results: Results) -> HTML:
 
 def sabo(results: Results) -> HTML:
     """Särskilt boende as context: brukare, days, cost per day."""
+    policy = policy_of(results)
     data = analysis.sabo_context(results)
     return tables.show(data, {"regi": "text", "brukare": "int", "days": "int", "gross_cost": "kr",
-                              "cost_per_day": "kr"}, H)
+                              "cost_per_day": "kr"}, H, policy=policy)
 
 
 def to_frame(results: Results) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from kpbkit.analyses import kvalitet as analysis
 from kpbkit.analyses.load import Results
 from kpbkit.labels import kvalitet as text
 from kpbkit.views import common as common_views
+from kpbkit.views.common import policy_of
 
 H = {**labels.COLUMNS, **text.COLUMNS}
 #: severity → colour of its findings' margin line and bars
@@ -54,27 +55,30 @@ def verdict_text(results: Results) -> str:
 
 def summary(results: Results) -> HTML:
     """The verdict, findings per severity and phase, and the list of every finding (the work list)."""
+    policy = policy_of(results)
     counts = analysis.severity_summary(results)
     headers = {**H, "severity": H["severity"],
                **{p: f"{text.PHASE_NUMBERS[p]}. {text.PHASES[p]}" for p in analysis.PHASES}}
     table = tables.render_html(
         counts, {"severity": "text", "findings": "int", **dict.fromkeys(analysis.PHASES, "int")}, headers,
-        total_row=True,
+        total_row=True, policy=policy,
     )
     return HTML(_p(verdict_text(results)) + table)
 
 
 def overview(results: Results) -> HTML:
     """Every finding in one short table (number, check, severity, table, count): the client's work list."""
+    policy = policy_of(results)
     f = analysis.findings(results)
     if not len(f):
         return common_views.paragraph(labels.SENTENCES["no_findings"])
     return tables.show(f, {"number": "text", "check": "text", "severity": "text", "table": "text",
-                           "count": "int"}, H)
+                           "count": "int"}, H, policy=policy)
 
 
 def per_table_chart(results: Results) -> HTML:
     """Bars of findings per table, coloured by severity (nothing when there are no findings)."""
+    policy = policy_of(results)
     data = analysis.findings_per_table(results)
     if not len(data):
         return HTML("")
@@ -84,7 +88,7 @@ def per_table_chart(results: Results) -> HTML:
               for sid, label in [*labels.SEVERITY.items(), *((s, s) for s in present if s not in known)]}
     plot = data.assign(severity=pd.Categorical(data["severity"], categories=present, ordered=True))
     fig = charts.grouped_bars(plot, x="table", hue="severity", value="findings", title=text.CHARTS["per_table"],
-                              colors=colors)
+                              colors=colors, policy=policy)
     fig.axes[0].yaxis.set_major_locator(MaxNLocator(integer=True))  # findings are whole numbers
     largest = str(data["table"].iloc[0])
     return HTML(charts.figure_html(fig, text.CHARTS["per_table_alt"].format(largest=largest)))
@@ -130,8 +134,10 @@ def phase(results: Results, phase: str) -> None:
 
 def inputs(results: Results) -> HTML:
     """Rows per case-system table as read, with a sentence on how examples cite the client's files."""
+    policy = policy_of(results)
     rows = analysis.input_rows(results)
-    return HTML(_p(text.SENTENCES["inputs"]) + tables.render_html(rows, {"table": "text", "rows": "int"}, H))
+    return HTML(_p(text.SENTENCES["inputs"])
+                + tables.render_html(rows, {"table": "text", "rows": "int"}, H, policy=policy))
 
 
 def ledger(results: Results) -> HTML:
@@ -145,6 +151,7 @@ def ledger(results: Results) -> HTML:
 
 def reconciliation(results: Results) -> HTML:
     """The allocation invariant (ledger = allocated + residual, to the öre) and every amount not allocated."""
+    policy = policy_of(results)
     tie_out = common_views.reconciliation(results)
     rest = analysis.residuals(results)
     if not len(rest):
@@ -152,19 +159,20 @@ def reconciliation(results: Results) -> HTML:
     table = tables.render_html(
         rest, {"target_label": "text", "kind_label": "text", "ledger_amount": "kr", "residual": "kr",
                "reason": "text"},
-        {**H, "kind_label": H["kind"]}, total_row=True,
+        {**H, "kind_label": H["kind"]}, total_row=True, policy=policy,
     )
     return HTML(tie_out.data + _p(text.SENTENCES["residuals"]) + table)
 
 
 def control_totals(results: Results) -> HTML:
     """The client's stated control totals (RS), or what to ask for when there are none."""
+    policy = policy_of(results)
     stated = analysis.control_totals(results)
     if not len(stated):
         return common_views.paragraph(text.SENTENCES["no_control_totals"])
     tolerance = formats.kr(results.config.quality.control_tolerance, 2)
     stated = stated.assign(amount=[formats.kr(a, 2) for a in stated["amount"]])  # a control total is to the öre
-    table = tables.render_html(stated, {"label": "text", "amount": "numtext", "covers": "text"}, H)
+    table = tables.render_html(stated, {"label": "text", "amount": "numtext", "covers": "text"}, H, policy=policy)
     out = _p(text.SENTENCES["control_totals"].format(tolerance=tolerance)) + table
     if not len(analysis.phase_findings(results, "reconciliation")):
         out += _p(text.SENTENCES["no_control_findings"])

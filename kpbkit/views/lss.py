@@ -13,14 +13,15 @@ import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
 
-from kpbkit import charts, formats, labels, privacy, tables
+from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import common, pa_settlement
 from kpbkit.analyses import lss as analysis
 from kpbkit.analyses.load import Results
 from kpbkit.labels import lss as text
+from kpbkit.privacy import Policy
 from kpbkit.views import KEY_FIGURES_MIME
 from kpbkit.views import common as common_views
-from kpbkit.views.common import H, key_figures_table, paragraph
+from kpbkit.views.common import H, key_figures_table, paragraph, policy_of
 
 AREA = analysis.AREA
 L = {**H, **text.COLUMNS}
@@ -56,19 +57,20 @@ def _texts(*sentences: str) -> str:
 
 def summary(results: Results) -> HTML:
     """Key figures first: a short text and the table, plus the figures as machine-readable output."""
+    policy = policy_of(results)
     figures = analysis.key_figures(results)
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
     first = text.SENTENCES["summary"].format(
         period=_period_text(results), client=results.config.client_name,
-        brukare=privacy.count_text(value["brukare/total"]),
-        **dict(zip(("gross", "cost_per_brukare", "top10"), privacy.guard(
+        brukare=policy.count_text(value["brukare/total"]),
+        **dict(zip(("gross", "cost_per_brukare", "top10"), policy.guard(
             value["brukare/total"], formats.mkr(value["gross_cost/total"]),
             formats.kr(value["cost_per_brukare/total"]), formats.percent(value["top10_cost_share/total"])),
             strict=True)),
     )
     second = text.SENTENCES["summary_pa"].format(
-        pa_brukare=privacy.count_text(value["brukare/pa_sfb"]),
-        **dict(zip(("pa_gross", "pa_net"), privacy.guard(
+        pa_brukare=policy.count_text(value["brukare/pa_sfb"]),
+        **dict(zip(("pa_gross", "pa_net"), policy.guard(
             value["brukare/pa_sfb"], formats.kr(value["pa_gross_cost_per_hour/total"]),
             formats.kr(value["pa_net_cost_per_hour/total"])), strict=True)),
         gb_day=formats.kr(value["gruppbostad_cost_per_day/total"]),
@@ -76,11 +78,12 @@ def summary(results: Results) -> HTML:
         gb_extern=formats.kr(value["gruppbostad_cost_per_day/extern"]),
     )
     display({KEY_FIGURES_MIME: analysis.key_figures_payload(results)}, raw=True)
-    return HTML(_texts(first, second) + key_figures_table(figures))
+    return HTML(_texts(first, second) + key_figures_table(figures, policy))
 
 
 def service_mix(results: Results) -> HTML:
     """Brukare, volume, gross cost, cost share and cost per brukare per insats, with a bar chart."""
+    policy = policy_of(results)
     mix = common.service_mix(results, AREA)
     if not len(mix):
         return paragraph(text.SENTENCES["no_lss"])
@@ -89,11 +92,11 @@ def service_mix(results: Results) -> HTML:
         mix,
         {"service": "text", "brukare": "int", "volume": "int", "unit": "text", "gross_cost": "kr",
          "cost_share": "percent", "cost_per_brukare": "kr"},
-        H,
+        H, policy=policy,
     )
     chart = charts.figure_html(
         charts.barh(mix, label="service", value="gross_cost", title=labels.CHARTS["service_cost"],
-                    value_format="mkr" if mix["gross_cost"].abs().max() >= 2e6 else "kr"),
+                    value_format="mkr" if mix["gross_cost"].abs().max() >= 2e6 else "kr", policy=policy),
         text.CHARTS["service_cost_alt"].format(largest=mix["service"].iloc[0]),
     )
     return HTML(table + chart)
@@ -101,6 +104,7 @@ def service_mix(results: Results) -> HTML:
 
 def housing_units(results: Results) -> HTML:
     """Kr per day per unit (provider) for group homes and service flats, egen and extern."""
+    policy = policy_of(results)
     parts = [paragraph(text.SENTENCES["units_note"]).data]
     for service in analysis.HOUSING:
         units = analysis.housing_units(results, service)
@@ -112,12 +116,13 @@ def housing_units(results: Results) -> HTML:
         parts.append(tables.render_html(
             units, {"provider": "text", "regi_label": "text", "brukare": "int", "days": "int", "cost": "kr",
                     "cost_per_day": "kr", "mean_price": "kr"},
-            {**L, "provider": H["provider"], "regi_label": H["regi"], "days": L["days"]},
+            {**L, "provider": H["provider"], "regi_label": H["regi"], "days": L["days"]}, policy=policy,
         ))
         low, high = units["cost_per_day"].min(), units["cost_per_day"].max()
         parts.append(charts.figure_html(
             charts.barh(units.fillna({"cost_per_day": 0}), label="provider", value="cost_per_day",
-                        title=text.CHARTS["unit_cost_day"].format(service=name.lower()), color_by="regi_label"),
+                        title=text.CHARTS["unit_cost_day"].format(service=name.lower()), color_by="regi_label",
+                        policy=policy),
             text.CHARTS["unit_cost_day_alt"].format(service=name.lower(), low=formats.kr(low), high=formats.kr(high)),
         ))
     return HTML("".join(parts))
@@ -125,6 +130,7 @@ def housing_units(results: Results) -> HTML:
 
 def personal_assistance(results: Results) -> HTML:
     """Personal assistance gross and net kr per hour, per service and regi (pa_sfb equals the KPIs)."""
+    policy = policy_of(results)
     data = analysis.personal_assistance_costs(results)
     if not len(data):
         return paragraph(text.SENTENCES["no_pa"])
@@ -135,7 +141,7 @@ def personal_assistance(results: Results) -> HTML:
     table = tables.render_html(
         data, {"service": "text", "regi_label": "text", "brukare": "int", "hours": "int", "cost": "kr",
                "reimbursement": "kr", "gross_per_hour": "kr", "net_per_hour": "kr"},
-        {**L, "regi_label": H["regi"], "reimbursement": L["reimbursement_booked"]},
+        {**L, "regi_label": H["regi"], "reimbursement": L["reimbursement_booked"]}, policy=policy,
     )
     return HTML(table + _texts(text.SENTENCES["pa_note"]))
 
@@ -150,6 +156,7 @@ def six_month(results: Results) -> pd.DataFrame:
 
 def six_month_summary(results: Results) -> HTML:
     """The settlement period, the rate and thresholds, totals for the period and the year, and flag counts."""
+    policy = policy_of(results)
     table = six_month(results)
     if not len(table):
         return paragraph(text.SENTENCES["no_pa"])
@@ -170,7 +177,7 @@ def six_month_summary(results: Results) -> HTML:
         row = sfb.iloc[0]
         derived = ("delivered", "granted", "ratio", "reimbursement", "share_hours", "share", "net_per_hour")
         sentences.append(text.SENTENCES["six_month_totals"].format(
-            current=current, cases=privacy.count_text(row["cases"]), **dict(zip(derived, privacy.guard(
+            current=current, cases=policy.count_text(row["cases"]), **dict(zip(derived, policy.guard(
                 row["cases"], formats.count(row["delivered_hours"]), formats.count(row["granted_hours"]),
                 formats.percent(row["delivery_ratio"]), formats.kr(-row["reimbursement"]),
                 formats.count(row["municipal_share_hours"]), formats.kr(row["municipal_share"]),
@@ -178,9 +185,9 @@ def six_month_summary(results: Results) -> HTML:
         ))
     counts = analysis.flag_counts(table).set_index("flag")["current"]
     sentences.append(text.SENTENCES["flags_summary"].format(
-        shortfall=privacy.count_text(counts["flag_shortfall"]),
-        above=privacy.count_text(counts["flag_above_granted"]),
-        raised=privacy.count_text(counts["flag_raised_rate"]),
+        shortfall=policy.count_text(counts["flag_shortfall"]),
+        above=policy.count_text(counts["flag_above_granted"]),
+        raised=policy.count_text(counts["flag_raised_rate"]),
     ))
     order = totals["service_code"].map({s: i for i, s in enumerate(pa_settlement.PA_SERVICES)})
     totals = totals.assign(service=totals["service_code"].map(text.PA_SHORT), period=totals["period"].map(period_label),
@@ -188,10 +195,11 @@ def six_month_summary(results: Results) -> HTML:
     hours = tables.render_html(
         totals, {"period": "text", "service": "text", "cases": "int", "granted_hours": "int", "delivered_hours": "int",
                  "delivery_ratio": "percent", "municipal_share_hours": "int", "reimbursed_hours": "int"}, S,
+        policy=policy,
     )
     money = tables.render_html(
         totals, {"period": "text", "service": "text", "cost": "kr", "reimbursement": "kr", "net_cost": "kr",
-                 "municipal_share": "kr", "net_cost_per_hour": "kr"}, S,
+                 "municipal_share": "kr", "net_cost_per_hour": "kr"}, S, policy=policy,
     )
     return HTML(_texts(*sentences) + hours + money)
 
@@ -204,8 +212,9 @@ def _flag_text(rows: pd.DataFrame) -> pd.Series:
 
 def six_month_cases(results: Results) -> HTML:
     """The current settlement period per case: hours (granted, delivered, share, reimbursed), then kronor."""
-    if privacy.active():
-        return HTML(privacy.omitted())
+    policy = policy_of(results)
+    if policy.publication:
+        return HTML(policy.omitted())
     rows = analysis.six_month_current(six_month(results))
     if not len(rows):
         return paragraph(text.SENTENCES["no_pa"])
@@ -213,30 +222,33 @@ def six_month_cases(results: Results) -> HTML:
     hours = tables.render_html(
         rows, {"person_id": "text", "service": "text", "granted_hours": "int", "delivered_hours": "int",
                "delivery_ratio": "percent", "municipal_share_hours": "int", "reimbursed_hours": "int"}, S,
+        policy=policy,
     )
     money = tables.render_html(
         rows, {"person_id": "text", "service": "text", "cost": "kr", "reimbursement": "kr", "net_cost": "kr",
-               "cost_per_hour": "kr", "net_cost_per_hour": "kr"}, S,
+               "cost_per_hour": "kr", "net_cost_per_hour": "kr"}, S, policy=policy,
     )
     return HTML(hours + money)
 
 
 def six_month_year(results: Results) -> HTML:
     """The year per case: hours, reimbursement, cost and net."""
-    if privacy.active():
-        return HTML(privacy.omitted())
+    policy = policy_of(results)
+    if policy.publication:
+        return HTML(policy.omitted())
     rows = analysis.six_month_year(six_month(results))
     if not len(rows):
         return paragraph(text.SENTENCES["no_pa"])
     rows = rows.assign(service=rows["service_code"].map(text.PA_SHORT))
     return tables.show(
         rows, {"person_id": "text", "service": "text", "granted_hours": "int", "delivered_hours": "int",
-               "reimbursement": "kr", "cost": "kr", "net_cost": "kr"}, S,
+               "reimbursement": "kr", "cost": "kr", "net_cost": "kr"}, S, policy=policy,
     )
 
 
 def six_month_months(results: Results) -> HTML:
     """Granted and delivered hours per month (chart) and delivered ÷ granted per case and month (table)."""
+    policy = policy_of(results)
     table = six_month(results)
     if not len(table):
         return paragraph(text.SENTENCES["no_pa"])
@@ -253,11 +265,11 @@ def six_month_months(results: Results) -> HTML:
         parts.append(charts.figure_html(
             charts.grouped_bars(long, x="month", hue="kind", value="hours", title=text.CHARTS["pa_months"],
                                 colors={text.CHARTS["granted"]: charts.PALETTE[4],
-                                        text.CHARTS["delivered"]: charts.PALETTE[0]}),
+                                        text.CHARTS["delivered"]: charts.PALETTE[0]}, policy=policy),
             text.CHARTS["pa_months_alt"].format(ratio=formats.percent(ratio)),
         ))
-    if privacy.active():
-        return HTML("".join(parts) + privacy.omitted())
+    if policy.publication:
+        return HTML("".join(parts) + policy.omitted())
     matrix = analysis.monthly_ratio_matrix(table)
     parts.append(paragraph(text.SENTENCES["monthly_ratio_note"]).data)
     months = [c for c in matrix.columns if c not in ("person_id", "service_code")]
@@ -291,20 +303,22 @@ def _render_text_table(frame: pd.DataFrame, alignment: dict[str, str], headers: 
 
 def six_month_flags(results: Results) -> HTML:
     """The cases flagged in the current settlement period, with the figures behind the flags."""
-    if privacy.active():
-        return HTML(privacy.omitted())
+    policy = policy_of(results)
+    if policy.publication:
+        return HTML(policy.omitted())
     rows = analysis.flagged_cases(six_month(results))
     if not len(rows):
         return paragraph(text.SENTENCES["no_flags"])
     rows = rows.assign(service=rows["service_code"].map(text.PA_SHORT), flags=_flag_text(rows))
     return tables.show(
         rows, {"person_id": "text", "service": "text", "granted_hours": "int", "delivered_hours": "int",
-               "delivery_ratio": "percent", "cost_per_hour": "kr", "flags": "text"}, S,
+               "delivery_ratio": "percent", "cost_per_hour": "kr", "flags": "text"}, S, policy=policy,
     )
 
 
 def reimbursement_check(results: Results) -> HTML:
     """Reimbursement the year's hours earn against what the ledger booked, and the municipal share."""
+    policy = policy_of(results)
     table = six_month(results)
     sfb = analysis.six_month_year(table)
     sfb = sfb[sfb["service_code"] == pa_settlement.REIMBURSED_SERVICE]
@@ -315,10 +329,10 @@ def reimbursement_check(results: Results) -> HTML:
     first = text.SENTENCES[key].format(booked=formats.kr(-check["booked"]), earned=formats.kr(-check["earned"]),
                                        difference=formats.kr(abs(check["difference"])))
     share = text.SENTENCES["municipal_share"].format(
-        **dict(zip(("hours", "kr"), privacy.guard(
+        **dict(zip(("hours", "kr"), policy.guard(
             sfb["person_id"].nunique(), formats.count(sfb["municipal_share_hours"].sum()),
             formats.kr(sfb["municipal_share"].sum())), strict=True)),
-        cases=privacy.count_text(sfb["person_id"].nunique()),
+        cases=policy.count_text(sfb["person_id"].nunique()),
     )
     return HTML(_texts(share, first))
 
@@ -328,26 +342,27 @@ def reimbursement_check(results: Results) -> HTML:
 
 def cost_distribution(results: Results) -> HTML:
     """Top 10 % / 1 % cost shares, a Lorenz curve and the distribution of cost per brukare."""
+    policy = policy_of(results)
     costs = common.cost_per_person(results, AREA)
     if not len(costs):
         return paragraph(text.SENTENCES["no_lss"])
     conc = common.cost_concentration(results, AREA)
     n = int(conc["brukare"])
     sentence = text.SENTENCES["concentration"].format(
-        n10=privacy.count_text(math.ceil(n * 0.1)),
-        top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
-        n1=privacy.count_text(math.ceil(n * 0.01)),
-        top1=privacy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
+        n10=policy.count_text(math.ceil(n * 0.1)),
+        top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
+        n1=policy.count_text(math.ceil(n * 0.01)),
+        top1=policy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
     )
     lorenz = charts.figure_html(
         charts.lorenz(common.lorenz_curve(costs), title=labels.CHARTS["lorenz"]),
-        text.CHARTS["lorenz_alt"].format(top10=privacy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
+        text.CHARTS["lorenz_alt"].format(top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
     )
     median = float(costs.median())
     hist = charts.figure_html(
         charts.histogram(costs, title=labels.CHARTS["cost_per_brukare_hist"],
                          xlabel=text.CHARTS["cost_per_brukare_xlabel"], marker=median,
-                         marker_label=f"median {formats.kr(median)}"),
+                         marker_label=f"median {formats.kr(median)}", policy=policy),
         text.CHARTS["cost_per_brukare_hist_alt"].format(median=formats.kr(median)),
     )
     return HTML(_texts(sentence) + lorenz + hist)
@@ -356,23 +371,23 @@ def cost_distribution(results: Results) -> HTML:
 # ------------------------------------------------------------------------------------------------ sex, age, level
 
 
-def _suppressed_note() -> str:
-    policy = privacy.current()
+def _suppressed_note(policy: Policy) -> str:
     return text.SENTENCES["suppressed_note"].format(threshold=policy.threshold, marker=policy.marker)
 
 
-def _suppress(frame: pd.DataFrame, column_formats: dict[str, str], *, count: str = "brukare") -> pd.DataFrame:
+def _suppress(frame: pd.DataFrame, column_formats: dict[str, str], policy: Policy, *,
+              count: str = "brukare") -> pd.DataFrame:
     """Format every column as text; rows of 1 to threshold − 1 persons show ``<threshold`` and no figures."""
-    hidden = privacy.below_threshold(frame[count])
+    hidden = policy.below_threshold(frame[count])
     out = pd.DataFrame(index=frame.index)
     for col, kind in column_formats.items():
         shown = frame[col].map(formats.FORMATTERS[kind])
         if kind != "text":
-            shown = shown.where(~hidden, privacy.current().marker if col == count else "–")
+            shown = shown.where(~hidden, policy.marker if col == count else "–")
         out[col] = shown
-    published = privacy.hidden_cells(frame.reset_index(drop=True), column_formats)  # None in internal mode
+    published = policy.hidden_cells(frame.reset_index(drop=True), column_formats)  # None in internal mode
     if published is not None:
-        marker = privacy.current().marker
+        marker = policy.marker
         for col in published.columns:
             out[col] = out[col].where(~published[col].to_numpy(), marker)
     return out
@@ -384,40 +399,42 @@ def _text_formats(column_formats: dict[str, str]) -> dict[str, str]:
 
 def sex_by_service(results: Results) -> HTML:
     """Brukare, volume and cost per brukare per insats for women and men (small groups suppressed)."""
+    policy = policy_of(results)
     data = analysis.by_service_and_sex(results)
     if not len(data):
         return paragraph(text.SENTENCES["no_lss"])
     data = data.assign(service=data["service_code"].map(labels.service), unit=data["unit"].map(labels.UNITS))
     column_formats = {"service": "text", "sex": "text", "brukare": "int", "volume_per_brukare": "dec1",
                       "unit": "text", "cost_per_brukare": "kr"}
-    table = _render_text_table(_suppress(data, column_formats), _text_formats(column_formats),
+    table = _render_text_table(_suppress(data, column_formats, policy), _text_formats(column_formats),
                                {**L, "service": H["service"], "unit": L["unit"]})
-    plot = data[~privacy.below_threshold(data["brukare"]) & data["sex"].isin(list(labels.SEX.values()))]
+    plot = data[~policy.below_threshold(data["brukare"]) & data["sex"].isin(list(labels.SEX.values()))]
     chart = ""
     if len(plot):
         plot = plot.assign(short=plot["service_code"].map(text.SERVICE_SHORT).fillna(plot["service"]))
         fig = charts.grouped_bars(plot, x="short", hue="sex", value="cost_per_brukare", title=text.CHARTS["sex_cost"],
-                                  colors=charts.SEX_COLORS, value_format="kr")
+                                  colors=charts.SEX_COLORS, value_format="kr", policy=policy)
         for tick in fig.axes[0].get_xticklabels():
             tick.set_rotation(30)
             tick.set_horizontalalignment("right")
         chart = charts.figure_html(fig, text.CHARTS["sex_cost_alt"])
-    return HTML(table + _texts(_suppressed_note()) + chart)
+    return HTML(table + _texts(_suppressed_note(policy)) + chart)
 
 
 def age_and_sex(results: Results) -> HTML:
     """Brukare, gross cost and cost per brukare per age band and sex (small groups suppressed)."""
+    policy = policy_of(results)
     data = common.by_age_band_and_sex(results, AREA)
     if not len(data):
         return paragraph(text.SENTENCES["no_lss"])
     data = data.assign(age_band=data["age_band"].astype(str))
     column_formats = {"age_band": "text", "sex": "text", "brukare": "int", "gross_cost": "kr",
                       "cost_per_brukare": "kr"}
-    table = _render_text_table(_suppress(data, column_formats), _text_formats(column_formats), L)
-    plot = data.assign(brukare=data["brukare"].where(~privacy.below_threshold(data["brukare"]), np.nan))
+    table = _render_text_table(_suppress(data, column_formats, policy), _text_formats(column_formats), L)
+    plot = data.assign(brukare=data["brukare"].where(~policy.below_threshold(data["brukare"]), np.nan))
     chart = charts.figure_html(
         charts.grouped_bars(plot, x="age_band", hue="sex", value="brukare", title=text.CHARTS["age_sex"],
-                            colors=charts.SEX_COLORS),
+                            colors=charts.SEX_COLORS, policy=policy),
         text.CHARTS["age_sex_alt"],
     )
     return HTML(table + chart)
@@ -425,28 +442,30 @@ def age_and_sex(results: Results) -> HTML:
 
 def service_flat_stays(results: Results) -> HTML:
     """Length of stay in service flats by sex (from each stay's start to its end or the period's end)."""
+    policy = policy_of(results)
     data = analysis.stay_length_by_sex(results, "servicebostad")
     if not int(data.loc[data["sex"] == labels.TOTAL, "stays"].sum()):
         return paragraph(text.SENTENCES["no_stays"].format(service=labels.service("servicebostad").lower()))
     column_formats = {"sex": "text", "brukare": "int", "stays": "int", "mean_years": "dec1", "median_years": "dec1",
                       "ended": "int"}
-    shown = _suppress(data, column_formats)
+    shown = _suppress(data, column_formats, policy)
     # the total would reveal the hidden group
-    if privacy.below_threshold(data.loc[data["sex"] != labels.TOTAL, "brukare"]).any():
+    if policy.below_threshold(data.loc[data["sex"] != labels.TOTAL, "brukare"]).any():
         total = data["sex"] == labels.TOTAL
         shown.loc[total, ["mean_years", "median_years", "ended"]] = "–"
-    return HTML(_render_text_table(shown, _text_formats(column_formats), L) + _texts(_suppressed_note()))
+    return HTML(_render_text_table(shown, _text_formats(column_formats), L) + _texts(_suppressed_note(policy)))
 
 
 def levels(results: Results) -> HTML:
     """Level (nivå) distribution per insats where decisions carry levels (small groups suppressed)."""
+    policy = policy_of(results)
     data = analysis.level_distribution(results)
     if not len(data):
         return paragraph(text.SENTENCES["no_levels"])
     data = data.assign(service=data["service_code"].map(labels.service), unit=data["unit"].map(labels.UNITS))
     column_formats = {"service": "text", "level": "text", "brukare": "int", "volume": "int", "unit": "text",
                       "gross_cost": "kr", "cost_per_brukare": "kr"}
-    return HTML(_render_text_table(_suppress(data, column_formats), _text_formats(column_formats),
+    return HTML(_render_text_table(_suppress(data, column_formats, policy), _text_formats(column_formats),
                                    {**L, "service": H["service"], "unit": L["unit"]}))
 
 
@@ -455,8 +474,10 @@ def levels(results: Results) -> HTML:
 
 def lss_quality(results: Results) -> HTML:
     """LSS-specific checks (counts), before the run's general data-quality findings."""
+    policy = policy_of(results)
     data = analysis.lss_checks(results)
-    return tables.show(data, {"label": "text", "count": "int"}, {"label": L["check"], "count": L["count"]})
+    return tables.show(data, {"label": "text", "count": "int"}, {"label": L["check"], "count": L["count"]},
+                       policy=policy)
 
 
 def definitions(results: Results) -> HTML:

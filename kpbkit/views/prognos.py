@@ -17,14 +17,16 @@ import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from kpbkit import charts, formats, labels, privacy, tables
+from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import prognos as analysis
 from kpbkit.analyses.common import age_band_labels
 from kpbkit.analyses.load import Results
 from kpbkit.catalog import parse_age_bands
 from kpbkit.labels import prognos as text
+from kpbkit.privacy import Policy
 from kpbkit.views import KEY_FIGURES_MIME
 from kpbkit.views import common as common_views
+from kpbkit.views.common import policy_of
 
 H = {**labels.COLUMNS, **text.COLUMNS}
 #: the age groups the rates tables show when the rates are per one-year age
@@ -52,6 +54,10 @@ class Report:
     @property
     def scenarios(self) -> list[str]:
         return list(dict.fromkeys(self.tables.forecast["scenario"]))
+
+    @property
+    def policy(self) -> Policy:
+        return policy_of(self.results)
 
     @property
     def has_data(self) -> bool:
@@ -163,6 +169,7 @@ def summary_frame(report: Report) -> pd.DataFrame:
 
 def summary(report: Report) -> HTML:
     """The forecast in a few sentences and a table per scenario, plus the figures as machine-readable output."""
+    policy = report.policy
     display({KEY_FIGURES_MIME: analysis.key_figures_payload(report.tables)}, raw=True)
     status, base_year = report.status, report.base_year
     n_services = formats.count(len(report.tables.services))
@@ -212,7 +219,7 @@ def summary(report: Report) -> HTML:
                "change": H["change"], "gap": f"Gap mot ramen {report.last_year}, mnkr"}
     if budget["gap"].notna().any():
         column_formats["gap"] = "numtext"
-    return HTML(_p(*sentences) + tables.render_html(shown, column_formats, headers))
+    return HTML(_p(*sentences) + tables.render_html(shown, column_formats, headers, policy=policy))
 
 
 # ------------------------------------------------------------------------------------------------ method
@@ -258,9 +265,11 @@ def scenario_frame(report: Report) -> pd.DataFrame:
 
 
 def scenarios(report: Report) -> HTML:
+    policy = report.policy
     frame = scenario_frame(report)
     out = tables.render_html(frame, {"scenario": "text", "rate_change_per_year": "numtext",
-                                     "coverage_80_change": "numtext", "unit_costs": "text", "services": "text"}, H)
+                                     "coverage_80_change": "numtext", "unit_costs": "text", "services": "text"}, H,
+                             policy=policy)
     if not report.results.config.prognos.scenarios:
         out += _p(text.SENTENCES["no_scenarios"])
     return HTML(out)
@@ -279,11 +288,13 @@ def _population(report: Report) -> pd.DataFrame:
 
 def population(report: Report) -> HTML:
     """Inhabitants 0–20, 65+, 80+ and in total per year, and their index (base year = 100)."""
+    policy = report.policy
     pop = _population(report)
     shown = pop.assign(source=pop["source"].map(text.SOURCES),
                        **{c: [_cell(v) for v in pop[c]] for c in ("age_0_20", "age_65_plus", "age_80_plus", "total")})
     table = tables.render_html(shown, {"year": "text", "source": "text", "age_0_20": "numtext",
-                                       "age_65_plus": "numtext", "age_80_plus": "numtext", "total": "numtext"}, H)
+                                       "age_65_plus": "numtext", "age_80_plus": "numtext", "total": "numtext"}, H,
+                               policy=policy)
     last = pop.iloc[-1]
     sentences = []
     if not _missing(last["total"]) and not _missing(pop["total"].iloc[0]):
@@ -345,11 +356,12 @@ def display_rates(report: Report) -> pd.DataFrame:
 
 
 def _rates_wide(report: Report, data: pd.DataFrame, measure: str) -> str:
+    policy = report.policy
     kind = "dec1" if measure == "brukare_per_1000" else "dec2"
-    marker = privacy.current().marker
+    marker = policy.marker
     shown = data.assign(value=[
         marker if hidden else "–" if _missing(v) else "0" if v == 0 else _cell(v, kind)
-        for hidden, v in zip(privacy.below_threshold(data["brukare"]), data[measure], strict=True)
+        for hidden, v in zip(policy.below_threshold(data["brukare"]), data[measure], strict=True)
     ])
     wide = shown.pivot_table(index=["service_code", "unit", "sex"], columns="age_group", values="value",
                              aggfunc="first", observed=True, sort=False)
@@ -368,7 +380,7 @@ def _rates_wide(report: Report, data: pd.DataFrame, measure: str) -> str:
     column_formats["sex_label"] = "text"
     column_formats.update(dict.fromkeys(groups, "numtext"))
     headers = {**H, "unit_label": H["unit"], "sex_label": H["sex"]}
-    return tables.render_html(wide, column_formats, headers)
+    return tables.render_html(wide, column_formats, headers, policy=policy)
 
 
 def rates(report: Report) -> HTML:
@@ -377,7 +389,8 @@ def rates(report: Report) -> HTML:
     if not report.status["has_base_population"]:
         return HTML(_p(text.SENTENCES["summary_no_base_population"].format(base_year=report.base_year)))
     data = display_rates(report)
-    intro = [text.SENTENCES["rates_text"]]
+    policy = report.policy
+    intro = [text.SENTENCES["rates_text"].format(threshold=policy.threshold, marker=policy.marker)]
     if not report.results.config.prognos.age_bands:
         intro.append(text.SENTENCES["rates_one_year"])
     out = _p(*intro)
@@ -388,6 +401,7 @@ def rates(report: Report) -> HTML:
 
 def rate_charts(report: Report) -> HTML:
     """Bars of brukare per 1 000 inhabitants per age group and sex for the costliest services."""
+    policy = report.policy
     if not report.status["has_base_population"]:
         return HTML("")
     data = display_rates(report)
@@ -395,22 +409,23 @@ def rate_charts(report: Report) -> HTML:
     out = []
     for code in _service_order(report)[: CHART_SERVICES["rates"]]:
         part = data[data["service_code"] == code]
-        if not (part["brukare"].fillna(0) >= privacy.current().threshold).any():
+        if not (part["brukare"].fillna(0) >= policy.threshold).any():
             continue
-        small = privacy.below_threshold(part["brukare"])
+        small = policy.below_threshold(part["brukare"])
         part = part.assign(sex=part["sex"].map(labels.SEX), age_group=part["age_group"].astype(str),
                            brukare_per_1000=part["brukare_per_1000"].mask(small))
         fig = charts.grouped_bars(part, x="age_group", hue="sex", value="brukare_per_1000",
                                   title=text.CHARTS["rates"].format(service=labels.service(code)),
-                                  colors=charts.SEX_COLORS, value_format="dec1")
+                                  colors=charts.SEX_COLORS, value_format="dec1", policy=policy)
         out.append(charts.figure_html(fig, text.CHARTS["rates_alt"].format(service=labels.service(code).lower())))
     if out:
-        out.insert(0, _p(text.SENTENCES["rate_charts"]))
+        out.insert(0, _p(text.SENTENCES["rate_charts"].format(threshold=policy.threshold)))
     return HTML("".join(out))
 
 
 def unit_costs(report: Report) -> HTML:
     """The base year's unit cost per service (direct + overhead ÷ volume) and the scenarios' new ones."""
+    policy = report.policy
     base = report.tables.services.copy()
     order = _service_order(report)
     base = base.set_index("service_code").loc[order].reset_index()
@@ -426,7 +441,8 @@ def unit_costs(report: Report) -> HTML:
             base[key] = base["service_code"].map(s.unit_costs)
             column_formats[key] = "kr"
             headers[key] = f"{s.name}, kr per enhet"
-    return HTML(_p(text.SENTENCES["unit_costs_text"]) + tables.render_html(base, column_formats, headers))
+    return HTML(_p(text.SENTENCES["unit_costs_text"])
+                + tables.render_html(base, column_formats, headers, policy=policy))
 
 
 # ------------------------------------------------------------------------------------------------ volumes, costs
@@ -456,6 +472,7 @@ def milestone_frame(report: Report, measure: str, scenario: str | None = None) -
 
 
 def _milestone_table(report: Report, measure: str, scenario: str | None = None) -> str:
+    policy = report.policy
     data = milestone_frame(report, measure, scenario)
     years = [str(y) for y in _milestones(report)]
     units = report.tables.services.set_index("service_code")["unit"]
@@ -476,7 +493,7 @@ def _milestone_table(report: Report, measure: str, scenario: str | None = None) 
         row = {"service": labels.TOTAL, **{y: _mkr(total.get(int(y))) for y in years},
                "change": text.percent_change(total.get(int(years[-1])) / total.get(int(years[0])) - 1)}
         shown = pd.concat([shown, pd.DataFrame([row])], ignore_index=True)
-    return tables.render_html(shown, column_formats, headers, total_row=measure == "cost")
+    return tables.render_html(shown, column_formats, headers, total_row=measure == "cost", policy=policy)
 
 
 def volumes(report: Report) -> HTML:
@@ -498,6 +515,7 @@ def volumes(report: Report) -> HTML:
 
 def _scenario_table(report: Report, measure: str) -> str:
     """One row per service, one column per scenario: ``measure`` in the horizon year."""
+    policy = report.policy
     per = analysis.totals(report.tables.forecast, ("year", "scenario", "service_code"))
     per = per[per["year"] == report.last_year]
     wide = per.pivot_table(index="service_code", columns="scenario", values=measure, aggfunc="first",
@@ -512,7 +530,7 @@ def _scenario_table(report: Report, measure: str) -> str:
         shown[key] = [_mkr(v) if measure == "cost" else _cell(v) for v in wide[name]]
         column_formats[key] = "numtext"
         headers[key] = name
-    return tables.render_html(shown, column_formats, headers)
+    return tables.render_html(shown, column_formats, headers, policy=policy)
 
 
 def volume_charts(report: Report) -> HTML:
@@ -543,6 +561,7 @@ def volume_charts(report: Report) -> HTML:
 
 def costs(report: Report) -> HTML:
     """Cost per year and scenario (mnkr), per service for the base scenario, and a line chart."""
+    policy = report.policy
     gone = _no_data(report)
     if gone is not None:
         return gone
@@ -562,7 +581,7 @@ def costs(report: Report) -> HTML:
         column_formats["budget"] = "numtext"
         headers["budget"] = H["budget_mkr"]
     out = _p(text.SENTENCES["costs_text"].format(base_year=report.base_year))
-    out += tables.render_html(shown, column_formats, headers)
+    out += tables.render_html(shown, column_formats, headers, policy=policy)
     out += f"<h3>{html.escape(text.HEADINGS['cost_services'])}</h3>" + _milestone_table(report, "cost")
     if len(report.scenarios) > 1:
         out += f"<h3>{html.escape(text.HEADINGS['cost_scenarios'].format(year=report.last_year))}</h3>"
@@ -597,6 +616,7 @@ def cost_chart(report: Report) -> str:
 
 def budget(report: Report) -> HTML:
     """The gap against the budget frame per year and scenario (table and chart), or why there is none."""
+    policy = report.policy
     frame = report.tables.budget
     section = report.results.config.prognos
     if not section.budget:
@@ -620,13 +640,13 @@ def budget(report: Report) -> HTML:
         headers[f"g{i}"] = f"Gap, {name}, mnkr"
     if report.status["missing_years"]:
         notes.append(text.SENTENCES["population_missing"].format(years=_years_text(list(report.status["missing_years"]))))
-    out = _p(*notes) + tables.render_html(shown, column_formats, headers)
+    out = _p(*notes) + tables.render_html(shown, column_formats, headers, policy=policy)
     plot = frame.dropna(subset=["gap"])
     if len(plot):
         plot = plot.assign(gap_mkr=plot["gap"] / 1e6, year=plot["year"].astype(str),
                            scenario=pd.Categorical(plot["scenario"], categories=report.scenarios, ordered=True))
         fig = charts.grouped_bars(plot, x="year", hue="scenario", value="gap_mkr", title=text.CHARTS["gap"],
-                                  colors=_colors(report), value_format="dec1")
+                                  colors=_colors(report), value_format="dec1", policy=policy)
         ax = fig.axes[0]
         ax.axhline(0, color="#222222", linewidth=0.8)
         ax.set_ylabel("Miljoner kronor")
@@ -644,21 +664,23 @@ def budget(report: Report) -> HTML:
 
 def unassigned(report: Report) -> HTML:
     """Persons of unknown age or sex (and groups without inhabitants): the base-year volume no rate holds."""
+    policy = report.policy
     base = report.tables.services
     left = base[(base["volume_unassigned"] > 0) | (base["volume_no_population"] > 0)]
     if not len(left):
         return HTML(_p(text.SENTENCES["unassigned_none"]))
     left = left.assign(service=left["service_code"].map(labels.service), unit_label=left["unit"].map(labels.UNITS),
-                       brukare_unassigned=[privacy.current().marker if small else formats.count(n) for n, small in
+                       brukare_unassigned=[policy.marker if small else formats.count(n) for n, small in
                                            zip(left["brukare_unassigned"],
-                                               privacy.below_threshold(left["brukare_unassigned"]), strict=True)],
+                                               policy.below_threshold(left["brukare_unassigned"]), strict=True)],
                        volume_unassigned_share=[_small_share(v) for v in left["volume_unassigned_share"]])
     column_formats = {"service": "text", "unit_label": "text", "brukare_unassigned": "numtext",
                       "volume_unassigned": "dec1", "volume_unassigned_share": "numtext"}
     if (left["volume_no_population"] > 0).any():
         column_formats["volume_no_population"] = "dec1"
     headers = {**H, "unit_label": H["unit"]}
-    return HTML(_p(text.SENTENCES["unassigned_text"]) + tables.render_html(left, column_formats, headers))
+    return HTML(_p(text.SENTENCES["unassigned_text"])
+                + tables.render_html(left, column_formats, headers, policy=policy))
 
 
 def not_included(report: Report) -> HTML:
