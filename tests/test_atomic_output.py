@@ -21,7 +21,6 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from kpbkit.errors import KpbkitError
@@ -239,6 +238,8 @@ time.sleep(120)
 
 def write_sleeping_template(folder: Path) -> None:
     """A ``kvalitet`` template whose second cell writes the kernel's pid into the run folder and sleeps."""
+    import nbformat  # here, not at collection: its import costs a second (jsonschema) and only this test needs it
+
     folder.mkdir()
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
