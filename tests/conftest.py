@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import ast
 import logging
+import re
 import shutil
 import tempfile
 import textwrap
+from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -151,22 +153,76 @@ def demo_tests(source: str) -> set[str]:
     return {f.name for f in functions if f.name.startswith("test") and f.name in needs}
 
 
+def shares_module_fixtures(source: str) -> bool:
+    """Whether a module's ``source`` defines a module- or class-scoped fixture (its tests belong together)."""
+    return re.search(r"""scope=["'](module|class)["']""", source) is not None
+
+
+#: the cache key (``.pytest_cache``) of every test's last measured seconds (setup, call and teardown)
+DURATIONS_KEY = "kpbkit/durations"
+#: the seconds a test is guessed to take when the cache has no measurement of it
+UNMEASURED_SECONDS = 0.2
+_measured: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add up each test's seconds (under xdist the controller sees every worker's reports)."""
+    _measured[report.nodeid] = _measured.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Keep the measured seconds for the scheduler of the next run (not from an xdist worker: the controller
+    saves everything its workers measured)."""
+    cache = getattr(session.config, "cache", None)
+    if cache is None or hasattr(session.config, "workerinput") or not _measured:
+        return
+    durations = cache.get(DURATIONS_KEY, {})
+    durations = durations if isinstance(durations, dict) else {}
+    cache.set(DURATIONS_KEY, {**durations, **{k: round(v, 3) for k, v in _measured.items()}})
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Under pytest-xdist (``make test``: ``-n 2``) one worker takes every test that uses a session demo, so the
-    demos render once while the other worker runs the rest; every other module goes whole to whichever worker is
-    free (its module fixtures are built once). Only node ids reach the scheduler: :func:`demo_tests` reads the
-    modules' source."""
+    demos render once; a module with module-scoped fixtures goes whole to one worker (its fixtures are built
+    once); every other test is a unit of its own. A free worker takes the unit that took longest in the last
+    run (``.pytest_cache``; an unmeasured test counts :data:`UNMEASURED_SECONDS`), so the long units start first
+    and the short ones fill the end on both workers. Only node ids reach the scheduler: :func:`demo_tests` and
+    :func:`shares_module_fixtures` read the modules' source."""
     from xdist.scheduler import LoadScopeScheduling
 
     root = config.rootpath
-    demo = {(p.relative_to(root).as_posix(), name) for p in sorted((root / "tests").glob("test_*.py"))
-            for name in demo_tests(p.read_text(encoding="utf-8"))}
+    sources = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+               for p in sorted((root / "tests").glob("test_*.py"))}
+    demo = {(module, name) for module, source in sources.items() for name in demo_tests(source)}
+    whole = {module for module, source in sources.items() if shares_module_fixtures(source)}
+    cache = getattr(config, "cache", None)
+    durations = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
+    durations = durations if isinstance(durations, dict) else {}
+
+    class LongestFirst(OrderedDict):
+        """The work queue: the scheduler pops the longest unit first (ties: in collection order)."""
+
+        seconds: dict[str, float] = {}
+
+        def __setitem__(self, scope: str, unit: dict[str, bool]) -> None:
+            super().__setitem__(scope, unit)
+            self.seconds[scope] = sum(float(durations.get(n, UNMEASURED_SECONDS)) for n in unit)
+
+        def popitem(self, last: bool = True) -> tuple[str, dict[str, bool]]:
+            scope = max(self, key=self.seconds.__getitem__)
+            return scope, self.pop(scope)
 
     class DemoTestsOnOneWorker(LoadScopeScheduling):
+        def __init__(self, config: pytest.Config, log: Any = None) -> None:
+            super().__init__(config, log)
+            self.workqueue = LongestFirst()
+
         def _split_scope(self, nodeid: str) -> str:
             module, _, rest = nodeid.partition("::")
-            return "demo" if (module, rest.split("[", 1)[0]) in demo else module
+            if (module, rest.split("[", 1)[0]) in demo:
+                return "demo"
+            return module if module in whole else nodeid
 
     return DemoTestsOnOneWorker(config, log)
 
