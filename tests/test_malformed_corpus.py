@@ -20,12 +20,17 @@ No case may print a personnummer (the corpus holds only Skatteverket test number
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import io
+import json
+import logging
+import os
+import pickle
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +122,55 @@ def read_once(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     return counts
 
 
+#: the tables read in this worker: (reader, its arguments pickled, the bytes of each file it names) -> (the table,
+#: the log records its read emitted)
+_READS: dict[tuple, tuple[Any, list[logging.LogRecord]]] = {}
+
+
+@pytest.fixture
+def read_files_once(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Every case builds its folder at the same path, so the base case's files it does not replace are the same
+    path, bytes and reading instructions as in the cases before it: ingest gets a copy of such a file's table as
+    it was read then, its log lines emitted again. A file the case replaces or reads otherwise (other bytes, config,
+    columns) is read anew, and a read that fails always runs (failures are not kept). Returns how often a table
+    was read and reused."""
+    from kpbkit import ingest as ingest_module
+
+    counts = {"read": 0, "reused": 0}
+    log = logging.getLogger("kpbkit")
+
+    def once(what: str, real: Callable[..., Any]) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                key = (what, pickle.dumps((args, sorted(kwargs.items()))),
+                       *(Path(a).read_bytes() for a in args if isinstance(a, Path)))
+            except (pickle.PicklingError, TypeError, AttributeError, OSError):
+                return real(*args, **kwargs)
+            if key in _READS:
+                counts["reused"] += 1
+                table, records = _READS[key]
+                for record in records:
+                    logging.getLogger(record.name).handle(record)
+                return copy.deepcopy(table)
+            records: list[logging.LogRecord] = []
+            keep = logging.Handler()
+            keep.emit = records.append  # type: ignore[method-assign]
+            log.addHandler(keep)
+            try:
+                table = real(*args, **kwargs)
+            finally:
+                log.removeHandler(keep)
+            _READS[key] = (copy.deepcopy(table), records)
+            counts["read"] += 1
+            return table
+
+        return call
+
+    monkeypatch.setattr(ingest_module, "read_source", once("read_source", ingest_module.read_source))
+    monkeypatch.setattr(ingest_module, "read_table", once("read_table", ingest_module.read_table))
+    return counts
+
+
 def _merge(base: dict[str, Any], fragment: dict[str, Any]) -> dict[str, Any]:
     out = dict(base)
     for key, value in fragment.items():
@@ -197,24 +251,62 @@ def ledger_total(results: Path) -> float:
 
 
 def base_outcome(shape: str, tmp_path_factory) -> tuple[list[str], bytes]:
-    """The base case's validate finding lines and its reconciliation.csv (computed once per shape)."""
+    """The base case's validate finding lines and its reconciliation.csv (computed once per shape and session:
+    under pytest-xdist the first worker that needs a shape's computes it, the others read it)."""
     if shape not in _BASE:
-        root = tmp_path_factory.mktemp(f"base-{shape}")
-        config = write_shape(root, shape)
-        checked = invoke("validate", config)
-        assert checked.exit_code == 0, checked.output
-        ran = invoke("run", config, "--results-only")
-        assert ran.exit_code == 0, ran.output
-        reconciliation = (root / "reports" / "formkommun" / "2025" / "results" / "reconciliation.csv").read_bytes()
-        _BASE[shape] = (finding_lines(checked.output), reconciliation)
+        shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
+        with _shared_lock(shared):
+            saved = shared / f"corpus-base-{shape}.json" if shared else None
+            if saved is not None and saved.is_file():
+                stored = json.loads(saved.read_text(encoding="utf-8"))
+                _BASE[shape] = (stored["findings"], stored["reconciliation"].encode("latin-1"))
+            else:
+                _BASE[shape] = _compute_base_outcome(shape, tmp_path_factory)
+                if saved is not None:
+                    findings, reconciliation = _BASE[shape]
+                    stored = {"findings": findings, "reconciliation": reconciliation.decode("latin-1")}  # any bytes
+                    temp = saved.with_suffix(".tmp")
+                    temp.write_text(json.dumps(stored), encoding="utf-8")
+                    temp.replace(saved)
     return _BASE[shape]
 
 
+@contextlib.contextmanager
+def _shared_lock(folder: Path | None) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder``'s corpus lock file (the xdist workers' shared folder); no folder (or no
+    ``fcntl``): nothing to share, no lock."""
+    try:
+        import fcntl
+    except ImportError:
+        fcntl = None
+    if folder is None or fcntl is None:
+        yield
+        return
+    with (folder / "corpus-base.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _compute_base_outcome(shape: str, tmp_path_factory) -> tuple[list[str], bytes]:
+    root = tmp_path_factory.mktemp(f"base-{shape}")
+    config = write_shape(root, shape)
+    checked = invoke("validate", config)
+    assert checked.exit_code == 0, checked.output
+    ran = invoke("run", config, "--results-only")
+    assert ran.exit_code == 0, ran.output
+    reconciliation = (root / "reports" / "formkommun" / "2025" / "results" / "reconciliation.csv").read_bytes()
+    return finding_lines(checked.output), reconciliation
+
+
 @pytest.mark.parametrize("case", _params())
-def test_corpus_case(case: dict[str, Any], tmp_path: Path, tmp_path_factory, monkeypatch, read_once) -> None:
+def test_corpus_case(case: dict[str, Any], tmp_path_factory, monkeypatch, read_once, read_files_once) -> None:
     for name, value in case.get("env", {}).items():
         monkeypatch.setenv(name, value)
-    root = tmp_path / "case"
+    root = tmp_path_factory.getbasetemp() / "corpus-case"  # the same path for every case: see read_files_once
+    shutil.rmtree(root, ignore_errors=True)
     root.mkdir()
     config = build(root, case)
     before = snapshot(root)
