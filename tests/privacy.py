@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 from kpbkit.io.sources import read_source_text
 from kpbkit.report import pdf_text
@@ -48,16 +50,51 @@ def visible_text(path: Path) -> str:
     return " ".join(raw.split())
 
 
-def _cells_text(path: Path) -> str:
-    """Every cell of every worksheet of a workbook (hidden sheets included), as text."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(path, read_only=True, data_only=False)
+def _number_text(raw: str) -> str:
+    """A numeric cell's value as a reader gives it (an int, else a float), as text: ``1.94101012393E11`` is
+    ``194101012393.0``."""
     try:
-        return "\n".join(str(value) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
-                         for value in row if value is not None)
-    finally:
-        book.close()
+        return str(int(raw)) if re.fullmatch(r"-?[0-9]+", raw) else str(float(raw))
+    except ValueError:
+        return raw
+
+
+def _xml(book: zipfile.ZipFile, name: str) -> tuple[ElementTree.Element, str]:
+    """A part of the workbook and its namespace (``{...}``: transitional or strict, as the file was written)."""
+    root = ElementTree.fromstring(book.read(name))
+    return root, root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+
+
+def _cells_text(path: Path) -> str:
+    """Every cell of every worksheet of a workbook (hidden sheets included), as text, read from the file's XML:
+    a string cell's text (shared, inline or rich), a formula and its cached value, and a number both as written
+    and as a reader gives it. openpyxl's values are a subset of this text, but for dates, here their serial
+    number (a date cannot hold a personnummer)."""
+    texts: list[str] = []
+    with zipfile.ZipFile(path) as book:
+        names = book.namelist()
+        shared = []
+        if "xl/sharedStrings.xml" in names:
+            strings, ns = _xml(book, "xl/sharedStrings.xml")
+            shared = ["".join(t.text or "" for t in si.iter(f"{ns}t")) for si in strings.iter(f"{ns}si")]
+        for name in sorted(n for n in names if re.fullmatch(r"xl/worksheets/[^/]+\.xml", n)):
+            sheet, ns = _xml(book, name)
+            for cell in sheet.iter(f"{ns}c"):
+                kind = cell.get("t", "n")
+                formula, value = cell.findtext(f"{ns}f"), cell.findtext(f"{ns}v")
+                if formula:
+                    texts.append("=" + formula)
+                if kind == "inlineStr":
+                    texts.append("".join(t.text or "" for t in cell.iter(f"{ns}t")))
+                elif value is None:
+                    continue
+                elif kind == "s":
+                    texts.append(shared[int(value)])
+                elif kind == "n":
+                    texts.extend((value, _number_text(value)))
+                else:
+                    texts.append(value)
+    return "\n".join(texts)
 
 
 def file_text(path: Path) -> str:
