@@ -185,10 +185,10 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Under pytest-xdist (``make test``: ``-n 2``) one worker takes every test that uses a session demo, so the
     demos render once; a module with module-scoped fixtures goes whole to one worker (its fixtures are built
-    once); every other test is a unit of its own. A free worker takes the unit that took longest in the last
-    run (``.pytest_cache``; an unmeasured test counts :data:`UNMEASURED_SECONDS`), so the long units start first
-    and the short ones fill the end on both workers. Only node ids reach the scheduler: :func:`demo_tests` and
-    :func:`shares_module_fixtures` read the modules' source."""
+    once); every other test is a unit of its own. A free worker takes the demos first, then the unit that took
+    longest in the last run (``.pytest_cache``; an unmeasured test counts :data:`UNMEASURED_SECONDS`), so the
+    long units start first and the short ones fill the end on both workers. Only node ids reach the scheduler:
+    :func:`demo_tests` and :func:`shares_module_fixtures` read the modules' source."""
     from xdist.scheduler import LoadScopeScheduling
 
     root = config.rootpath
@@ -210,7 +210,7 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             self.seconds[scope] = sum(float(durations.get(n, UNMEASURED_SECONDS)) for n in unit)
 
         def popitem(self, last: bool = True) -> tuple[str, dict[str, bool]]:
-            scope = max(self, key=self.seconds.__getitem__)
+            scope = max(self, key=lambda s: (s == "demo", self.seconds[s]))  # the demos render: always first
             return scope, self.pop(scope)
 
     class DemoTestsOnOneWorker(LoadScopeScheduling):
