@@ -16,6 +16,10 @@ replaces one input file by a corpus file (or merges a config fragment), then run
 Every case that runs has every file it wrote scanned for the inputs' personnummer (CSV, Parquet, xlsx, JSON).
 
 No case may print a personnummer (the corpus holds only Skatteverket test numbers and variants of them).
+
+Cases share work that cannot change what they check (a copy of what was computed from the same bytes): validate's
+ingest and model for the case's run (:func:`read_once`), a base file's table read by an earlier case
+(:func:`read_files_once`) and the base outcome of each shape (:func:`base_outcome`).
 """
 
 from __future__ import annotations
