@@ -9,13 +9,15 @@ import pytest
 
 from kpbkit.config import load_client_config
 from kpbkit.errors import ConfigError
+from kpbkit.model.rules import ledger_rules
 
 RULES_HEADER = "activity,account_prefix,responsibility,target,kind\n"
 
 
 def config_error(path: Path) -> ConfigError:
+    """The error of loading the config at ``path`` with its ledger rules (as a run and `validate` do first)."""
     with pytest.raises(ConfigError) as info:
-        load_client_config(path)
+        ledger_rules(load_client_config(path))
     return info.value
 
 
@@ -30,8 +32,8 @@ def test_minimal_config_loads(tmp_path, write_case):
     assert cfg.period.start == dt.date(2025, 1, 1)
     assert cfg.period.end == dt.date(2025, 12, 31)
     assert cfg.input_folder == (tmp_path / "input").resolve()
-    assert len(cfg.rules) == 1
-    assert cfg.rules[0].target == "service:hemtjanst:egen"
+    assert len(ledger_rules(cfg)) == 1
+    assert ledger_rules(cfg)[0].target == "service:hemtjanst:egen"
     assert len(cfg.config_hash) == 64
 
 
@@ -294,7 +296,7 @@ def test_inline_rules_are_used_instead_of_the_default_file(tmp_path, write_case)
     ]
     cfg = load_client_config(write_case(tmp_path, config={"ledger_rules": rules}, ledger_rules=None))
     assert cfg.rules_file is None
-    assert [(r.activity, r.account_prefix, r.responsibility, r.target, r.kind) for r in cfg.rules] == [
+    assert [(r.activity, r.account_prefix, r.responsibility, r.target, r.kind) for r in ledger_rules(cfg)] == [
         ("510", "46", "", "service:hemtjanst:egen", "internal_revenue"),
         ("", "", "", "exclude", "cost"),
     ]
@@ -307,14 +309,14 @@ def test_rules_csv_named_in_config_relative_to_config(tmp_path, write_case):
     )
     cfg = load_client_config(write_case(tmp_path, config={"ledger_rules": "rules/mine.csv"}, ledger_rules=None))
     assert cfg.rules_file == (tmp_path / "rules" / "mine.csv").resolve()
-    assert cfg.rules[0].account_prefix == "0456"  # a string, leading zero kept, trimmed
-    assert cfg.rules[0].activity == "510"
-    assert [r.target for r in cfg.rules] == ["service:hemtjanst:extern", "exclude"]
+    assert ledger_rules(cfg)[0].account_prefix == "0456"  # a string, leading zero kept, trimmed
+    assert ledger_rules(cfg)[0].activity == "510"
+    assert [r.target for r in ledger_rules(cfg)] == ["service:hemtjanst:extern", "exclude"]
 
 
 def test_rules_csv_with_only_target_and_kind_columns(tmp_path, write_case):
     cfg = load_client_config(write_case(tmp_path, ledger_rules="target,kind\nexclude,cost\n"))
-    assert cfg.rules[0].activity == "" and cfg.rules[0].target == "exclude"
+    assert ledger_rules(cfg)[0].activity == "" and ledger_rules(cfg)[0].target == "exclude"
 
 
 def test_default_rules_file_in_the_input_folder(tmp_path, write_case):
@@ -392,8 +394,8 @@ def test_inline_rule_code_quoted_keeps_leading_zeros(tmp_path, write_case):
         "ledger_rules:\n  - {account_prefix: '0456', activity: ' 510 ', target: exclude, kind: cost}\n"
     )
     cfg = load_client_config(write_case(tmp_path, config=raw))
-    assert cfg.rules[0].account_prefix == "0456"
-    assert cfg.rules[0].activity == "510"
+    assert ledger_rules(cfg)[0].account_prefix == "0456"
+    assert ledger_rules(cfg)[0].activity == "510"
 
 
 def test_second_inline_rule_is_named_by_its_index(tmp_path, write_case):
@@ -444,7 +446,7 @@ def test_client_added_service_makes_its_target_valid(tmp_path, write_case):
     cfg = load_client_config(write_case(tmp_path, config={"services": services}, ledger_rules=rules))
     assert cfg.catalog.unit_of("hemtjanst_natt") == "hour"
     assert cfg.catalog.area_of("hemtjanst_natt") == "aldreomsorg"
-    assert cfg.rules[0].target == "service:hemtjanst_natt:extern"
+    assert ledger_rules(cfg)[0].target == "service:hemtjanst_natt:extern"
 
 
 def test_client_added_area_makes_its_overhead_target_and_age_bands_valid(tmp_path, write_case):
@@ -465,10 +467,13 @@ def test_client_added_area_makes_its_overhead_target_and_age_bands_valid(tmp_pat
 
 
 def test_rules_are_checked_before_the_input_folder(tmp_path, write_case):
-    """A config error in the rules is reported whatever the state of the input data."""
+    """A config error in the rules is reported whatever the state of the input data: a run reads them first."""
+    from kpbkit.pipeline import run_client
+
     path = write_case(tmp_path, ledger_rules=RULES_HEADER + ",,,bogus,cost\n", visits="not,a,valid\n")
-    err = config_error(path)
-    assert err.column == "target"
+    with pytest.raises(ConfigError) as err:
+        run_client(path, progress=lambda *a: None)
+    assert err.value.column == "target" and str(err.value.file).endswith("ledger_rules.csv")
 
 
 # --- pseudonymisation key ----------------------------------------------------------------------------------------
@@ -573,7 +578,7 @@ def test_rules_csv_row_numbers_count_blank_lines(tmp_path, write_case):
 
 def test_rules_csv_blank_rows_are_ignored(tmp_path, write_case):
     cfg = load_client_config(write_case(tmp_path, ledger_rules=RULES_HEADER + "\n,,,exclude,cost\n,,,,\n\n"))
-    assert [r.target for r in cfg.rules] == ["exclude"]
+    assert [r.target for r in ledger_rules(cfg)] == ["exclude"]
 
 
 def test_semicolon_separated_rules_csv_gets_a_hint(tmp_path, write_case):

@@ -1,7 +1,7 @@
 """Client configuration: YAML on disk, a validated pydantic model in memory.
 
 - :mod:`~kpbkit.config.schema`: the pydantic models (unknown keys and bad values are errors naming the key);
-- :mod:`~kpbkit.config.rules`: ledger rules (the model, the target grammar, the rules CSV);
+- :mod:`~kpbkit.config.rules`: the ledger rule's shape (reading and checking rules: :mod:`kpbkit.model.rules`);
 - :mod:`~kpbkit.config.loading`: YAML with its limits, validation, path checks: :func:`load_client_config`;
 - :mod:`~kpbkit.config.client`: :class:`ClientConfig`, the loaded config with its paths resolved.
 
@@ -14,7 +14,7 @@ Example
 
 from kpbkit.config.client import MIN_KEY_BYTES, ClientConfig, ConfigPaths, check_key_length, missing_fk_rate_error
 from kpbkit.config.loading import load_client_config, parse_config_yaml, read_config_bytes, read_config_yaml
-from kpbkit.config.rules import RULE_COLUMNS, RULE_KINDS, LedgerRule, check_rules, parse_target, read_rules_csv
+from kpbkit.config.rules import RULE_COLUMNS, RULE_KINDS, LedgerRule
 from kpbkit.config.schema import (
     CODE_COLUMNS,
     KRONOR_UNITS,
@@ -36,7 +36,6 @@ __all__ = [
     "CODE_COLUMNS", "KRONOR_UNITS", "MIN_KEY_BYTES", "REFERENCE_UNITS", "RULE_COLUMNS",
     "RULE_KINDS", "ClientConfig", "ClientConfigModel", "ComparisonSection", "ConfigPaths", "ControlTotal",
     "InputSection", "LedgerRule", "LssSection", "PrognosSection", "QualitySection", "ReferenceValue",
-    "ReportSection", "ScenarioSection", "TableInput", "check_key_length", "check_rules", "load_client_config",
-    "missing_fk_rate_error", "parse_config_yaml", "parse_target", "read_config_bytes", "read_config_yaml",
-    "read_rules_csv",
+    "ReportSection", "ScenarioSection", "TableInput", "check_key_length", "load_client_config",
+    "missing_fk_rate_error", "parse_config_yaml", "read_config_bytes", "read_config_yaml",
 ]

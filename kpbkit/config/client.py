@@ -1,4 +1,4 @@
-"""The loaded client config: the validated model with its paths resolved and its ledger rules read."""
+"""The loaded client config: the validated model with its paths resolved."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpbkit.catalog import DEFAULT_AGE_BANDS, Catalog, Service, parse_age_bands
-from kpbkit.config.rules import LedgerRule
 from kpbkit.config.schema import (
     ClientConfigModel,
     ComparisonSection,
@@ -25,8 +24,8 @@ from kpbkit.errors import ConfigError
 class ConfigPaths:
     """Every path a config names, resolved against the config file's folder: the first step of loading.
 
-    The loader checks these (the input folder exists, the output folder is a safe place, ...) before it reads the
-    ledger rules, whose default file lives in the input folder; :class:`ClientConfig` then keeps them.
+    The loader checks these (the input folder exists, the output folder is a safe place, ...);
+    :class:`ClientConfig` then keeps them.
     """
 
     #: the config file itself (absolute)
@@ -63,15 +62,14 @@ class ConfigPaths:
 class ClientConfig:
     """A validated client configuration with paths resolved against the config file's folder.
 
-    Built by :func:`kpbkit.config.load_client_config` from the validated model, its resolved
-    :class:`ConfigPaths` and the ledger rules; the model's sections are plain attributes.
+    Built by :func:`kpbkit.config.load_client_config` from the validated model and its resolved
+    :class:`ConfigPaths`; the model's sections are plain attributes. Its ledger rules are read and checked by
+    :func:`kpbkit.model.rules.ledger_rules`.
     """
 
-    def __init__(self, model: ClientConfigModel, paths: ConfigPaths, rules: list[LedgerRule], raw_bytes: bytes
-                 ) -> None:
+    def __init__(self, model: ClientConfigModel, paths: ConfigPaths, raw_bytes: bytes) -> None:
         self.model = model
         self.path = paths.config
-        self.rules = rules
         self.config_hash = hashlib.sha256(raw_bytes).hexdigest()
         self.catalog = Catalog([Service(s.code, s.area, s.unit) for s in model.services])
         self.period = model.period.to_period()

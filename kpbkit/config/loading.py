@@ -18,7 +18,6 @@ from pydantic import BaseModel, ValidationError
 
 from kpbkit.catalog import UNITS, Catalog, Service, parse_age_bands
 from kpbkit.config.client import ClientConfig, ConfigPaths, resolve_in
-from kpbkit.config.rules import check_rules, read_rules_rows
 from kpbkit.config.schema import ClientConfigModel
 from kpbkit.errors import ConfigError
 
@@ -235,7 +234,6 @@ def load_client_config(path: str | Path) -> ClientConfig:
     _check_services(model, path)
     _check_age_bands(model, path, catalog)
     paths = ConfigPaths.resolve(model, path)
-    # Before the rules: the default rules file lives in the input folder.
     if not paths.input_folder.is_dir():
         raise ConfigError(
             f"input folder {paths.input_folder} does not exist",
@@ -246,15 +244,7 @@ def load_client_config(path: str | Path) -> ClientConfig:
     _check_output_folder(model, paths)
     _log_outside_paths(model, paths)
     _check_input_files(model, paths.input_folder, path)
-    rules_file = paths.rules_file
-    if isinstance(model.ledger_rules, list):
-        rules = list(model.ledger_rules)
-        check_rules(rules, catalog, file=path, inline=True)
-    else:
-        assert rules_file is not None
-        rules, rows = read_rules_rows(rules_file, config_path=path)
-        check_rules(rules, catalog, file=rules_file, rows=rows)
-    return ClientConfig(model, paths, rules, raw)
+    return ClientConfig(model, paths, raw)
 
 
 _WINDOWS_DRIVE_ROOT = re.compile(r"^[A-Za-z]:[\\/]*$")

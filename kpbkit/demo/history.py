@@ -32,11 +32,12 @@ import numpy as np
 import pandas as pd
 
 from kpbkit.catalog import DEFAULT_SERVICES
-from kpbkit.config import LedgerRule, parse_target
+from kpbkit.config import LedgerRule
 from kpbkit.demo.common import DEFAULT_SEED, FK_RATE, YEAR
 from kpbkit.demo.generate import format_numbers
 from kpbkit.demo.population import population_frame, project_population
 from kpbkit.model.pools import match_rules
+from kpbkit.model.rules import parse_target
 
 #: Bump whenever what this module derives changes: stale folders are regenerated.
 HISTORY_VERSION = "2"

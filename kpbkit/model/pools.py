@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from kpbkit.config import LedgerRule, parse_target
+from kpbkit.config import LedgerRule
+from kpbkit.model.rules import parse_target
 from kpbkit.period import Period
 from kpbkit.quality import Findings, describe_row, field_text, kronor
 
