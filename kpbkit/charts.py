@@ -129,7 +129,9 @@ def lorenz(curve: pd.DataFrame, *, title: str) -> plt.Figure:
 def svg(fig: plt.Figure) -> str:
     """The figure as an SVG string (text kept as text), closing the figure."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Creator": None, "Date": None})
+    # a fixed salt for the SVG's element ids: the same chart gives the same bytes in every render
+    with matplotlib.rc_context({"svg.hashsalt": "kpbkit"}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Creator": None, "Date": None})
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]

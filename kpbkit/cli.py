@@ -1,4 +1,4 @@
-"""The ``kpbkit`` command: run, validate, demo and keygen.
+"""The ``kpbkit`` command: run, render, validate, demo, lab and keygen.
 
 User errors print one clear message and exit non-zero without a traceback (``--debug`` shows it).
 """
@@ -131,6 +131,25 @@ def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publis
     _print_outputs(result.output_dir)
 
 
+@main.command()
+@click.argument("period_folder", metavar="PERIOD_FOLDER", type=click.Path(path_type=Path))
+@click.option("--only", "only", metavar="AREA", help="Render only this area's report (e.g. aldreomsorg).")
+@click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
+def render(period_folder: Path, only: str | None, no_pdf: bool) -> None:
+    """Render the reports of an earlier run again from its PERIOD_FOLDER alone.
+
+    PERIOD_FOLDER is <output>/<client>/<period> of a `kpbkit run` (also --results-only). The reports read
+    only its results/ and interim/: the client's config and raw extracts are not needed. They are rendered in
+    the mode the run recorded (internal, or publication with --publish); the folder is replaced whole when
+    every report succeeded.
+
+    Example: kpbkit render reports/exempelkommun/2025 --only lss
+    """
+    from kpbkit.pipeline import render_run
+
+    _print_outputs(render_run(period_folder, only=only, pdf=not no_pdf))
+
+
 def _print_outputs(folder: Path) -> None:
     click.echo(f"Results: {folder / 'results'}")
     for path in sorted(folder.glob("*.html")) + sorted(folder.glob("*.pdf")):
@@ -150,10 +169,11 @@ def validate(config: Path) -> None:
     from kpbkit.config import load_client_config
     from kpbkit.ingest import ingest
     from kpbkit.model import run_model
+    from kpbkit.model.rules import ledger_rules
 
     cfg = load_client_config(config)
     click.echo(f"Config OK: {cfg.client_name} ({cfg.client_id}), period {cfg.period.label}, "
-               f"{len(cfg.rules)} ledger rules")
+               f"{len(ledger_rules(cfg))} ledger rules")
     data = ingest(cfg)
     rows = ", ".join(f"{name} {len(frame)}" for name, frame in data.tables().items() if len(frame))
     click.echo(f"Input OK: {rows}")

@@ -14,7 +14,7 @@ and provider). A person_costs row (person × service × regi) delivered by sever
 between them in proportion to the volume each delivered; rows with no provider (e.g. trygghetslarm) keep
 the provider :data:`NO_PROVIDER`.
 
->>> ex = Explorer.for_run("client_configs/exempelkommun.yaml", "2025")   # doctest: +SKIP
+>>> ex = Explorer.for_run("reports/exempelkommun/2025")   # doctest: +SKIP
 >>> ex.controls["age_bands"].value = ("80+",)                            # doctest: +SKIP
 >>> ex.tables["per_provider"]                                            # doctest: +SKIP
 """
@@ -362,9 +362,9 @@ class Explorer:
         self.refresh()
 
     @classmethod
-    def for_run(cls, config_path: str | Path, period: str = "", results_dir: str | Path = "", **options) -> Explorer:
-        """The explorer over a run's results folder (``results_dir``, or the config's output folder)."""
-        return cls(load_results(config_path, period, results_dir), **options)
+    def for_run(cls, period_folder: str | Path, **options) -> Explorer:
+        """The explorer over a run's period folder ``<output>/<client>/<period>``."""
+        return cls(load_results(period_folder), **options)
 
     # options of the per-area controls
     def rows(self, area: str) -> pd.DataFrame:
@@ -496,8 +496,7 @@ def write_lab_notebook(config_path: str | Path, *, fresh: bool = False) -> Path:
     if target.is_file() and not fresh:
         return target
     nb = load_notebook_node(str(templates_dir() / NOTEBOOK))  # as papermill reads it (tags, metadata)
-    nb = parameterize_notebook(nb, {"config_path": str(Path(config.path).resolve()),
-                                    "period": config.period.label, "results_dir": str(results.resolve())})
+    nb = parameterize_notebook(nb, {"period_folder": str(config.output_dir.resolve())})
     tmp = target.with_suffix(".ipynb.tmp")
     nbformat.write(nb, tmp)
     tmp.replace(target)

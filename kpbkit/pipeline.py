@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpbkit.comparisons import write_comparisons
 from kpbkit.config import ClientConfig, load_client_config
 from kpbkit.errors import KpbkitError
-from kpbkit.ingest import CanonicalData, file_hash, ingest
+from kpbkit.ingest import CanonicalData, ingest
 from kpbkit.io.staging import RunInterrupted, StagedOutput, checkpoint
 from kpbkit.model import ModelResult, run_model
+from kpbkit.model.rules import ledger_rules
 from kpbkit.privacy import Policy
-from kpbkit.report.runner import check_template
+from kpbkit.report.render import check_templates, render_reports
 from kpbkit.report.six_month import write_six_month_xlsx
-from kpbkit.report.templates_catalog import PARAMETERS, reports_for, templates_dir
+from kpbkit.report.templates_catalog import reports_for
 from kpbkit.report.workbook import write_workbook
 from kpbkit.results import (
     PA_SIX_MONTH,
@@ -58,8 +61,9 @@ def run_client(
 ) -> RunResult:
     """Run the KPB model for one client config and write ``<output>/<client>/<period>/``.
 
-    Writes ``results/`` and ``interim/``; with ``render`` also each area's report (executed notebook,
-    HTML and PDF; ``only`` picks one area). The period folder is replaced whole, and only when the whole run
+    Writes ``results/`` (with the comparison figures and run.json's config record the reports need) and
+    ``interim/``; with ``render`` also each area's report (executed notebook, HTML and PDF; ``only`` picks one
+    area), rendered from that folder alone. The period folder is replaced whole, and only when the whole run
     succeeds (reconciliation included); entries of the previous run that this one does not write (other areas'
     reports) are kept. A failed or interrupted run's partial output is kept in a private folder beside it that
     the error names (:mod:`kpbkit.io.staging`); Ctrl-C raises :class:`RunInterrupted`. ``publish`` renders
@@ -75,39 +79,100 @@ def run_client(
         config = load_client_config(config)
     else:
         progress(next(step), steps, f"Using config {config.path}")
-    if reports:
-        folder = templates_dir()
-        for report in reports:
-            check_template(folder / f"{report.name}.ipynb", list(PARAMETERS))
+    ledger_rules(config)  # the rules file is read and checked before any input (the model reads it again)
+    check_templates(reports)
+    publication = publish or config.report.publication
+    policy = Policy(publication, config.report.threshold)
     stage = StagedOutput(config.output_dir)
+    with _building(stage):
+        progress(next(step), steps, f"Reading input from {config.input_folder}")
+        data = ingest(config)
+        checkpoint("ingested")
+        sizes = ", ".join(f"{name} {len(frame):,}".replace(",", " ")
+                          for name, frame in data.tables().items() if len(frame))
+        progress(next(step), steps, f"Computing volumes, pools and allocation ({sizes})")
+        model = run_model(data, config)
+        progress(next(step), steps, "Reconciled to the öre; writing results")
+        results_dir = stage.path / "results"
+        write_results(model, results_dir)
+        checkpoint("results_written")
+        six_month = write_pa_six_month(config, data, model, results_dir)
+        write_six_month_xlsx(six_month, results_dir / f"{PA_SIX_MONTH}.xlsx", config=config, policy=policy)
+        write_prognos(config, data, model, results_dir)
+        write_comparisons(config, results_dir)
+        write_workbook(config, results_dir, stage.path, policy=policy)
+        checkpoint("workbook_written")
+        write_interim(data, model, stage.path / "interim")
+        checkpoint("interim_written")
+        record = run_record(config, data, started=started, outcome="ok", publication=publication)
+        write_run_json(record, results_dir)  # before the reports: they read its config record
+        if reports:
+            record["templates"] = render_reports(
+                reports, period_folder=stage.path, out_folder=stage.path, title=_title(config.client_name,
+                                                                                      config.period.label),
+                progress=progress, step=step, steps=steps, pdf=pdf)
+            record["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            write_run_json(record, results_dir)
+        checkpoint("run_json_written")
+    if stage.carried:
+        log.info("Kept from the previous run (this run does not write them): %s", ", ".join(stage.carried))
+    progress(next(step), steps, f"Done in {time.perf_counter() - t0:.1f} s: {config.output_dir}")
+    return RunResult(config, config.output_dir, config.output_dir / "results", model, data)
+
+
+def render_run(
+    period_folder: str | Path,
+    *,
+    progress: Progress = _log_progress,
+    only: str | None = None,
+    pdf: bool = True,
+) -> Path:
+    """Render the reports of an existing run again from its period folder alone (``kpbkit render``).
+
+    Reads only the folder's ``results/`` and ``interim/`` (the client's config and raw extracts may be gone);
+    the reports get the mode the run recorded. Writes notebooks, HTML and PDF into a copy of the folder that
+    replaces it whole when every report succeeded, and records the rendered templates in run.json.
+    Returns the period folder.
+    """
+    from kpbkit.analyses.load import load_results
+
+    t0 = time.perf_counter()
+    period_folder = Path(period_folder).resolve()
+    reports = reports_for(only)
+    steps = 2 + 3 * len(reports)
+    step = iter(range(1, steps + 1))
+    progress(next(step), steps, f"Reading the run in {period_folder}")
+    results = load_results(period_folder)
+    config = results.config
+    check_templates(reports)
+    stage = StagedOutput(period_folder, owned=())
+    with _building(stage):
+        record = dict(results.run)
+        rendered = render_reports(
+            reports, period_folder=period_folder, out_folder=stage.path,
+            title=_title(config.client_name, config.period.label), progress=progress, step=step, steps=steps,
+            pdf=pdf)
+        names = {entry.split()[0] for entry in rendered}
+        kept = [entry for entry in record.get("templates") or [] if str(entry).split()[0] not in names]
+        record["templates"] = [*kept, *rendered]  # the reports of other areas stay in the folder, and in the record
+        record["rendered"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        (stage.path / "results").mkdir(exist_ok=True)
+        write_run_json(record, stage.path / "results")
+    progress(next(step), steps, f"Done in {time.perf_counter() - t0:.1f} s: {period_folder}")
+    return period_folder
+
+
+def _title(client_name: str, period_label: str) -> str:
+    """What ends each report's HTML title: ``Exempelkommun 2025``."""
+    return f"{client_name} {period_label}"
+
+
+@contextlib.contextmanager
+def _building(stage: StagedOutput) -> Iterator[StagedOutput]:
+    """Build ``stage`` and swap it in; on failure say where the partial output is kept, on Ctrl-C exit cleanly."""
     try:
         with stage:
-            progress(next(step), steps, f"Reading input from {config.input_folder}")
-            data = ingest(config)
-            checkpoint("ingested")
-            sizes = ", ".join(f"{name} {len(frame):,}".replace(",", " ")
-                              for name, frame in data.tables().items() if len(frame))
-            progress(next(step), steps, f"Computing volumes, pools and allocation ({sizes})")
-            model = run_model(data, config)
-            progress(next(step), steps, "Reconciled to the öre; writing results")
-            results_dir = stage.path / "results"
-            write_results(model, results_dir)
-            checkpoint("results_written")
-            six_month = write_pa_six_month(config, data, model, results_dir)
-            write_six_month_xlsx(six_month, results_dir / f"{PA_SIX_MONTH}.xlsx", config=config,
-                                 policy=Policy(publish or config.report.publication, config.report.threshold))
-            write_prognos(config, data, model, results_dir)
-            write_workbook(config, results_dir, stage.path,
-                           policy=Policy(publish or config.report.publication, config.report.threshold))
-            checkpoint("workbook_written")
-            write_interim(data, model, stage.path / "interim")
-            checkpoint("interim_written")
-            publication = publish or config.report.publication
-            rendered = _render(config, reports, stage.path, progress=progress, step=step, steps=steps, pdf=pdf,
-                               publication=publication)
-            write_run_json(run_record(config, data, started=started, outcome="ok", templates=rendered,
-                                      publication=publication), results_dir)
-            checkpoint("run_json_written")
+            yield stage
     except KpbkitError as exc:
         if stage.failed_copy is not None:
             # a message may name a file inside the staging folder, which now has the failed folder's name
@@ -121,39 +186,3 @@ def run_client(
         if stage.failed_copy is not None:
             log.warning("Partial output kept for diagnosis in %s (readable by you only)", stage.failed_copy)
         raise
-    if stage.carried:
-        log.info("Kept from the previous run (this run does not write them): %s", ", ".join(stage.carried))
-    progress(next(step), steps, f"Done in {time.perf_counter() - t0:.1f} s: {config.output_dir}")
-    return RunResult(config, config.output_dir, config.output_dir / "results", model, data)
-
-
-def _render(
-    config: ClientConfig, reports: list, folder: Path, *, progress: Progress, step, steps: int, pdf: bool,
-    publication: bool = False,
-) -> list[str]:
-    """Execute each report's template against the staged results, then export HTML and PDF beside them."""
-    if not reports:
-        return []
-    from kpbkit.report import execute_notebook, html_to_pdf, notebook_to_html
-
-    templates = templates_dir()
-    rendered = []
-    for report in reports:
-        template = templates / f"{report.name}.ipynb"
-        progress(next(step), steps, f"{report.name}: executing {template.name}")
-        executed = execute_notebook(
-            template,
-            folder / "notebooks" / f"{report.name}.ipynb",
-            parameters={"config_path": str(config.path), "period": config.period.label,
-                        "results_dir": str(folder / "results"), "publication": publication},
-            cwd=folder,
-            failed_dir=folder / "notebooks",  # the staging folder: kept privately with the rest if the run fails
-        )
-        progress(next(step), steps, f"{report.name}: HTML")
-        title = f"{report.title} – {config.client_name} {config.period.label}"
-        html = notebook_to_html(executed, folder / f"{report.name}.html", title=title)
-        progress(next(step), steps, f"{report.name}: PDF" if pdf else f"{report.name}: PDF skipped (--no-pdf)")
-        if pdf:
-            html_to_pdf(html, folder / f"{report.name}.pdf")
-        rendered.append(f"{template.name} sha256:{file_hash(template)}")
-    return rendered

@@ -11,6 +11,7 @@ import pandas as pd
 
 from kpbkit import __version__
 from kpbkit.config import ClientConfig
+from kpbkit.config.snapshot import ReportConfig
 from kpbkit.ingest import CanonicalData, file_hash
 from kpbkit.io.identity_guard import check_frame
 from kpbkit.io.writers import write_csv, write_json
@@ -68,6 +69,9 @@ def write_interim(data: CanonicalData, model: ModelResult, folder: Path) -> None
     tables["granted"] = model.granted
     tables["resolved_stays"] = model.stays
     tables["visits"] = flag_counted_visits(data.visits, model.counted_visits)
+    if "stays" in tables:
+        # the rows the finding overlapping_stays counts, so that a report can count them per service
+        tables["stays"] = tables["stays"].assign(overlapping=tables["stays"].index.isin(model.overlapping_stays))
     for name, frame in tables.items():
         frame = frame.copy(deep=False)
         frame.attrs = {}  # reader bookkeeping is not part of the data
@@ -126,6 +130,8 @@ def run_record(
             "publication": bool(config.report.publication if publication is None else publication),
             "threshold": config.report.threshold,
         },
+        # what the reports need of the config, so that they can be rendered from this folder alone
+        "config": ReportConfig.from_client_config(config, publication=publication).to_record(),
         "python": platform.python_version(),
         "pandas": pd.__version__,
     }

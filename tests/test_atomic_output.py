@@ -243,7 +243,7 @@ def write_sleeping_template(folder: Path) -> None:
     folder.mkdir()
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    parameters = nbformat.v4.new_code_cell('config_path = ""\nperiod = ""\nresults_dir = ""\npublication = None')
+    parameters = nbformat.v4.new_code_cell('period_folder = ""')
     parameters.metadata["tags"] = ["parameters"]
     nb.cells = [parameters, nbformat.v4.new_code_cell(SLEEPING_CELL)]
     nbformat.write(nb, folder / "kvalitet.ipynb")

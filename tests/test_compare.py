@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpbkit import labels
+from kpbkit import comparisons, labels
 from kpbkit.analyses import compare, trends
 from kpbkit.analyses.load import load_results
 from kpbkit.config import KRONOR_UNITS, REFERENCE_UNITS, load_client_config
@@ -320,14 +320,13 @@ def test_trends_across_three_years() -> None:
 
 
 def _tiny_run(write_case, tmp_path: Path, **config) -> Path:
+    """A run of the tiny case; its period folder."""
     path = write_case(tmp_path, config=config or None)
-    run_client(path, progress=lambda *a: None)
-    return path
+    return run_client(path, progress=lambda *a: None).output_dir
 
 
 def test_report_sections_say_no_data_when_nothing_to_compare(write_case, tmp_path: Path) -> None:
-    path = _tiny_run(write_case, tmp_path, comparison={"municipalities": ["elsewhere/2025/results"]})
-    res = load_results(path, "2025")
+    res = load_results(_tiny_run(write_case, tmp_path, comparison={"municipalities": ["elsewhere/2025/results"]}))
     text = views.municipalities(res, "aldreomsorg").data
     assert "Resultat saknas för 1 av de 1 valda jämförelsekommunerna (elsewhere/2025/results)" in text
     assert NO_DATA in text
@@ -344,14 +343,12 @@ def test_report_sections_say_no_data_when_nothing_to_compare(write_case, tmp_pat
 
 
 def test_report_sections_without_comparison_municipalities(write_case, tmp_path: Path) -> None:
-    res = load_results(_tiny_run(write_case, tmp_path), "2025")
+    res = load_results(_tiny_run(write_case, tmp_path))
     text = views.municipalities(res, "lss").data
     assert "Inga jämförelsekommuner är valda" in text and NO_DATA in text
 
 
 def test_trend_section_finds_earlier_years(write_case, tmp_path: Path) -> None:
-    path = _tiny_run(write_case, tmp_path, comparison={"history_years": 3})
-    res = load_results(path, "2025")
     reports = tmp_path / "reports" / "testkommun"
     _write_results(reports / "2023" / "results", [("aldreomsorg", "cost_per_hour", "total", 800.0, "SEK/hour")],
                    name="Testkommun", year=2023)
@@ -359,7 +356,9 @@ def test_trend_section_finds_earlier_years(write_case, tmp_path: Path) -> None:
                    name="Testkommun", year=2024)
     _write_results(reports / "2021" / "results", [("aldreomsorg", "cost_per_hour", "total", 1.0, "SEK/hour")],
                    name="Testkommun", year=2021)                               # beyond history_years: not read
-    assert [y for y, _ in trends.earlier_result_folders(res.config)] == [2023, 2024]
+    path = write_case(tmp_path, config={"comparison": {"history_years": 3}})
+    assert [y for y, _ in comparisons.earlier_result_folders(load_client_config(path))] == [2023, 2024]
+    res = load_results(run_client(path, progress=lambda *a: None).output_dir)
     runs = trends.history(res)
     assert [r.year for r in runs] == [2023, 2024, 2025]
     html = views.trends(res, "aldreomsorg").data

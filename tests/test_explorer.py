@@ -45,6 +45,10 @@ def tiny(tmp_path, write_case) -> Path:
     return config
 
 
+def _period_folder(config: Path) -> Path:
+    return config.parent / "reports" / "testkommun" / "2025"
+
+
 def _by_hand(pc: pd.DataFrame, mask: pd.Series) -> pd.DataFrame:
     rows = pc[mask]
     return rows.groupby(["service_code", "regi"]).agg(
@@ -63,7 +67,7 @@ def _assert_per_service(table: pd.DataFrame, expected: pd.DataFrame) -> None:
 # --- the tiny run: numbers worked by hand -------------------------------------------------------------------
 
 def test_tiny_run_tables_by_hand(tiny) -> None:
-    res = load_results(tiny)
+    res = load_results(_period_folder(tiny))
     t = explore(res, Selection("aldreomsorg"))
     ps = t["per_service"].set_index("regi")
     # egen: p1 60 min + p3 30 min = 1.5 h for 900 kr; extern: p1 60 + p2 120 min = 3 h for 1 800 kr
@@ -85,7 +89,7 @@ def test_tiny_run_tables_by_hand(tiny) -> None:
 
 
 def test_tiny_run_provider_and_sex_selection(tiny) -> None:
-    res = load_results(tiny)
+    res = load_results(_period_folder(tiny))
     only_p2 = explore(res, Selection("aldreomsorg", providers=("P2",)))
     assert only_p2["per_service"]["regi"].tolist() == ["extern"]
     assert only_p2["summary"].set_index("kpi").loc["brukare", "value"] == 2
@@ -104,8 +108,7 @@ def test_lab_dry_run_writes_the_notebook_with_parameters(tiny) -> None:
     injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
     assert len(injected) == 1
     source = injected[0].source
-    assert f'config_path = "{tiny.resolve()}"' in source and 'period = "2025"' in source
-    assert f'results_dir = "{(notebook.parent / "results").resolve()}"' in source
+    assert f'period_folder = "{notebook.parent.resolve()}"' in source
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), "written, not executed"
 
 
@@ -153,7 +156,7 @@ def test_written_notebook_runs_with_papermill(tiny, tmp_path) -> None:
 @pytest.fixture(scope="module")
 def demo(demo_run):
     result, _ = demo_run
-    res = load_results(result.config.path, results_dir=result.results_dir)
+    res = load_results(result.output_dir)
     explorer = Explorer(res, area="aldreomsorg", charts=False)
     rows = selected_rows(res, Selection("aldreomsorg"))
     return res, explorer, rows

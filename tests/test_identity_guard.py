@@ -34,6 +34,7 @@ from kpbkit.io.identity_guard import (
 )
 from kpbkit.io.writers import write_csv, write_json
 from kpbkit.personnummer import pseudonymise
+from kpbkit.privacy import Policy
 from tests.privacy import file_text, identity_cores
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -361,7 +362,7 @@ def test_the_six_month_workbook_is_refused(small_run, tmp_path) -> None:
     path = tmp_path / "xlsx" / "pa_six_month.xlsx"
     path.parent.mkdir()
     with pytest.raises(PersonnummerLeakError) as info:
-        write_six_month_xlsx(table, path, config=config, publication=False)
+        write_six_month_xlsx(table, path, config=config, policy=Policy())
     assert_refused(info, path, None)
 
 

@@ -57,7 +57,7 @@ def _run(tmp_path: Path, write_case, config: dict | None = None, findings: pd.Da
     result = run_client(path, progress=lambda *a: None)
     if findings is not None:
         findings.to_csv(result.results_dir / "data_quality.csv", index=False)
-    return load_results(path, "2025")
+    return load_results(result.output_dir)
 
 
 @pytest.fixture

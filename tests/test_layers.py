@@ -21,9 +21,10 @@ LAYERS = ("config", "ingest", "model", "results", "analyses", "views", "report",
 #: each module's layer by its first name under kpbkit ("": the package itself, imported for its __version__)
 LAYER_OF = {
     "": "config", "config": "config", "catalog": "config", "period": "config", "errors": "config", "data": "config",
+    "canonical": "config",
     "io": "ingest", "ingest": "ingest", "personnummer": "ingest", "quality": "ingest",
     "model": "model",
-    "results": "results",
+    "results": "results", "comparisons": "results",
     "analyses": "analyses",
     "views": "views", "labels": "views", "tables": "views", "charts": "views", "formats": "views",
     "privacy": "views",
@@ -35,8 +36,6 @@ LAYER_OF = {
 BACKLOG: frozenset[tuple[str, str]] = frozenset({
     ("kpbkit.analyses", "kpbkit.labels"),  # analyses return codes; views apply the labels
     ("kpbkit.analyses.compare", "kpbkit.formats"),
-    ("kpbkit.config", "kpbkit.io"),  # the presets' names, the rules CSV reader
-    ("kpbkit.config", "kpbkit.labels.prognos"),  # the base scenario's name
 })
 
 

@@ -26,7 +26,7 @@ PSEUDONYM = re.compile(r"\bp[0-9a-f]{16}\b")
 @pytest.fixture(scope="module")
 def res(demo_run) -> Results:
     result, _ = demo_run
-    return load_results(result.config.path, result.config.period.label, result.results_dir)
+    return load_results(result.output_dir)
 
 
 def test_demo_run_writes_the_lss_report_and_the_six_month_files(demo_run) -> None:

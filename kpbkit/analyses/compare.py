@@ -1,21 +1,16 @@
 """Comparisons of a run with reference values and other municipalities' runs, and the savings potential.
 
-Pure functions of small frames (kpis.csv, person_costs.csv of a results folder) and the reference table;
-they never recompute the model. Missing values stay NaN (shown as "uppgift saknas"), never 0. Kronor of
-another year are moved to the period's price level with the configured index:
-``value × (1 + index) ** (period year − year)``, and every table says so.
+Pure functions of small frames: this run's results and the comparison figures the run gathered into its results
+folder (:mod:`kpbkit.comparisons`); they never recompute the model or read another folder. Missing values stay
+NaN (shown as "uppgift saknas"), never 0. Kronor of another year are moved to the period's price level with
+the configured index: ``value × (1 + index) ** (period year − year)``, and every table says so.
 
->>> refs = load_references()                                  # doctest: +SKIP
->>> reference_comparison(run_from_results(res), refs, "aldreomsorg", price_index=0.03)  # doctest: +SKIP
+>>> reference_comparison(run_from_results(res), references(res), "aldreomsorg", price_index=0.03)  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass, field
-from importlib import resources
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,15 +18,24 @@ import pandas as pd
 from kpbkit import formats
 from kpbkit import labels as shared_labels
 from kpbkit.catalog import PLACEMENT_SERVICES
-from kpbkit.config import KRONOR_UNITS, REFERENCE_UNITS, ClientConfig
-from kpbkit.errors import ConfigError
-from kpbkit.labels import compare as text
 
-REFERENCE_FILE = "reference_values.csv"
-REFERENCE_COLUMNS: tuple[str, ...] = (
-    "version", "area", "kpi", "group", "value", "low", "high", "unit", "year", "source", "note",
+# the figures of a run are gathered by kpbkit.comparisons; re-exported here for the views and tests
+from kpbkit.comparisons import (  # noqa: F401
+    REFERENCE_COLUMNS,
+    REFERENCE_FILE,
+    REGI_GROUPS,
+    RunFigures,
+    derived_kpis,
+    figures_from_tables,
+    inhabitants,
+    load_references,
+    read_run,
+    results_folder,
+    service_totals,
+    shipped_references,
 )
-REGI_GROUPS: tuple[str, ...] = ("total", "egen", "extern")
+from kpbkit.config import KRONOR_UNITS
+from kpbkit.labels import compare as text
 
 #: the KPIs each area compares (rates and unit costs: comparable between municipalities of any size)
 COMPARE_KPIS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -83,54 +87,6 @@ RATE_KINDS = {"hours_per_inhabitant_80": "hours_80", "coverage_80": "coverage_80
 
 # --- reference values ---------------------------------------------------------------------------------------
 
-def shipped_references() -> pd.DataFrame:
-    """The reference table shipped with kpbkit (``kpbkit/data/reference_values.csv``), checked."""
-    source = resources.files("kpbkit.data").joinpath(REFERENCE_FILE)
-    with resources.as_file(source) as path:
-        frame = pd.read_csv(path, dtype={"version": str, "group": str}, keep_default_na=False, na_values=[""])
-    return _checked(frame, Path(str(source)))
-
-
-def _checked(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
-    missing = [c for c in REFERENCE_COLUMNS if c not in frame.columns]
-    if missing:
-        raise ConfigError(f"reference table lacks column(s) {', '.join(missing)}", file=path,
-                          fix=f"the columns are {', '.join(REFERENCE_COLUMNS)}")
-    for i, row in enumerate(frame.to_dict("records"), start=2):
-        problem = None
-        if row["unit"] not in REFERENCE_UNITS:
-            problem = f"unit '{row['unit']}' (allowed: {', '.join(REFERENCE_UNITS)})"
-        elif row["unit"] in KRONOR_UNITS and pd.isna(row["year"]):
-            problem = "a kronor value without the year of its price level"
-        elif pd.isna(row["value"]) or pd.isna(row["source"]) or not str(row["source"]).strip():
-            problem = "a value and a source are required"
-        if problem:
-            raise ConfigError(f"reference table: {problem}", file=path, row=i)
-    if frame["version"].nunique() != 1:
-        raise ConfigError("reference table: every row must carry the same version", file=path, column="version")
-    out = frame[list(REFERENCE_COLUMNS)].copy()
-    out["note"] = out["note"].fillna("")
-    out["origin"] = "kpbkit"
-    return out
-
-
-def load_references(config: ClientConfig | None = None) -> pd.DataFrame:
-    """The shipped references and the client's own (``comparison.references``), one frame.
-
-    Columns are :data:`REFERENCE_COLUMNS` and ``origin`` (``kpbkit`` or ``client``); a client's rows carry the
-    shipped file's version. Client rows come last, beside (not instead of) the shipped ones.
-    """
-    shipped = shipped_references()
-    if config is None or not config.comparison.references:
-        return shipped
-    version = shipped["version"].iloc[0]
-    own = pd.DataFrame([{**ref.model_dump(), "version": version, "origin": "client"}
-                        for ref in config.comparison.references])
-    for column in ("value", "low", "high", "year"):
-        own[column] = pd.to_numeric(own[column], errors="coerce").astype(float)
-    return pd.concat([shipped, own[shipped.columns]], ignore_index=True)
-
-
 def reference_version(refs: pd.DataFrame) -> str:
     """The version of the shipped reference file, e.g. ``2026.1``."""
     return str(refs["version"].iloc[0]) if len(refs) else ""
@@ -170,127 +126,6 @@ def select_references(refs: pd.DataFrame, area: str, *, year: int) -> pd.DataFra
 
 # --- a run's figures ----------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class RunFigures:
-    """The figures of one kpbkit run that comparisons and trends use.
-
-    ``kpis`` holds kpis.csv plus the derived KPIs of :func:`derived_kpis`; ``services`` volume, brukare and
-    cost per service and regi (from person_costs); ``inhabitants`` the population counts the savings use.
-    """
-
-    name: str
-    year: int | None
-    label: str
-    kpis: pd.DataFrame
-    services: pd.DataFrame = field(default_factory=pd.DataFrame)
-    inhabitants: dict[str, float] = field(default_factory=dict)
-    folder: Path | None = None
-
-    def value(self, area: str, kpi: str, group: str = "total") -> float:
-        """One KPI value (NaN where it is empty or absent)."""
-        k = self.kpis
-        sel = k[(k["area"] == area) & (k["kpi"] == kpi) & (k["group"] == group)]
-        return float(sel["value"].iloc[0]) if len(sel) and pd.notna(sel["value"].iloc[0]) else math.nan
-
-    def unit(self, area: str, kpi: str, group: str = "total") -> str:
-        k = self.kpis
-        sel = k[(k["area"] == area) & (k["kpi"] == kpi) & (k["group"] == group)]
-        return str(sel["unit"].iloc[0]) if len(sel) else ""
-
-    def service(self, code: str, group: str = "total", column: str = "volume") -> float:
-        """Volume (or ``brukare``, ``cost``, ``gross_cost``) of a service, in total or per regi."""
-        s = self.services
-        if not len(s):
-            return math.nan
-        sel = s[(s["service_code"] == code) & (s["group"] == group)]
-        return float(sel[column].iloc[0]) if len(sel) else math.nan
-
-
-def service_totals(person_costs: pd.DataFrame) -> pd.DataFrame:
-    """Per service and regi (and ``total``): brukare, volume, unit, direct + overhead cost, gross cost."""
-    columns = ["service_code", "group", "unit", "brukare", "volume", "cost", "gross_cost"]
-    if person_costs is None or not len(person_costs):
-        return pd.DataFrame(columns=columns)
-    pc = person_costs.assign(cost=person_costs["direct_cost"] + person_costs["overhead_cost"],
-                             service_code=person_costs["service_code"].astype(str),
-                             regi=person_costs["regi"].astype(str))
-    agg = {"unit": ("unit", "first"), "brukare": ("person_id", "nunique"), "volume": ("volume", "sum"),
-           "cost": ("cost", "sum"), "gross_cost": ("gross_cost", "sum")}
-    by_regi = pc.groupby(["service_code", "regi"]).agg(**agg).reset_index().rename(columns={"regi": "group"})
-    total = pc.groupby("service_code").agg(**agg).reset_index().assign(group="total")
-    return pd.concat([total, by_regi], ignore_index=True)[columns]
-
-
-def derived_kpis(kpis: pd.DataFrame, person_costs: pd.DataFrame | None) -> pd.DataFrame:
-    """KPIs the references need that the data contract does not name, derived from a run's results.
-
-    - ``aldreomsorg/cost_per_granted_hour/total``: (direct + overhead) of hemtjänst ÷ granted hours
-      (``cost_per_hour × delivered_hours ÷ granted_hours`` of kpis.csv);
-    - ``aldreomsorg/sabo_cost_per_day/<total|egen|extern>``: särskilt boende (direct + overhead) ÷ days;
-    - ``barn_unga/share_placed_familjehem/total``: placed children with a day in a family home (own or
-      agency-supported) ÷ placed children.
-
-    A KPI kpis.csv already carries is not derived again.
-    """
-    def value(kpi: str, group: str) -> float:
-        sel = kpis[(kpis["area"] == "aldreomsorg") & (kpis["kpi"] == kpi) & (kpis["group"] == group)]
-        return float(sel["value"].iloc[0]) if len(sel) and pd.notna(sel["value"].iloc[0]) else math.nan
-
-    rows = []
-    granted = value("granted_hours", "total")
-    rows.append(("aldreomsorg", "cost_per_granted_hour", "total",
-                 value("cost_per_hour", "total") * value("delivered_hours", "total") / granted
-                 if granted > 0 else math.nan, "SEK/hour"))
-    services = service_totals(person_costs) if person_costs is not None else pd.DataFrame()
-    if len(services):
-        sabo = services[services["service_code"] == "sarskilt_boende"].set_index("group")
-        for group in REGI_GROUPS:
-            if group in sabo.index:
-                volume = float(sabo.loc[group, "volume"])
-                rows.append(("aldreomsorg", "sabo_cost_per_day", group,
-                             float(sabo.loc[group, "cost"]) / volume if volume > 0 else math.nan, "SEK/day"))
-        pc = person_costs
-        placed = pc[pc["service_code"].isin(PLACEMENT_SERVICES) & (pc["volume"] > 0)]
-        if len(placed):
-            family = placed[placed["service_code"].isin(["familjehem", "familjehem_konsulent"])]
-            rows.append(("barn_unga", "share_placed_familjehem", "total",
-                         family["person_id"].nunique() / placed["person_id"].nunique(), "share"))
-    out = pd.DataFrame(rows, columns=["area", "kpi", "group", "value", "unit"])
-    have = set(zip(kpis["area"], kpis["kpi"], kpis["group"], strict=True))
-    keep = [(a, k, g) not in have for a, k, g in zip(out["area"], out["kpi"], out["group"], strict=True)]
-    return out[keep].reset_index(drop=True)
-
-
-def inhabitants(population: pd.DataFrame | None, year: int | None) -> dict[str, float]:
-    """Inhabitants 80+ and 0–20 on 31 December of ``year`` (absent when the population is)."""
-    if population is None or year is None or not len(population):
-        return {}
-    pop = population[population["year"] == year]
-    if not len(pop):
-        return {}
-    return {"80+": float(pop.loc[pop["age"] >= 80, "count"].sum()),
-            "0-20": float(pop.loc[(pop["age"] >= 0) & (pop["age"] <= 20), "count"].sum())}
-
-
-def figures_from_tables(kpis: pd.DataFrame, person_costs: pd.DataFrame | None = None, *, name: str,
-                        year: int | None, label: str = "", population: pd.DataFrame | None = None,
-                        folder: Path | None = None) -> RunFigures:
-    """A :class:`RunFigures` from a run's kpis and person_costs frames (and population, when known)."""
-    k = kpis[["area", "kpi", "group", "value", "unit"]].copy()
-    for col in ("area", "kpi", "group", "unit"):
-        k[col] = k[col].astype(str)
-    k["value"] = pd.to_numeric(k["value"], errors="coerce").astype(float)
-    pc = None
-    if person_costs is not None and len(person_costs):
-        pc = person_costs.assign(service_code=person_costs["service_code"].astype(str),
-                                 regi=person_costs["regi"].astype(str), person_id=person_costs["person_id"].astype(str))
-    derived = derived_kpis(k, pc)
-    all_kpis = pd.concat([k, derived], ignore_index=True) if len(derived) else k
-    return RunFigures(name=name, year=year, label=label or (str(year) if year else ""), kpis=all_kpis,
-                      services=service_totals(pc) if pc is not None else service_totals(None),
-                      inhabitants=inhabitants(population, year), folder=folder)
-
-
 def run_from_results(results) -> RunFigures:
     """The figures of a loaded run (:class:`kpbkit.analyses.load.Results`)."""
     period = results.config.period
@@ -300,45 +135,15 @@ def run_from_results(results) -> RunFigures:
     )
 
 
-def results_folder(folder: str | Path) -> Path | None:
-    """The results folder at ``folder`` (itself, or its ``results`` subfolder) holding kpis.csv, else None."""
-    folder = Path(folder)
-    for candidate in (folder, folder / "results"):
-        if (candidate / "kpis.csv").is_file():
-            return candidate
-    return None
+def comparison_runs(results) -> list[tuple[str, RunFigures | None]]:
+    """Each comparison municipality as the config names it and its figures (None: it had no results), as the run
+    gathered them (:class:`kpbkit.analyses.load.Results`)."""
+    return list(results.comparisons.municipalities)
 
 
-def read_run(folder: str | Path) -> RunFigures | None:
-    """A results folder of another kpbkit run (kpis.csv, person_costs.csv, run.json), or None if it has none.
-
-    The name is run.json's ``client_name`` (else the client folder's name); the year is the period's last
-    year. A population beside it (``../interim/population.parquet``) is read when present.
-    """
-    found = results_folder(folder)
-    if found is None:
-        return None
-    kpis = pd.read_csv(found / "kpis.csv", keep_default_na=False, na_values=[""], dtype={"group": str})
-    pc_path = found / "person_costs.csv"
-    person_costs = (pd.read_csv(pc_path, keep_default_na=False, na_values=[""],
-                                dtype={"person_id": str, "service_code": str, "regi": str})
-                    if pc_path.is_file() else None)
-    run_path = found / "run.json"
-    run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
-    period = run.get("period") or {}
-    label = str(period.get("label") or found.parent.name)
-    end = str(period.get("end") or "")
-    year = int(end[:4]) if end[:4].isdigit() else (int(label) if label.isdigit() else None)
-    name = str(run.get("client_name") or run.get("client") or found.parent.parent.name)
-    pop_path = found.parent / "interim" / "population.parquet"
-    population = pd.read_parquet(pop_path) if pop_path.is_file() else None
-    return figures_from_tables(kpis, person_costs, name=name, year=year, label=label, population=population,
-                               folder=found)
-
-
-def comparison_runs(config: ClientConfig) -> list[tuple[Path, RunFigures | None]]:
-    """Each comparison municipality's folder (``comparison.municipalities``) and its figures (None: missing)."""
-    return [(folder, read_run(folder)) for folder in config.comparison_folders]
+def references(results) -> pd.DataFrame:
+    """The reference table the run used (shipped and the client's own), from its results folder."""
+    return results.comparisons.references
 
 
 # --- the comparison tables ----------------------------------------------------------------------------------

@@ -1,4 +1,9 @@
-"""Load a run's results folder and its interim tables: the contract between computation and reports."""
+"""Load a run's period folder (``results/`` and ``interim/``): the contract between computation and reports.
+
+The reports read nothing else: the settings come from the config record in ``results/run.json``
+(:class:`kpbkit.config.snapshot.ReportConfig`), the comparison figures from the tables the run gathered
+(:mod:`kpbkit.comparisons`). The client's YAML and raw extracts may be gone.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kpbkit.config import ClientConfig, load_client_config
+from kpbkit.comparisons import Comparisons, read_comparisons
+from kpbkit.config.snapshot import ReportConfig
 from kpbkit.errors import InputError
 from kpbkit.model.kpis import person_attributes
 
@@ -30,12 +36,21 @@ INTERIM_TABLES = (
 
 @dataclass
 class Results:
-    """One run's results tables, interim tables and config."""
+    """One run's results tables, interim tables, run record and the settings its reports use."""
 
-    config: ClientConfig
+    config: ReportConfig
+    #: the results folder
     folder: Path
     tables: dict[str, pd.DataFrame]
     run: dict[str, object] = field(default_factory=dict)
+    _comparisons: Comparisons | None = field(default=None, repr=False)
+
+    @property
+    def comparisons(self) -> Comparisons:
+        """The references, comparison municipalities and earlier years the run gathered (read once)."""
+        if self._comparisons is None:
+            self._comparisons = read_comparisons(self.folder)
+        return self._comparisons
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         tables = self.__dict__.get("tables", {})
@@ -54,27 +69,29 @@ class Results:
         return person_attributes(self.tables["persons"], self.config.period)
 
 
-def load_results(config_path: str | Path, period: str = "", results_dir: str | Path = "") -> Results:
-    """Load ``<output>/<client>/<period>/results`` (or ``results_dir`` when given) for a config.
+def load_results(period_folder: str | Path) -> Results:
+    """Load a run's period folder ``<output>/<client>/<period>`` (its ``results/`` and ``interim/``).
 
-    >>> res = load_results("client_configs/exempel.yaml", "2025")  # doctest: +SKIP
-    >>> res.kpi("aldreomsorg", "cost_per_hour")                    # doctest: +SKIP
+    >>> res = load_results("reports/exempelkommun/2025")  # doctest: +SKIP
+    >>> res.kpi("aldreomsorg", "cost_per_hour")           # doctest: +SKIP
     """
-    config = load_client_config(config_path)
-    if period and period != config.period.label:
+    period_folder = Path(period_folder)
+    folder = period_folder / "results"
+    run_path = folder / "run.json"
+    if not run_path.is_file():
         raise InputError(
-            f"period '{period}' does not match the config's period '{config.period.label}'",
-            file=config.path,
-            key="period",
-            fix="pass the period the config names, or change the config",
+            "no results of a kpbkit run in this folder" if period_folder.is_dir() else "folder not found",
+            file=period_folder,
+            fix="give a run's period folder, <output>/<client>/<period> (e.g. reports/exempelkommun/2025), "
+            "after `kpbkit run CONFIG`",
         )
-    folder = Path(results_dir) if results_dir else config.output_dir / "results"
-    if not folder.is_dir():
-        raise InputError(
-            "no results folder for this client and period",
-            file=folder,
-            fix=f"run `kpbkit run {config.path}` first",
-        )
+    try:
+        run = json.loads(run_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"run.json is not readable JSON ({type(exc).__name__})", file=run_path,
+                         fix="run `kpbkit run CONFIG` again") from None
+    config = ReportConfig.from_record(run.get("config") if isinstance(run, dict) else None, period_folder,
+                                      file=run_path)
     tables = {
         name: pd.read_csv(folder / f"{name}.csv", keep_default_na=False, na_values=[""]) for name in RESULT_TABLES
     }
@@ -90,6 +107,4 @@ def load_results(config_path: str | Path, period: str = "", results_dir: str | P
     if "visits" in tables and "counted" in tables["visits"].columns:
         visits = tables["visits"]
         tables["counted_visits"] = visits[visits["counted"]].drop(columns="counted").reset_index(drop=True)
-    run_path = folder / "run.json"
-    run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
     return Results(config=config, folder=folder, tables=tables, run=run)

@@ -2,7 +2,8 @@
 
 Earlier years of the same client are the results folders of earlier kpbkit runs with the same output
 folder, ``<output>/<client>/<year>/results`` for year = period year − 1 … − ``comparison.history_years``
-(calendar-year periods only; missing years are skipped). Kronor are shown nominal and at this period's
+(calendar-year periods only; missing years are skipped), gathered into this run's results folder when it ran
+(:mod:`kpbkit.comparisons`). Kronor are shown nominal and at this period's
 price level, ``value × (1 + index) ** (period year − year)``.
 
 >>> runs = history(res)                                                         # doctest: +SKIP
@@ -12,14 +13,13 @@ price level, ``value × (1 + index) ** (period year − year)``.
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from kpbkit.analyses.compare import RunFigures, price_factor, read_run, results_folder, run_from_results
+from kpbkit.analyses.compare import RunFigures, price_factor, run_from_results
 from kpbkit.catalog import PLACEMENT_SERVICES
-from kpbkit.config import ClientConfig
+from kpbkit.comparisons import searched_years  # noqa: F401 - the views say which years were looked for
 
 #: the KPIs each area's trend section shows, in this order
 TREND_KPIS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -52,33 +52,9 @@ TREND_CHART: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def searched_years(config: ClientConfig) -> list[int]:
-    """The earlier years looked for (most recent first); none for a period that is not a calendar year."""
-    if not config.period.is_calendar_year:
-        return []
-    year = config.period.end.year
-    return [year - k for k in range(1, config.comparison.history_years + 1)]
-
-
-def earlier_result_folders(config: ClientConfig) -> list[tuple[int, Path]]:
-    """``(year, results folder)`` of the earlier years that exist, oldest first."""
-    found = []
-    for year in searched_years(config):
-        folder = results_folder(config.output_root / config.client_id / str(year) / "results")
-        if folder is not None:
-            found.append((year, folder))
-    return sorted(found)
-
-
 def history(results) -> list[RunFigures]:
     """The earlier years' figures and this run's (:class:`kpbkit.analyses.load.Results`), oldest first."""
-    runs = []
-    for year, folder in earlier_result_folders(results.config):
-        run = read_run(folder)
-        if run is not None:
-            runs.append(RunFigures(name=run.name, year=year, label=str(year), kpis=run.kpis, services=run.services,
-                                   inhabitants=run.inhabitants, folder=run.folder))
-    return [*runs, run_from_results(results)]
+    return [*results.comparisons.history, run_from_results(results)]
 
 
 def _change(previous: float, current: float, years: int, unit: str) -> float:

@@ -13,6 +13,7 @@ from kpbkit.model.checks import check_placement_decisions
 from kpbkit.model.kpis import compute_kpis
 from kpbkit.model.pools import map_ledger, pool_table
 from kpbkit.model.quality_checks import require_ledger_in_period, run_quality_checks
+from kpbkit.model.rules import ledger_rules
 from kpbkit.model.volumes import compute_volumes
 from kpbkit.quality import Findings
 
@@ -32,6 +33,8 @@ class ModelResult:
     granted: pd.DataFrame
     stays: pd.DataFrame
     counted_visits: pd.DataFrame
+    #: the index labels (as in the canonical stays) of the stays the finding overlapping_stays counts
+    overlapping_stays: pd.Index
 
 
 def run_model(data: CanonicalData, config: ClientConfig) -> ModelResult:
@@ -52,7 +55,7 @@ def run_model(data: CanonicalData, config: ClientConfig) -> ModelResult:
     )
     check_placement_decisions(volumes.stays, data.decisions, findings, data.input_files.get("stays"))
     rows = person_rows(volumes.deliveries, catalog)
-    mapped = map_ledger(data.ledger, config.rules, period, findings, data.input_files.get("ledger"))
+    mapped = map_ledger(data.ledger, ledger_rules(config), period, findings, data.input_files.get("ledger"))
     pools = pool_table(mapped)
     allocation = allocate(rows, pools, findings)
     unit_costs = compute_unit_costs(rows, pools, catalog, findings)
@@ -78,6 +81,7 @@ def run_model(data: CanonicalData, config: ClientConfig) -> ModelResult:
         granted=volumes.granted,
         stays=volumes.stays,
         counted_visits=volumes.counted_visits,
+        overlapping_stays=volumes.overlapping_stays,
     )
 
 

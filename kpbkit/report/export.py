@@ -101,6 +101,8 @@ def _has_alt(output: Any, cell: Any, mimetype: str) -> bool:
 def _prepare(nb: Any, *, title: str, source: Path) -> Any:
     """Drop outputs that do not belong in a report and log what a template author should fix."""
     papermill_tags = {"injected-parameters", "papermill-error-cell-tag"}
+    # the parameters papermill injects (a new cell id each run, no output) are not part of the report
+    nb.cells = [cell for cell in nb.cells if "injected-parameters" not in cell.metadata.get("tags", [])]
     number = 0
     for cell in nb.cells:
         if not papermill_tags & set(cell.metadata.get("tags", [])):

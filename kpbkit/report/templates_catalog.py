@@ -28,9 +28,9 @@ REPORTS: tuple[ReportTemplate, ...] = (
     ReportTemplate("prognos", "prognos", "Prognos: befolkning, volymer och kostnader"),
 )
 
-#: the template's parameters (all simple values): the config path, the period label, where the results are, and
-#: whether the report is for publication (small counts suppressed, kpbkit.privacy; None: the config decides)
-PARAMETERS: tuple[str, ...] = ("config_path", "period", "results_dir", "publication")
+#: the template's one parameter: the run's period folder, ``<output>/<client>/<period>`` (its results/ and interim/
+#: hold everything a report shows, its run.json the settings and the report mode)
+PARAMETERS: tuple[str, ...] = ("period_folder",)
 
 
 def templates_dir() -> Path:

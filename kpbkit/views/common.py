@@ -29,13 +29,11 @@ class Report(Results):
         return cls(**{f.name: getattr(results, f.name) for f in fields(Results)}, policy=policy)
 
 
-def load(config_path: str, period: str, results_dir: str = "", publication: bool = False) -> Report:
-    """The run's results for a report (see :func:`kpbkit.analyses.load.load_results`), with the report's privacy
-    policy: publication mode when ``publication`` (the template parameter, ``--publish``) or the config's
-    ``report.publication`` is true, and the config's ``report.threshold``."""
-    results = load_results(config_path, period, results_dir)
-    report = results.config.report
-    return Report.of(results, Policy(bool(publication) or report.publication, report.threshold))
+def load(period_folder: str) -> Report:
+    """A run's results for a report, from its period folder alone (:func:`kpbkit.analyses.load.load_results`),
+    with the report's privacy policy: the mode and threshold the run recorded in run.json."""
+    results = load_results(period_folder)
+    return Report.of(results, Policy.from_report_mode(results.run.get("report_mode")))
 
 
 def policy_of(results: Results) -> Policy:

@@ -109,14 +109,13 @@ def _context(results: Results) -> dict[str, object]:
     hit = _CACHE.get(id(results))
     if hit is not None and hit[0] is results:
         return hit[1]
-    found = analysis.comparison_runs(results.config)
-    configured = [str(folder) for folder in results.config.comparison.municipalities]
+    found = analysis.comparison_runs(results)
     context: dict[str, object] = {
         "client": analysis.run_from_results(results),
-        "refs": analysis.load_references(results.config),
+        "refs": analysis.references(results),
         "others": [run for _, run in found if run is not None],
         # as the config names them (relative to the config file), not as absolute paths of this machine
-        "missing": [name for name, (_, run) in zip(configured, found, strict=True) if run is None],
+        "missing": [name for name, run in found if run is None],
         "index": results.config.comparison.price_index,
         "year": results.config.period.end.year,
     }

@@ -64,9 +64,9 @@ class Report:
         return bool(self.status["has_base_population"]) and bool(self.status["has_forecast"])
 
 
-def load(config_path: str, period: str, results_dir: str = "", publication: bool = False) -> Report:
-    """The run's results and forecast tables for the report (``publication``: see :func:`common_views.load`)."""
-    results = common_views.load(config_path, period, results_dir, publication)
+def load(period_folder: str) -> Report:
+    """The run's results and forecast tables for the report (see :func:`common_views.load`)."""
+    results = common_views.load(period_folder)
     forecast = analysis.read_tables(results)
     return Report(results, forecast, analysis.status(results, forecast))
 

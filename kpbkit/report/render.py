@@ -1,0 +1,70 @@
+"""Render a run's reports from its period folder: each template executed, exported to HTML and an A4 PDF.
+
+The templates take one parameter, ``period_folder``; they read the run's ``results/`` and ``interim/`` and
+nothing else (:func:`kpbkit.analyses.load.load_results`). ``kpbkit run`` renders into the folder it is building;
+``kpbkit render`` renders an existing run again (:func:`kpbkit.pipeline.render_run`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from kpbkit.report.templates_catalog import PARAMETERS, ReportTemplate, templates_dir
+
+Progress = Callable[[int, int, str], None]
+
+
+def check_templates(reports: list[ReportTemplate]) -> None:
+    """Check that each report's template exists and declares the parameters (before any kernel starts)."""
+    from kpbkit.report.runner import check_template
+
+    folder = templates_dir()
+    for report in reports:
+        check_template(folder / f"{report.name}.ipynb", list(PARAMETERS))
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def render_reports(
+    reports: list[ReportTemplate],
+    *,
+    period_folder: Path,
+    out_folder: Path,
+    title: str,
+    progress: Progress,
+    step: Iterator[int],
+    steps: int,
+    pdf: bool = True,
+) -> list[str]:
+    """Execute each report's template on ``period_folder``; write notebook, HTML and PDF into ``out_folder``.
+
+    ``title`` ends each HTML page's title (``"<report title> – <title>"``, e.g. the client's name and period).
+    Returns ``"<template> sha256:<hash>"`` per rendered template, for run.json.
+    """
+    if not reports:
+        return []
+    from kpbkit.report import execute_notebook, html_to_pdf, notebook_to_html
+
+    templates = templates_dir()
+    rendered = []
+    for report in reports:
+        template = templates / f"{report.name}.ipynb"
+        progress(next(step), steps, f"{report.name}: executing {template.name}")
+        executed = execute_notebook(
+            template,
+            out_folder / "notebooks" / f"{report.name}.ipynb",
+            parameters={"period_folder": str(period_folder)},
+            cwd=out_folder,
+            failed_dir=out_folder / "notebooks",  # a staging folder: kept privately with the rest if the run fails
+        )
+        progress(next(step), steps, f"{report.name}: HTML")
+        html = notebook_to_html(executed, out_folder / f"{report.name}.html", title=f"{report.title} – {title}")
+        progress(next(step), steps, f"{report.name}: PDF" if pdf else f"{report.name}: PDF skipped (--no-pdf)")
+        if pdf:
+            html_to_pdf(html, out_folder / f"{report.name}.pdf")
+        rendered.append(f"{template.name} sha256:{_sha256(template)}")
+    return rendered
