@@ -156,6 +156,12 @@ def _row(frame: pd.DataFrame, kpi: str, group: str, basis: str) -> pd.Series:
     return sel.iloc[0]
 
 
+def _said(row: pd.Series) -> str:
+    """A savings row's assumption as the report words it."""
+    basis = views.basis_label(row["basis"], row["source"], row["source_year"])
+    return views.assumption_text({**row.to_dict(), "basis_label": basis})
+
+
 def test_savings_of_a_unit_cost_against_the_reference_and_the_median() -> None:
     others = [_other("A", 2025, 550.0, 35.0), _other("B", 2024, 580.0, 36.0), _other("C", 2025, 700.0, 50.0)]
     s = compare.savings_potential(_client(), REFS, others, "aldreomsorg", price_index=0.02)
@@ -166,14 +172,15 @@ def test_savings_of_a_unit_cost_against_the_reference_and_the_median() -> None:
     assert ref["current_cost"] == pytest.approx(600_000.0)
     assert ref["cost_at_target"] == pytest.approx(1000 * target)
     assert ref["potential"] == pytest.approx(1000 * (600 - target))         # 47 959.60 kr
-    assert "1\u00a0000 timmar" in ref["assumption"] and "552\u00a0kr" in ref["assumption"]
+    assert ref["assumption"] == "unit_cost"
+    assert "1\u00a0000 timmar" in _said(ref) and "552\u00a0kr" in _said(ref)
     med = _row(s, "cost_per_hour", "total", "median")
     assert med["target"] == pytest.approx(591.6)
     assert med["potential"] == pytest.approx(1000 * (600 - 591.6))         # 8 400 kr
     # egen: the reference (700 kr) is above the client's 650 kr: no saving, a true 0 (and said so)
     egen = _row(s, "cost_per_hour", "egen", "reference")
     assert egen["potential"] == 0.0 and egen["cost_at_target"] == pytest.approx(600 * 650)
-    assert "inte över" in egen["assumption"]
+    assert egen["assumption"] == "not_above" and "inte över" in _said(egen)
 
 
 def test_savings_of_consumption_rates() -> None:
@@ -201,9 +208,9 @@ def test_missing_reference_or_comparison_gives_no_data_not_zero() -> None:
     s = compare.savings_potential(_client(), REFS, [], "aldreomsorg", price_index=0.02)
     extern = _row(s, "cost_per_hour", "extern", "reference")                 # no reference for extern
     assert math.isnan(extern["target"]) and math.isnan(extern["potential"]) and math.isnan(extern["cost_at_target"])
-    assert "saknas" in extern["assumption"]
+    assert extern["assumption"] == "no_target" and "saknas" in _said(extern)
     median = _row(s, "cost_per_hour", "total", "median")                     # no comparison municipalities
-    assert math.isnan(median["potential"]) and "saknas" in median["assumption"]
+    assert math.isnan(median["potential"]) and "saknas" in _said(median)
     # särskilt boende: neither a client figure nor a reference: no data either
     sabo = _row(s, "sabo_cost_per_day", "total", "reference")
     assert math.isnan(sabo["client"]) and math.isnan(sabo["potential"])

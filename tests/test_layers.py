@@ -35,7 +35,6 @@ LAYER_OF = {
 #: (importing module prefix, imported module prefix): crossings to remove (issue 13); each must still occur
 BACKLOG: frozenset[tuple[str, str]] = frozenset({
     ("kpbkit.analyses", "kpbkit.labels"),  # analyses return codes; views apply the labels
-    ("kpbkit.analyses.compare", "kpbkit.formats"),
 })
 
 

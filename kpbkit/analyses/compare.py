@@ -15,8 +15,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from kpbkit import formats
-from kpbkit import labels as shared_labels
 from kpbkit.catalog import PLACEMENT_SERVICES
 
 # the figures of a run are gathered by kpbkit.comparisons; re-exported here for the views and tests
@@ -35,7 +33,6 @@ from kpbkit.comparisons import (  # noqa: F401
     shipped_references,
 )
 from kpbkit.config import KRONOR_UNITS
-from kpbkit.labels import compare as text
 
 #: the KPIs each area compares (rates and unit costs: comparable between municipalities of any size)
 COMPARE_KPIS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -259,55 +256,14 @@ def _targets(client: RunFigures, refs: pd.DataFrame, medians: pd.DataFrame, area
     out: list[dict[str, object]] = []
     for ref in sel.to_dict("records"):
         factor = price_factor(ref["year"], year, index=price_index, unit=ref["unit"])
-        label = (text.BASIS["reference"].format(source=ref["source"], year=int(ref["year"]))
-                 if pd.notna(ref["year"]) else text.BASIS["reference_no_year"].format(source=ref["source"]))
-        out.append({"basis": "reference", "basis_label": label, "target": float(ref["value"]) * factor})
+        out.append({"basis": "reference", "source": ref["source"], "source_year": ref["year"],
+                    "target": float(ref["value"]) * factor})
     if not out:
-        out.append({"basis": "reference", "basis_label": text.BASIS["reference_missing"], "target": math.nan})
+        out.append({"basis": "reference", "source": None, "source_year": math.nan, "target": math.nan})
     med = medians[(medians["kpi"] == kpi) & (medians["group"] == group)] if len(medians) else medians
-    out.append({"basis": "median", "basis_label": text.BASIS["median"],
+    out.append({"basis": "median", "source": None, "source_year": math.nan,
                 "target": float(med["median"].iloc[0]) if len(med) else math.nan})
     return out
-
-
-def _fmt(value: float, unit: str) -> str:
-    """A value in its unit, Swedish, for the assumption texts."""
-    if unit in KRONOR_UNITS or unit == "kr":
-        return formats.kr(value)
-    if unit == "share":
-        return formats.percent(value)
-    if unit in ("per_1000", "hours"):
-        return formats.number(value, 1)
-    if unit == "pp":
-        return f"{formats.number(value * 100, 1)} procentenheter"
-    return formats.number(value, 0)
-
-
-def _kpi_label(kpi: str, group: str) -> str:
-    label = shared_labels.KPIS.get(kpi) or text.KPIS.get(kpi, kpi)
-    group_label = group_text(group)
-    return f"{label}, {group_label}" if group_label else label
-
-
-def lower_first(label: str) -> str:
-    """``Kostnad per vårddygn, HVB`` → ``kostnad per vårddygn, HVB`` (an acronym first stays as it is)."""
-    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
-
-
-def group_text(group: str) -> str:
-    """A KPI group as shown: '' for the total, a regi, an insats, a sex, or an age band ("80+ år")."""
-    if group in text.GROUPS:
-        return text.GROUPS[group]
-    if group in shared_labels.SERVICES:
-        return shared_labels.service(group).lower() if group not in ("hvb", "sis") else shared_labels.service(group)
-    if group[:1].isdigit():
-        return f"{group.replace('-', '–')} år"
-    return group
-
-
-def kpi_text(kpi: str, group: str = "total") -> str:
-    """The Swedish label of a KPI and its group, e.g. ``Kostnad per vårddygn, HVB``."""
-    return _kpi_label(kpi, group)
 
 
 def _unit_cost_row(client: RunFigures, area: str, spec: tuple[str, str, tuple[str, str, str], str],
@@ -321,19 +277,14 @@ def _unit_cost_row(client: RunFigures, area: str, spec: tuple[str, str, tuple[st
            "difference": value - t, "base": volume, "base_unit": vunit, "volume_change": math.nan,
            "unit_value": value - t, "current_cost": volume * value}
     if math.isnan(t):
-        return {**row, "cost_at_target": math.nan, "potential": math.nan,
-                "assumption": text.ASSUMPTIONS["no_target"].format(basis=target["basis_label"])}
+        return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": "no_target"}
     if math.isnan(value) or math.isnan(volume):
-        return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": text.ASSUMPTIONS["no_client"]}
+        return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": "no_client"}
     if value <= t:
         return {**row, "unit_value": 0.0, "cost_at_target": volume * value, "potential": 0.0,
-                "assumption": text.ASSUMPTIONS["not_above"].format(client=_fmt(value, unit), target=_fmt(t, unit))}
+                "assumption": "not_above"}
     potential = volume * (value - t)
-    return {**row, "cost_at_target": volume * t, "potential": potential,
-            "assumption": text.ASSUMPTIONS["unit_cost"].format(
-                kpi=lower_first(_kpi_label(kpi, group)), target=_fmt(t, unit), client=_fmt(value, unit),
-                volume=formats.number(volume, 0), unit=text.UNITS[vunit], difference=_fmt(value - t, unit),
-                per=text.UNIT_SINGULAR[vunit], potential=_fmt(potential, "kr"))}
+    return {**row, "cost_at_target": volume * t, "potential": potential, "assumption": "unit_cost"}
 
 
 def _rate_row(client: RunFigures, area: str, kpi: str, target: dict[str, object]) -> dict[str, object]:
@@ -361,22 +312,17 @@ def _rate_row(client: RunFigures, area: str, kpi: str, target: dict[str, object]
     row = {"area": area, "kpi": kpi, "group": "total", "kind": "rate", **target, "unit": unit, "client": value,
            "difference": value - t, "base": population,
            "base_unit": "inhabitants_0_20" if kind == "placed_0_20" else "inhabitants_80",
-           "volume_change": change, "volume_unit": change_unit, "unit_value": unit_value, "current_cost": current}
+           "volume_change": change, "volume_unit": change_unit, "unit_value": unit_value, "current_cost": current,
+           "hours_per_brukare": per}
     if math.isnan(t):
         return {**row, "volume_change": math.nan, "cost_at_target": math.nan, "potential": math.nan,
-                "assumption": text.ASSUMPTIONS["no_target"].format(basis=target["basis_label"])}
+                "assumption": "no_target"}
     if any(math.isnan(x) for x in (value, population, unit_value)):
-        return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": text.ASSUMPTIONS["no_client"]}
+        return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": "no_client"}
     if value <= t:
-        return {**row, "volume_change": 0.0, "cost_at_target": current, "potential": 0.0,
-                "assumption": text.ASSUMPTIONS["not_above"].format(client=_fmt(value, unit), target=_fmt(t, unit))}
+        return {**row, "volume_change": 0.0, "cost_at_target": current, "potential": 0.0, "assumption": "not_above"}
     potential = change * unit_value
-    diff = (_fmt(value - t, "pp") if unit == "share" else formats.number(value - t, 2))
-    return {**row, "cost_at_target": current - potential, "potential": potential,
-            "assumption": text.ASSUMPTIONS[kind].format(
-                target=_fmt(t, unit), client=_fmt(value, unit), change=formats.number(change, 1),
-                inhabitants=formats.number(population, 0), difference=diff, unit_value=formats.kr(unit_value),
-                hours=formats.number(per, 1), potential=_fmt(potential, "kr"))}
+    return {**row, "cost_at_target": current - potential, "potential": potential, "assumption": kind}
 
 
 def savings_potential(client: RunFigures, refs: pd.DataFrame, others: list[RunFigures], area: str, *,
@@ -390,7 +336,10 @@ def savings_potential(client: RunFigures, refs: pd.DataFrame, others: list[RunFi
     cost per placed child for placements per 1 000. Targets: each reference (closest year per source, at
     the period's price level) and the comparison municipalities' median. Where the client is not above
     the target the potential is 0; where the target or a client figure is missing it is NaN (no data),
-    never 0. ``assumption`` spells the calculation out in Swedish. Rows overlap; do not add them up.
+    never 0. ``assumption`` names the calculation (``unit_cost``, a rate's kind, ``not_above``, ``no_target``,
+    ``no_client``) for the views to spell out in Swedish with the row's numbers (``hours_per_brukare``: the
+    hours per brukare 80+ a coverage change is valued at). ``source`` and ``source_year`` name a reference
+    target (empty for the median, and for a KPI without references). Rows overlap; do not add them up.
     """
     medians = municipality_comparison(
         client, others, area, price_index=price_index,
@@ -404,7 +353,7 @@ def savings_potential(client: RunFigures, refs: pd.DataFrame, others: list[RunFi
     for kpi in RATE_SAVINGS.get(area, ()):
         for target in _targets(client, refs, medians, area, kpi, "total", price_index=price_index):
             rows.append(_rate_row(client, area, kpi, target))
-    columns = ["area", "kpi", "group", "kind", "basis", "basis_label", "unit", "client", "target", "difference",
-               "base", "base_unit", "volume_change", "volume_unit", "unit_value", "current_cost", "cost_at_target",
-               "potential", "assumption"]
+    columns = ["area", "kpi", "group", "kind", "basis", "source", "source_year", "unit", "client", "target",
+               "difference", "base", "base_unit", "volume_change", "volume_unit", "unit_value", "hours_per_brukare",
+               "current_cost", "cost_at_target", "potential", "assumption"]
     return pd.DataFrame(rows).reindex(columns=columns)

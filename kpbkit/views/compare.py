@@ -14,6 +14,7 @@ from IPython.display import HTML
 from matplotlib.ticker import MaxNLocator
 
 from kpbkit import charts, formats, tables
+from kpbkit import labels as shared_labels
 from kpbkit.analyses import compare as analysis
 from kpbkit.analyses import trends as trend_analysis
 from kpbkit.analyses.load import Results
@@ -175,7 +176,7 @@ def reference_rows(results: Results, area: str) -> pd.DataFrame:
                         else value_text(row["reference_value"], unit) + _range_text(row["low"], row["high"], unit))
             original += f", {int(row['reference_year'])}" if not _missing(row["reference_year"]) else ", år okänt"
         rows.append({
-            "kpi": analysis.kpi_text(str(row["kpi"]), str(row["group"])),
+            "kpi": kpi_text(str(row["kpi"]), str(row["group"])),
             "client": value_text(row["client"], unit),
             "reference": value_text(row["reference"], unit),
             # a deviation needs both values: blank (not zero) where the reference or the client value is missing
@@ -242,7 +243,7 @@ def municipality_rows(results: Results, area: str) -> pd.DataFrame:
     rows = []
     for row in data.to_dict("records"):
         unit = str(row["unit"])
-        out = {"kpi": analysis.kpi_text(str(row["kpi"]), str(row["group"])), "client": value_text(row["client"], unit)}
+        out = {"kpi": kpi_text(str(row["kpi"]), str(row["group"])), "client": value_text(row["client"], unit)}
         out.update({f"m{i}": value_text(row[name], unit) for i, name in enumerate(names)})
         out.update({"median": value_text(row["median"], unit), "deviation": deviation_text(row["deviation"], unit),
                     "deviation_pct": percent_text(row["deviation_pct"])})
@@ -284,7 +285,7 @@ def _municipality_chart(data: pd.DataFrame, names: list[str], client: str) -> st
     plot = data[data["median"].notna() & (data["median"] != 0)]
     if not len(plot):
         return ""
-    labels = [analysis.kpi_text(k, g) for k, g in zip(plot["kpi"], plot["group"], strict=True)]
+    labels = [kpi_text(k, g) for k, g in zip(plot["kpi"], plot["group"], strict=True)]
     fig, ax = charts.figure(max(2.0, 0.42 * len(plot) + 1.1))
     y = np.arange(len(plot))[::-1]
     for name in names:
@@ -307,16 +308,95 @@ def _municipality_chart(data: pd.DataFrame, names: list[str], client: str) -> st
 
 # --- savings potential --------------------------------------------------------------------------------------
 
+def basis_label(basis: str, source: object, year: object) -> str:
+    """A savings target's basis in words: a reference's source and year, or the comparison median."""
+    if basis == "median":
+        return text.BASIS["median"]
+    if source is None or (isinstance(source, float) and math.isnan(source)):
+        return text.BASIS["reference_missing"]
+    if pd.notna(year):
+        return text.BASIS["reference"].format(source=source, year=int(year))  # type: ignore[call-overload]
+    return text.BASIS["reference_no_year"].format(source=source)
+
+
+def _fmt(value: float, unit: str) -> str:
+    """A value in its unit, Swedish, for the assumption texts."""
+    if unit in KRONOR_UNITS or unit == "kr":
+        return formats.kr(value)
+    if unit == "share":
+        return formats.percent(value)
+    if unit in ("per_1000", "hours"):
+        return formats.number(value, 1)
+    if unit == "pp":
+        return f"{formats.number(value * 100, 1)} procentenheter"
+    return formats.number(value, 0)
+
+
+def assumption_text(row: dict[str, object]) -> str:
+    """A savings row's assumption spelled out: its kind (``row["assumption"]``) filled with the row's numbers."""
+    key, unit = str(row["assumption"]), str(row["unit"])
+    value, t = float(row["client"]), float(row["target"])  # type: ignore[arg-type]
+    sentence = text.ASSUMPTIONS[key]
+    if key == "no_target":
+        return sentence.format(basis=row["basis_label"])
+    if key == "no_client":
+        return sentence
+    if key == "not_above":
+        return sentence.format(client=_fmt(value, unit), target=_fmt(t, unit))
+    potential = _fmt(float(row["potential"]), "kr")  # type: ignore[arg-type]
+    if key == "unit_cost":
+        base_unit = str(row["base_unit"])
+        return sentence.format(
+            kpi=lower_first(kpi_text(str(row["kpi"]), str(row["group"]))), target=_fmt(t, unit),
+            client=_fmt(value, unit), volume=formats.number(row["base"], 0), unit=text.UNITS[base_unit],
+            difference=_fmt(value - t, unit), per=text.UNIT_SINGULAR[base_unit], potential=potential)
+    diff = _fmt(value - t, "pp") if unit == "share" else formats.number(value - t, 2)
+    return sentence.format(
+        target=_fmt(t, unit), client=_fmt(value, unit), change=formats.number(row["volume_change"], 1),
+        inhabitants=formats.number(row["base"], 0), difference=diff, unit_value=formats.kr(row["unit_value"]),
+        hours=formats.number(row["hours_per_brukare"], 1), potential=potential)
+
+
+def _kpi_label(kpi: str, group: str) -> str:
+    label = shared_labels.KPIS.get(kpi) or text.KPIS.get(kpi, kpi)
+    group_label = group_text(group)
+    return f"{label}, {group_label}" if group_label else label
+
+
+def lower_first(label: str) -> str:
+    """``Kostnad per vårddygn, HVB`` → ``kostnad per vårddygn, HVB`` (an acronym first stays as it is)."""
+    return label if label[1:2].isupper() else label[:1].lower() + label[1:]
+
+
+def group_text(group: str) -> str:
+    """A KPI group as shown: '' for the total, a regi, an insats, a sex, or an age band ("80+ år")."""
+    if group in text.GROUPS:
+        return text.GROUPS[group]
+    if group in shared_labels.SERVICES:
+        return shared_labels.service(group).lower() if group not in ("hvb", "sis") else shared_labels.service(group)
+    if group[:1].isdigit():
+        return f"{group.replace('-', '–')} år"
+    return group
+
+
+def kpi_text(kpi: str, group: str = "total") -> str:
+    """The Swedish label of a KPI and its group, e.g. ``Kostnad per vårddygn, HVB``."""
+    return _kpi_label(kpi, group)
+
+
 def savings_rows(results: Results, area: str) -> pd.DataFrame:
     """The savings potential of :func:`kpbkit.analyses.compare.savings_potential`, as Swedish text."""
     ctx = _context(results)
     data = analysis.savings_potential(ctx["client"], ctx["refs"], ctx["others"], area,  # type: ignore[arg-type]
                                       price_index=float(ctx["index"]))  # type: ignore[arg-type]
+    data = data.assign(basis_label=[basis_label(b, s, y) for b, s, y in
+                                    zip(data["basis"], data["source"], data["source_year"], strict=True)])
+    data = data.assign(assumption=[assumption_text(row) for row in data.to_dict("records")])
     rows = []
     for row in data.to_dict("records"):
         unit = str(row["unit"])
         rows.append({
-            "kpi": analysis.kpi_text(str(row["kpi"]), str(row["group"])),
+            "kpi": kpi_text(str(row["kpi"]), str(row["group"])),
             "basis": str(row["basis_label"]),
             "client": value_text(row["client"], unit),
             "target": value_text(row["target"], unit),
@@ -342,7 +422,7 @@ def savings(results: Results, area: str) -> HTML:
     if len(positive):
         best = positive.loc[positive["potential"].idxmax()]
         summary = text.SENTENCES["savings_largest"].format(
-            kpi=analysis.lower_first(analysis.kpi_text(best["kpi"], best["group"])),
+            kpi=lower_first(kpi_text(best["kpi"], best["group"])),
             basis=str(best["basis_label"]).lower() if best["basis"] == "median" else str(best["basis_label"]),
             potential=value_text(best["potential"], "SEK"))
     else:
@@ -359,7 +439,7 @@ def _savings_chart(data: pd.DataFrame, policy: Policy) -> str:
     if not len(plot):
         return ""
     plot = plot.assign(label=[
-        f"{analysis.kpi_text(k, g)}\nmot {analysis.lower_first(b) if basis == 'median' else b}"
+        f"{kpi_text(k, g)}\nmot {lower_first(b) if basis == 'median' else b}"
         for k, g, b, basis in zip(plot["kpi"], plot["group"], plot["basis_label"], plot["basis"], strict=True)])
     fmt = "mkr" if plot["potential"].max() >= 2e6 else "kr"
     fig = charts.barh(plot, label="label", value="potential", title=text.CHARTS["savings"], value_format=fmt,
@@ -387,7 +467,7 @@ def trend_rows(results: Results, area: str, runs: list | None = None) -> tuple[p
         unit = str(sel["unit"].iloc[0])
         by_year = sel.set_index("year")
         s = summary.loc[(kpi, group)]
-        label = analysis.kpi_text(str(kpi), str(group))
+        label = kpi_text(str(kpi), str(group))
         kronor = unit in KRONOR_UNITS
         variants = [("fixed", "value_fixed", "change_per_year")] if not kronor else [
             ("nominal", "value", "change_per_year_nominal"), ("fixed", "value_fixed", "change_per_year")]
@@ -437,7 +517,7 @@ def _trend_chart(runs, area: str, *, year: int, index: float) -> str:
         if unit in KRONOR_UNITS:
             ax.plot(sel["year"], sel["value"] / scale, color=charts.PALETTE[1], marker="o", linestyle="--",
                     linewidth=1.5, label=text.CHARTS["nominal"])
-        title = analysis.kpi_text(kpi, group) + (" (mnkr)" if unit == "SEK" else "")
+        title = kpi_text(kpi, group) + (" (mnkr)" if unit == "SEK" else "")
         ax.set_title(title, loc="left", fontsize=9)
         ax.set_xticks(sorted(sel["year"].dropna().astype(int).unique()))
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: str(int(v))))
