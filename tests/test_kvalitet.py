@@ -75,9 +75,12 @@ def test_findings_are_grouped_in_phases_and_numbered_errors_first(results) -> No
     assert list(f["number"]) == ["1.1", "1.2", "1.3", "1.4", "2.1", "2.2", "3.1"]
     assert list(f["phase"]) == ["records"] * 4 + ["ledger"] * 2 + ["reconciliation"]
     row = f.set_index("check_id").loc["provider_unknown"]
-    assert (row["check"], row["severity"], row["table"]) == (labels.CHECKS["provider_unknown"], "Varning", "Besök")
+    assert (row["severity_id"], row["table_id"]) == ("warning", "visits")
     assert row["example"] == "visits.csv row 17: hemtjanst 2025-03-04, provider LOV9"
-    assert row["guidance"] == text.GUIDANCE["provider_unknown"]
+    shown = views.findings(results).set_index("check_id").loc["provider_unknown"]
+    assert (shown["check"], shown["severity"], shown["table"]) == (labels.CHECKS["provider_unknown"], "Varning",
+                                                                   "Besök")
+    assert shown["guidance"] == text.GUIDANCE["provider_unknown"]
     assert analysis.phase_of("control_total_match", "ledger") == "reconciliation"
     assert analysis.phase_of("unknown_columns", "ledger") == "ledger"
     assert analysis.phase_of("table_missing", "population") == "records"
@@ -86,16 +89,21 @@ def test_findings_are_grouped_in_phases_and_numbered_errors_first(results) -> No
 
 
 def test_summary_counts_findings_per_severity_and_phase(results) -> None:
-    s = analysis.severity_summary(results).set_index("severity")
-    assert list(s.index) == ["Fel", "Varning", "Information", "Totalt"]
-    assert s["findings"].to_dict() == {"Fel": 2, "Varning": 4, "Information": 1, "Totalt": 7}
-    assert s.loc["Fel", ["records", "ledger", "reconciliation"]].tolist() == [1, 0, 1]
-    assert s.loc["Varning", ["records", "ledger", "reconciliation"]].tolist() == [2, 2, 0]
-    assert s.loc["Totalt", ["records", "ledger", "reconciliation"]].tolist() == [4, 2, 1]
+    s = analysis.severity_summary(results).set_index("severity_id")
+    assert list(s.index) == ["error", "warning", "info", "total"]
+    assert s["findings"].to_dict() == {"error": 2, "warning": 4, "info": 1, "total": 7}
+    assert s.loc["error", ["records", "ledger", "reconciliation"]].tolist() == [1, 0, 1]
+    assert s.loc["warning", ["records", "ledger", "reconciliation"]].tolist() == [2, 2, 0]
+    assert s.loc["total", ["records", "ledger", "reconciliation"]].tolist() == [4, 2, 1]
+    summary = views.summary(results).data
+    assert all(f">{label}</td>" in summary for label in ("Fel", "Varning", "Information", "Totalt"))
     per_table = analysis.findings_per_table(results)
-    assert per_table.groupby("table")["findings"].sum().to_dict() == {"Huvudbok": 3, "Vistelser": 2, "Besök": 1,
-                                                                          "Personer": 1}
-    assert per_table["table"].iloc[0] == "Huvudbok"
+    assert per_table.groupby("table_id")["findings"].sum().to_dict() == {"ledger": 3, "stays": 2, "visits": 1,
+                                                                             "persons": 1}
+    shown = views.findings_per_table(results)
+    assert shown.groupby("table")["findings"].sum().to_dict() == {"Huvudbok": 3, "Vistelser": 2, "Besök": 1,
+                                                                      "Personer": 1}
+    assert shown["table"].iloc[0] == "Huvudbok"
 
 
 def test_the_verdict_says_whether_the_run_can_be_trusted(tmp_path, write_case, results) -> None:
@@ -121,7 +129,10 @@ def test_the_verdict_says_whether_the_run_can_be_trusted(tmp_path, write_case, r
     assert views.verdict_text(ok).startswith("Resultaten går att lita på")
     assert "1 varning bör ändå" in views.verdict_text(ok)
     totals = analysis.control_totals(ok)
-    assert totals.to_dict("records") == [{"label": "RS 2025", "amount": 1210.50, "covers": "verksamhet 510, 999"}]
+    assert totals.to_dict("records") == [{"label": "RS 2025", "amount": 1210.50, "activities": ("510", "999"),
+                                          "account_prefixes": ()}]
+    assert views.covers_text(("510", "999"), ()) == "verksamhet 510, 999"
+    assert "verksamhet 510, 999" in views.control_totals(ok).data
     assert "RS 2025" in views.control_totals(ok).data and "1\u00a0210,50\u00a0kr" in views.control_totals(ok).data
     assert text.SENTENCES["no_control_totals"][:40] in views.control_totals(no_totals).data
 
@@ -168,13 +179,15 @@ def test_the_tie_out_lists_every_amount_not_allocated(results) -> None:
     assert o["excluded"] == pytest.approx(-40.00)
     assert o["pools_without_volume"] == pytest.approx(300.00)
     rest = analysis.residuals(results)
+    assert list(rest["target"])[-1] == "total" and list(rest["form"][:3]) == ["service", "unmapped", "exclude"]
+    rest = views.residuals(results)
     assert list(rest["target_label"]) == ["Korttidsboende, egen regi", "Ej kopplad till någon regel", "Utanför KPB",
                                           "Totalt"]
     assert list(rest["reason"][:3]) == [text.RESIDUAL_REASONS[k] for k in ("service", "unmapped", "exclude")]
     assert rest["residual"].iloc[-1] == pytest.approx(510.50)
     html = views.reconciliation(results).data
     assert "Korttidsboende, egen regi" in html and "Typ" in html and "kind_label" not in html
-    assert analysis.target_label("myndighet:barn_unga") == "Myndighetsutövning, Barn och unga"
+    assert views.target_label("myndighet:barn_unga") == "Myndighetsutövning, Barn och unga"
 
 
 def test_a_run_without_findings_renders_every_view(tmp_path, write_case) -> None:

@@ -12,6 +12,18 @@ from kpbkit.analyses.load import Results
 from kpbkit.catalog import AgeBand
 from kpbkit.model.kpis import top_share
 
+#: codes the analyses use in place of a missing or unlisted value, and for a total row; views label them
+UNKNOWN = "unknown"
+TOTAL = "total"
+#: the sex codes of persons.csv; any other value is :data:`UNKNOWN`
+SEXES = ("K", "M")
+
+
+def sex_codes(sex: pd.Series) -> pd.Series:
+    """``K``/``M`` as they are, anything else (missing included) :data:`UNKNOWN`."""
+    sex = sex.astype(object)
+    return sex.where(sex.isin(SEXES), UNKNOWN)
+
 
 def key_figures_payload(figures: pd.DataFrame, area: str) -> dict[str, float | None]:
     """Key figures (``kpi``, ``group``, ``value`` columns) as ``{"area/kpi/group": value}``; NaN becomes None."""
@@ -94,11 +106,11 @@ def top_cases(results: Results, area: str, n: int = 10) -> pd.DataFrame:
     persons = rows.groupby("person_id").agg(
         age_band=("age_band", "first"), sex=("sex", "first"), gross_cost=("gross_cost", "sum"),
         net_cost=("net_cost", "sum"),
-        services=("service_code", lambda s: ", ".join(labels.service(c) for c in sorted(set(s)))),
+        services=("service_code", lambda s: tuple(sorted(set(s)))),
     )
     top = persons.sort_values("gross_cost", ascending=False).head(n).reset_index()
     top.insert(0, "rank", np.arange(1, len(top) + 1))
-    top["sex"] = top["sex"].map(labels.SEX).fillna(labels.UNKNOWN)
+    top["sex"] = sex_codes(top["sex"])
     return top
 
 
@@ -107,7 +119,7 @@ def by_age_band_and_sex(results: Results, area: str, *, service: str | None = No
     rows = area_costs(results, area)
     if service:
         rows = rows[rows["service_code"] == service]
-    rows = rows.assign(sex=rows["sex"].map(labels.SEX).fillna(labels.UNKNOWN))
+    rows = rows.assign(sex=sex_codes(rows["sex"]))
     out = rows.groupby(["age_band", "sex"]).agg(
         brukare=("person_id", "nunique"), volume=("volume", "sum"), gross_cost=("gross_cost", "sum"),
     ).reset_index()
@@ -128,24 +140,20 @@ def reconciliation_summary(results: Results, area: str | None = None) -> pd.Data
     rec["area"] = np.where(form == "service", service_area, np.where(form.isin(["overhead", "myndighet"]), subject, ""))
     if area is not None:
         rec = rec[rec["area"] == area]
-    rec["form"] = form.loc[rec.index].map(labels.TARGET_FORMS).fillna(form.loc[rec.index])
-    rec["kind_label"] = rec["kind"].map(labels.RULE_KINDS).fillna(rec["kind"])
-    out = rec.groupby(["form", "kind_label"], sort=False)[["ledger_amount", "allocated_amount", "residual"]].sum()
+    rec["form"] = form.loc[rec.index]
+    out = rec.groupby(["form", "kind"], sort=False)[["ledger_amount", "allocated_amount", "residual"]].sum()
     out = out.reset_index()
     total = pd.DataFrame([{
-        "form": labels.TOTAL, "kind_label": "", **out[["ledger_amount", "allocated_amount", "residual"]].sum().to_dict()
+        "form": TOTAL, "kind": "", **out[["ledger_amount", "allocated_amount", "residual"]].sum().to_dict()
     }])
     return pd.concat([out, total], ignore_index=True)
 
 
 def quality_findings(results: Results, tables: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """data_quality with Swedish check names, errors and warnings first."""
+    """data_quality (check, severity and table as codes), errors and warnings first."""
     dq = results.data_quality.copy()
     if tables is not None:
         dq = dq[dq["table"].isin(tables)]
     order = {"error": 0, "warning": 1, "info": 2}
     dq = dq.assign(_order=dq["severity"].map(order)).sort_values(["_order", "check"]).drop(columns="_order")
-    dq["check"] = dq["check"].map(labels.check)
-    dq["severity"] = dq["severity"].map(labels.SEVERITY).fillna(dq["severity"])
-    dq["table"] = dq["table"].map(labels.TABLES).fillna(dq["table"])
     return dq.reset_index(drop=True)

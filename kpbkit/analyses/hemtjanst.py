@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from kpbkit import labels
+from kpbkit.analyses.common import TOTAL, UNKNOWN
 from kpbkit.analyses.load import Results
 
 AREA = "aldreomsorg"
@@ -34,18 +34,9 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
 
 
 def key_figures(results: Results) -> pd.DataFrame:
-    """The summary's key figures with Swedish labels, straight from kpis.csv."""
-    rows = []
-    for kpi, group, fmt in KEY_FIGURES:
-        label = labels.KPIS[kpi]
-        if group == SERVICE:
-            label = f"{label} med hemtjänst"
-        elif group != "total":
-            label = f"{label}, {labels.REGI.get(group, group).lower()}"
-        elif kpi in AREA_WIDE:
-            label = f"{label}, hela äldreomsorgen"
-        rows.append({"kpi": kpi, "group": group, "label": label, "value": results.kpi(AREA, kpi, group),
-                     "format": fmt})
+    """The summary's key figures (kpi, group, value, format), straight from kpis.csv."""
+    rows = [{"kpi": kpi, "group": group, "value": results.kpi(AREA, kpi, group), "format": fmt}
+            for kpi, group, fmt in KEY_FIGURES]
     return pd.DataFrame(rows)
 
 
@@ -64,7 +55,6 @@ def delivery_by_group(results: Results) -> pd.DataFrame:
     bands = [b.label for b in results.config.age_bands.get(AREA, ())]
     order = ["total", *bands, "K", "M"]
     wide = wide.reindex([g for g in order if g in wide.index])
-    wide.index = [labels.TOTAL if g == "total" else labels.SEX.get(g, g) for g in wide.index]
     return wide.reset_index(names="group")[["group", "granted_hours", "delivered_hours", "delivery_ratio"]]
 
 
@@ -83,8 +73,7 @@ def provider_table(results: Results) -> pd.DataFrame:
     ).reset_index()
     out["hours"] = out.pop("minutes") / 60
     out["hours_per_brukare"] = out["hours"] / out["brukare"]
-    out["provider"] = out["provider_id"].map(names).fillna(out["provider_id"]).fillna(labels.UNKNOWN)
-    out["regi_label"] = out["regi"].map(labels.REGI)
+    out["provider"] = out["provider_id"].map(names).fillna(out["provider_id"]).fillna(UNKNOWN)
     return out.sort_values(["regi", "hours"], ascending=[True, False]).reset_index(drop=True)
 
 
@@ -95,7 +84,6 @@ def regi_comparison(results: Results) -> pd.DataFrame:
     out = rows.groupby("regi").agg(brukare=("person_id", "nunique"), hours=("volume", "sum")).reset_index()
     out["hours_per_brukare"] = out["hours"] / out["brukare"]
     out["cost_per_hour"] = [results.kpi(AREA, "cost_per_hour", r) for r in out["regi"]]
-    out["regi_label"] = out["regi"].map(labels.REGI)
     return out
 
 
@@ -176,10 +164,9 @@ def sabo_context(results: Results) -> pd.DataFrame:
                                       gross_cost=("gross_cost", "sum"))
     total = pd.DataFrame([{"brukare": rows["person_id"].nunique(), "days": rows["volume"].sum(),
                            "direct": rows["direct_cost"].sum(), "overhead": rows["overhead_cost"].sum(),
-                           "gross_cost": rows["gross_cost"].sum()}], index=["total"])
+                           "gross_cost": rows["gross_cost"].sum()}], index=[TOTAL])
     out = pd.concat([grouped, total])
     out["cost_per_day"] = (out["direct"] + out["overhead"]) / out["days"].where(out["days"] > 0)
-    out.index = [labels.TOTAL if i == "total" else labels.REGI.get(i, i) for i in out.index]
     return out.drop(columns=["direct", "overhead"]).reset_index(names="regi")
 
 
@@ -188,7 +175,7 @@ def coverage_by_sex(results: Results) -> pd.DataFrame:
     rows = []
     for group in ("total", "K", "M"):
         rows.append({
-            "group": labels.TOTAL if group == "total" else labels.SEX[group],
+            "group": group,
             "coverage_80": results.kpi(AREA, "coverage_80", group),
             "hours_per_inhabitant_80": results.kpi(AREA, "hours_per_inhabitant_80", group),
             "share_under_65": results.kpi(AREA, "share_under_65", group),
@@ -204,4 +191,4 @@ def hours_weight_by_sex_and_age(results: Results) -> pd.DataFrame:
     return out.rename(columns={"volume": "hours", "volume_per_brukare": "hours_per_brukare"})
 
 
-__all__ = [name for name in dir() if not name.startswith("_") and name not in {"math", "np", "pd", "labels"}]
+__all__ = [name for name in dir() if not name.startswith("_") and name not in {"math", "np", "pd", "TOTAL", "UNKNOWN"}]

@@ -18,10 +18,8 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from kpbkit import labels
 from kpbkit.analyses import common
 from kpbkit.analyses.load import Results
-from kpbkit.labels import kvalitet as text
 
 PHASES: tuple[str, ...] = ("records", "ledger", "reconciliation")
 SEVERITIES: tuple[str, ...] = ("error", "warning", "info")
@@ -53,13 +51,12 @@ def phase_of(check: str, table: str) -> str:
 
 
 def findings(results: Results) -> pd.DataFrame:
-    """Every finding of ``data_quality.csv`` with its phase, number, Swedish labels and guidance.
+    """Every finding of ``data_quality.csv`` with its phase and number (the views add names and guidance).
 
-    Columns: ``number`` (``1.1``, ``1.2``, ``2.1``, ...), ``phase``, ``check_id``, ``check`` (Swedish name),
-    ``severity_id``, ``severity`` (Swedish), ``table_id``, ``table`` (Swedish), ``count``, ``detail``,
-    ``example``, ``guidance``. Ordered by phase, severity (errors first) and table (:data:`TABLE_ORDER`), then
-    by check id as :func:`kpbkit.analyses.common.quality_findings` orders them. A check id without a Swedish
-    name or guidance keeps its id and gets the generic text.
+    Columns: ``number`` (``1.1``, ``1.2``, ``2.1``, ...: the phase's place in :data:`PHASES`, then the
+    finding's), ``phase``, ``check_id``, ``severity_id``, ``table_id``, ``count``, ``detail``, ``example``.
+    Ordered by phase, severity (errors first) and table (:data:`TABLE_ORDER`), then by check id as
+    :func:`kpbkit.analyses.common.quality_findings` orders them.
     """
     dq = results.data_quality.copy()
     for col in ("check", "severity", "table", "detail", "example"):
@@ -67,9 +64,8 @@ def findings(results: Results) -> pd.DataFrame:
             dq[col] = ""
         dq[col] = dq[col].astype("object").where(dq[col].notna(), "").astype(str)
     dq["count"] = pd.to_numeric(dq.get("count", pd.Series(0, index=dq.index)), errors="coerce").fillna(0)
-    # keep the ids beside the labels quality_findings puts in their place
-    dq = dq.assign(check_id=dq["check"], severity_id=dq["severity"], table_id=dq["table"])
     shown = common.quality_findings(dataclasses.replace(results, tables={**results.tables, "data_quality": dq}))
+    shown = shown.rename(columns={"check": "check_id", "severity": "severity_id", "table": "table_id"})
     shown["phase"] = [phase_of(c, t) for c, t in zip(shown["check_id"], shown["table_id"], strict=True)]
     # within a phase: errors first, then table by table in the order a client goes through the files
     keys = {
@@ -80,10 +76,8 @@ def findings(results: Results) -> pd.DataFrame:
     shown = shown.assign(**keys).sort_values(list(keys), kind="stable").drop(columns=list(keys))
     shown = shown.reset_index(drop=True)
     position = shown.groupby("phase", sort=False).cumcount() + 1
-    shown["number"] = [f"{text.PHASE_NUMBERS[p]}.{i}" for p, i in zip(shown["phase"], position, strict=True)]
-    shown["guidance"] = shown["check_id"].map(text.guidance)
-    columns = ["number", "phase", "check_id", "check", "severity_id", "severity", "table_id", "table", "count",
-               "detail", "example", "guidance"]
+    shown["number"] = [f"{PHASES.index(p) + 1}.{i}" for p, i in zip(shown["phase"], position, strict=True)]
+    columns = ["number", "phase", "check_id", "severity_id", "table_id", "count", "detail", "example"]
     return shown[columns]
 
 
@@ -98,16 +92,17 @@ def phase_findings(results: Results, phase: str) -> pd.DataFrame:
 def severity_summary(results: Results) -> pd.DataFrame:
     """Number of findings per severity (error, warning, info, then any other) and phase, with a total row.
 
-    Columns: ``severity_id``, ``severity``, ``findings`` and one column per phase.
+    Columns: ``severity_id`` (:data:`kpbkit.analyses.common.TOTAL` on the total row), ``findings`` and one
+    column per phase.
     """
     f = findings(results)
     others = [s for s in pd.unique(f["severity_id"]) if s not in SEVERITIES]
     rows = []
     for severity in (*SEVERITIES, *others):
         sel = f[f["severity_id"] == severity]
-        rows.append({"severity_id": severity, "severity": labels.SEVERITY.get(severity, severity),
-                     "findings": len(sel), **{p: int((sel["phase"] == p).sum()) for p in PHASES}})
-    rows.append({"severity_id": "", "severity": labels.TOTAL, "findings": len(f),
+        rows.append({"severity_id": severity, "findings": len(sel),
+                     **{p: int((sel["phase"] == p).sum()) for p in PHASES}})
+    rows.append({"severity_id": common.TOTAL, "findings": len(f),
                  **{p: int((f["phase"] == p).sum()) for p in PHASES}})
     return pd.DataFrame(rows)
 
@@ -136,20 +131,17 @@ def verdict(results: Results) -> dict[str, object]:
 
 
 def findings_per_table(results: Results) -> pd.DataFrame:
-    """Number of findings per table and severity (Swedish labels), tables with most findings first."""
+    """Number of findings per table and severity (``table_id``, ``severity_id``, ``findings``), in the order the
+    findings name them (the views order them by their Swedish names)."""
     f = findings(results)
-    out = f.groupby(["table", "severity"], sort=False).size().rename("findings").reset_index()
-    total = out.groupby("table")["findings"].transform("sum")
-    return out.assign(_total=total).sort_values(["_total", "table"], ascending=[False, True], kind="stable") \
-        .drop(columns="_total").reset_index(drop=True)
+    return f.groupby(["table_id", "severity_id"], sort=False).size().rename("findings").reset_index()
 
 
 def input_rows(results: Results) -> pd.DataFrame:
     """Rows per case-system table as the run read them (after ingest and pseudonymisation)."""
     names = ("persons", "providers", "decisions", "visits", "stays")
-    rows = [{"table_id": n, "table": labels.TABLES.get(n, n), "rows": len(results.tables[n])}
-            for n in names if n in results.tables]
-    return pd.DataFrame(rows, columns=["table_id", "table", "rows"])
+    rows = [{"table_id": n, "rows": len(results.tables[n])} for n in names if n in results.tables]
+    return pd.DataFrame(rows, columns=["table_id", "rows"])
 
 
 def _forms(rec: pd.DataFrame) -> pd.Series:
@@ -169,56 +161,35 @@ def ledger_overview(results: Results) -> dict[str, float]:
     }
 
 
-def target_label(target: str) -> str:
-    """A reconciliation target in Swedish: ``service:hemtjanst:egen`` → ``Hemtjänst, egen regi``.
-
-    >>> target_label("overhead:lss")
-    'Overhead, LSS'
-    """
-    parts = str(target).split(":")
-    form = parts[0]
-    if form == "service" and len(parts) == 3:
-        return f"{labels.service(parts[1])}, {labels.REGI.get(parts[2], parts[2]).lower()}"
-    if form in ("overhead", "myndighet") and len(parts) == 2:
-        return f"{labels.TARGET_FORMS[form]}, {labels.AREAS.get(parts[1], parts[1])}"
-    return labels.TARGET_FORMS.get(form, str(target))
-
-
 def residuals(results: Results) -> pd.DataFrame:
     """Reconciliation rows with a residual (not allocated to brukare), largest first, with a total row.
 
-    Columns: ``target``, ``target_label``, ``kind_label``, ``ledger_amount``, ``allocated_amount``,
-    ``residual``, ``reason``.
+    Columns: ``target`` (:data:`kpbkit.analyses.common.TOTAL` on the total row), ``form`` (the target's kind,
+    which gives the reason), ``kind``, ``ledger_amount``, ``allocated_amount``, ``residual``.
     """
     rec = results.reconciliation.copy()
     rec = rec[rec["residual"].abs() >= _TOLERANCE]
     form = _forms(rec)
     out = pd.DataFrame({
         "target": rec["target"].astype(str),
-        "target_label": rec["target"].map(target_label),
-        "kind_label": rec["kind"].fillna("").map(labels.RULE_KINDS).fillna(rec["kind"]),
+        "form": form,
+        "kind": rec["kind"],
         "ledger_amount": rec["ledger_amount"],
         "allocated_amount": rec["allocated_amount"],
         "residual": rec["residual"],
-        "reason": form.map(text.RESIDUAL_REASONS).fillna(""),
     })
     out = out.iloc[np.argsort(-out["residual"].abs().to_numpy(), kind="stable")].reset_index(drop=True)
     if not len(out):
         return out
-    total = {"target": "", "target_label": labels.TOTAL, "kind_label": "", "reason": "",
+    total = {"target": common.TOTAL, "form": "", "kind": "",
              **out[["ledger_amount", "allocated_amount", "residual"]].sum().to_dict()}
     return pd.concat([out, pd.DataFrame([total])], ignore_index=True)
 
 
 def control_totals(results: Results) -> pd.DataFrame:
-    """The control totals the client states in the config (``quality.control_totals``): label, amount, scope."""
-    rows = []
-    for total in results.config.quality.control_totals:
-        parts = []
-        if total.activities:
-            parts.append(text.COVERS_ACTIVITIES.format(codes=", ".join(total.activities)))
-        if total.account_prefixes:
-            parts.append(text.COVERS_ACCOUNTS.format(codes=", ".join(total.account_prefixes)))
-        rows.append({"label": total.label, "amount": float(total.amount),
-                     "covers": "; ".join(parts) if parts else text.COVERS_ALL})
-    return pd.DataFrame(rows, columns=["label", "amount", "covers"])
+    """The control totals the client states in the config (``quality.control_totals``): label, amount, and the
+    activities and account prefixes they cover (empty tuples: the whole ledger)."""
+    rows = [{"label": total.label, "amount": float(total.amount), "activities": tuple(total.activities),
+             "account_prefixes": tuple(total.account_prefixes)}
+            for total in results.config.quality.control_totals]
+    return pd.DataFrame(rows, columns=["label", "amount", "activities", "account_prefixes"])

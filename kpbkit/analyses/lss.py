@@ -12,11 +12,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from kpbkit import labels
 from kpbkit.analyses import pa_settlement
-from kpbkit.analyses.common import area_costs
+from kpbkit.analyses.common import TOTAL, UNKNOWN, area_costs, sex_codes
 from kpbkit.analyses.load import Results
-from kpbkit.labels import lss as lss_labels
 
 AREA = "lss"
 PA_SERVICES = pa_settlement.PA_SERVICES
@@ -44,17 +42,9 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
 
 
 def key_figures(results: Results) -> pd.DataFrame:
-    """The summary's key figures with Swedish labels, straight from kpis.csv."""
-    rows = []
-    for kpi, group, fmt in KEY_FIGURES:
-        label = labels.KPIS[kpi]
-        if group in labels.REGI:
-            label = f"{label}, {labels.REGI[group].lower()}"
-        elif group != "total":
-            name = labels.service(group)
-            label = f"{label}, {name[:1].lower()}{name[1:]}"
-        rows.append({"kpi": kpi, "group": group, "label": label, "value": results.kpi(AREA, kpi, group),
-                     "format": fmt})
+    """The summary's key figures (kpi, group, value, format), straight from kpis.csv."""
+    rows = [{"kpi": kpi, "group": group, "value": results.kpi(AREA, kpi, group), "format": fmt}
+            for kpi, group, fmt in KEY_FIGURES]
     return pd.DataFrame(rows)
 
 
@@ -108,7 +98,7 @@ def housing_units(results: Results, service: str) -> pd.DataFrame:
     stays = results.resolved_stays
     stays = stays[stays["service_code"] == service].copy()
     if not len(stays):
-        return pd.DataFrame(columns=["provider_id", "provider", "regi", "regi_label", "brukare", "days", "cost",
+        return pd.DataFrame(columns=["provider_id", "provider", "regi", "brukare", "days", "cost",
                                      "cost_per_day", "mean_price"])
     pool = stays.groupby("regi")[["price_weight", "priced_volume"]].transform("sum")
     mean_price = pool["price_weight"] / pool["priced_volume"].where(pool["priced_volume"] > 0)
@@ -128,8 +118,7 @@ def housing_units(results: Results, service: str) -> pd.DataFrame:
     out["cost_per_day"] = out["cost"] / out["days"].where(out["days"] > 0)
     out["mean_price"] = out.pop("price_weight") / out.pop("priced_days").where(lambda s: s > 0)
     names = results.providers.set_index("provider_id")["name"]
-    out["provider"] = out["provider_id"].map(names).fillna(out["provider_id"]).fillna(labels.UNKNOWN)
-    out["regi_label"] = out["regi"].map(labels.REGI)
+    out["provider"] = out["provider_id"].map(names).fillna(out["provider_id"]).fillna(UNKNOWN)
     return out.sort_values(["regi", "cost_per_day"]).reset_index(drop=True)
 
 
@@ -218,7 +207,7 @@ def reimbursement_check(results: Results, table: pd.DataFrame) -> dict[str, floa
 def by_service_and_sex(results: Results) -> pd.DataFrame:
     """Per LSS service and sex: brukare, volume and gross cost, per brukare (the gender analysis)."""
     rows = area_costs(results, AREA)
-    rows = rows.assign(sex=rows["sex"].map(labels.SEX).fillna(labels.UNKNOWN))
+    rows = rows.assign(sex=sex_codes(rows["sex"]))
     out = rows.groupby(["service_code", "sex"]).agg(
         brukare=("person_id", "nunique"), volume=("volume", "sum"), unit=("unit", "first"),
         gross_cost=("gross_cost", "sum"),
@@ -242,7 +231,7 @@ def stay_lengths(results: Results, service: str = "servicebostad") -> pd.DataFra
     attrs = results.attributes()
     out = pd.DataFrame({
         "person_id": stays["person_id"].to_numpy(),
-        "sex": stays["person_id"].map(attrs["sex"]).map(labels.SEX).fillna(labels.UNKNOWN).to_numpy(),
+        "sex": sex_codes(stays["person_id"].map(attrs["sex"])).to_numpy(),
         "days": ((last - stays["start_date"]).dt.days + 1).to_numpy(),
         "ended": (stays["end_date"].notna() & (stays["end_date"] <= end)).to_numpy(),
     })
@@ -252,7 +241,7 @@ def stay_lengths(results: Results, service: str = "servicebostad") -> pd.DataFra
 def stay_length_by_sex(results: Results, service: str = "servicebostad") -> pd.DataFrame:
     """Stays, mean and median length in years, and stays ended in the period, per sex and in total."""
     stays = stay_lengths(results, service)
-    groups = [(sex, part) for sex, part in stays.groupby("sex")] + [(labels.TOTAL, stays)]
+    groups = [(sex, part) for sex, part in stays.groupby("sex")] + [(TOTAL, stays)]
     rows = []
     for sex, part in groups:
         years = part["days"] / 365.25
@@ -281,13 +270,13 @@ def level_distribution(results: Results) -> pd.DataFrame:
     rows = area_costs(results, AREA)
     rows = rows[rows["service_code"].isin(d["service_code"].unique())]
     keys = pd.MultiIndex.from_arrays([rows["person_id"].astype("string"), rows["service_code"].astype("string")])
-    rows = rows.assign(level=pd.Series(keys.map(level), index=rows.index).fillna(labels.UNKNOWN).astype(str))
+    rows = rows.assign(level=pd.Series(keys.map(level), index=rows.index).fillna(UNKNOWN).astype(str))
     out = rows.groupby(["service_code", "level"]).agg(
         brukare=("person_id", "nunique"), volume=("volume", "sum"), unit=("unit", "first"),
         gross_cost=("gross_cost", "sum"),
     ).reset_index()
     out["cost_per_brukare"] = out["gross_cost"] / out["brukare"]
-    with_levels = out.groupby("service_code")["level"].transform(lambda s: (s != labels.UNKNOWN).any())
+    with_levels = out.groupby("service_code")["level"].transform(lambda s: (s != UNKNOWN).any())
     return out[with_levels].sort_values(["service_code", "level"]).reset_index(drop=True)
 
 
@@ -319,5 +308,5 @@ def lss_checks(results: Results) -> pd.DataFrame:
                                                              strict=True))),
         "decision_without_level": int((housing_dec["level"].isna() & uses_levels).sum()),
     }
-    rows = [{"check": key, "label": lss_labels.CHECKS[key], "count": value} for key, value in counts.items()]
+    rows = [{"check": key, "count": value} for key, value in counts.items()]
     return pd.DataFrame(rows)

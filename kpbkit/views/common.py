@@ -54,6 +54,16 @@ def title(heading: str, *subtitle: str) -> HTML:
     return HTML(f'<div class="kpb-title"><h1>{html.escape(heading)}</h1><p class="kpb-subtitle">{parts}</p></div>')
 
 
+def sex_label(code: str) -> str:
+    """``Kvinnor``/``Män`` for a sex code, ``Okänd`` for :data:`kpbkit.analyses.common.UNKNOWN`."""
+    return labels.SEX.get(code, labels.UNKNOWN)
+
+
+def age_band_label(band: str) -> str:
+    """An age band as shown: the band's own label, ``Okänd`` for :data:`kpbkit.analyses.common.UNKNOWN`."""
+    return labels.UNKNOWN if band == common.UNKNOWN else band
+
+
 def _area_in(area: str) -> str:
     return labels.AREA_IN.get(area, f"inom {labels.AREAS.get(area, area)}")
 
@@ -128,6 +138,8 @@ def top_cases(results: Results, area: str, n: int = 10) -> HTML:
     if policy.publication:
         return HTML(policy.omitted(labels.SENTENCES["publication_top_cases"]))
     top = common.top_cases(results, area, n)
+    top = top.assign(sex=top["sex"].map(sex_label),
+                     services=top["services"].map(lambda codes: ", ".join(labels.service(c) for c in codes)))
     return tables.show(
         top,
         {"rank": "int", "person_id": "text", "age_band": "text", "sex": "text", "services": "text",
@@ -139,6 +151,7 @@ def top_cases(results: Results, area: str, n: int = 10) -> HTML:
 def age_and_sex(results: Results, area: str, *, service: str | None = None) -> HTML:
     """Brukare, cost per brukare and volume per brukare per age band and sex, with charts."""
     data = common.by_age_band_and_sex(results, area, service=service)
+    data = data.assign(sex=data["sex"].map(sex_label))
     unit_code = results.config.catalog.unit_of(service) if service else None
     unit = labels.UNITS.get(unit_code, "volym") if unit_code else "volym"
     scope = f"med {labels.service(service).lower()}" if service else _area_in(area)
@@ -167,6 +180,8 @@ def age_and_sex(results: Results, area: str, *, service: str | None = None) -> H
 def reconciliation(results: Results, area: str | None = None) -> HTML:
     """The tie-out: ledger, allocated and residual per kind of target, with the check in words."""
     rec = common.reconciliation_summary(results, area)
+    form = rec["form"].map(lambda f: labels.TOTAL if f == common.TOTAL else labels.TARGET_FORMS.get(f, f))
+    rec = rec.assign(form=form, kind_label=rec["kind"].map(lambda k: labels.RULE_KINDS.get(k, k)))
     table = tables.render_html(
         rec,
         {"form": "text", "kind_label": "text", "ledger_amount": "kr", "allocated_amount": "kr", "residual": "kr"},
@@ -183,11 +198,18 @@ def reconciliation(results: Results, area: str | None = None) -> HTML:
 
 def quality(results: Results) -> HTML:
     """Data-quality findings, errors and warnings first."""
-    dq = common.quality_findings(results)
+    dq = quality_labelled(common.quality_findings(results))
     if not len(dq):
         return paragraph(labels.SENTENCES["no_findings"])
     return tables.show(dq, {"severity": "text", "check": "text", "table": "text", "count": "int"}, H,
                        policy=policy_of(results))
+
+
+def quality_labelled(dq: pd.DataFrame) -> pd.DataFrame:
+    """Findings with Swedish check, severity and table names in place of their codes."""
+    return dq.assign(check=dq["check"].map(labels.check),
+                     severity=dq["severity"].map(lambda s: labels.SEVERITY.get(s, s)),
+                     table=dq["table"].map(lambda t: labels.TABLES.get(t, t)))
 
 
 def key_figures_table(figures: pd.DataFrame, policy: Policy) -> str:

@@ -10,6 +10,7 @@ import pandas as pd
 from IPython.display import HTML, display
 
 from kpbkit import charts, formats, labels, tables
+from kpbkit.analyses import common
 from kpbkit.analyses import hemtjanst as analysis
 from kpbkit.analyses.load import Results
 from kpbkit.views import KEY_FIGURES_MIME
@@ -32,7 +33,7 @@ _period_text = common_views.period_text
 def summary(results: Results) -> HTML:
     """Key figures first: a short text and the table, plus the figures as machine-readable output."""
     policy = policy_of(results)
-    figures = analysis.key_figures(results)
+    figures = to_frame(results)
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
     text = labels.SENTENCES["summary_hemtjanst"].format(
         period=_period_text(results), client=results.config.client_name,
@@ -57,6 +58,7 @@ def granted_vs_delivered(results: Results) -> HTML:
     """Beviljad vs utförd tid per group (utförandegrad)."""
     policy = policy_of(results)
     data = analysis.delivery_by_group(results)
+    data = data.assign(group=data["group"].map(group_label))
     return tables.show(
         data, {"group": "text", "granted_hours": "int", "delivered_hours": "int", "delivery_ratio": "percent"},
         {**H, "group": H["group"]}, policy=policy,
@@ -87,6 +89,7 @@ def coverage(results: Results) -> HTML:
     """Coverage of 80+, hours per inhabitant 80+ and the share under 65, for women, men and all."""
     policy = policy_of(results)
     data = analysis.coverage_by_sex(results)
+    data = data.assign(group=data["group"].map(group_label))
     return tables.show(
         data, {"group": "text", "coverage_80": "percent", "hours_per_inhabitant_80": "dec1",
                "share_under_65": "percent"},
@@ -100,6 +103,7 @@ def regi(results: Results) -> HTML:
     """Egen regi vs LOV: hours per brukare and cost per hour, per regi and per provider."""
     policy = policy_of(results)
     comparison = analysis.regi_comparison(results)
+    comparison = comparison.assign(regi_label=comparison["regi"].map(labels.REGI))
     table = tables.render_html(
         comparison, {"regi_label": "text", "brukare": "int", "hours": "int", "hours_per_brukare": "dec1",
                      "cost_per_hour": "kr"}, {**H, "regi_label": H["regi"], "hours": H["hours"]}, policy=policy,
@@ -112,6 +116,8 @@ def regi(results: Results) -> HTML:
                                                        extern=formats.kr(values.get("extern", math.nan))),
     )
     providers = analysis.provider_table(results)
+    providers = providers.assign(provider=providers["provider"].replace(common.UNKNOWN, labels.UNKNOWN),
+                                 regi_label=providers["regi"].map(labels.REGI))
     ptable = tables.render_html(
         providers, {"provider": "text", "regi_label": "text", "brukare": "int", "hours": "int",
                     "hours_per_brukare": "dec1"}, {**H, "regi_label": H["regi"]}, policy=policy,
@@ -161,10 +167,29 @@ def sabo(results: Results) -> HTML:
     """Särskilt boende as context: brukare, days, cost per day."""
     policy = policy_of(results)
     data = analysis.sabo_context(results)
+    data = data.assign(regi=data["regi"].map(group_label))
     return tables.show(data, {"regi": "text", "brukare": "int", "days": "int", "gross_cost": "kr",
                               "cost_per_day": "kr"}, H, policy=policy)
 
 
 def to_frame(results: Results) -> pd.DataFrame:
-    """The key figures as a frame (for tests and the explorer)."""
-    return analysis.key_figures(results)
+    """The key figures as a frame (for tests and the explorer), with their Swedish labels."""
+    figures = analysis.key_figures(results)
+    return figures.assign(label=[key_figure_label(k, g) for k, g in zip(figures["kpi"], figures["group"], strict=True)])
+
+
+def key_figure_label(kpi: str, group: str) -> str:
+    """A key figure's label: the KPI's name and, unless it is the total, its group."""
+    label = labels.KPIS[kpi]
+    if group == analysis.SERVICE:
+        return f"{label} med hemtjänst"
+    if group != "total":
+        return f"{label}, {labels.REGI.get(group, group).lower()}"
+    return f"{label}, hela äldreomsorgen" if kpi in analysis.AREA_WIDE else label
+
+
+def group_label(group: str) -> str:
+    """A group code as shown: ``Totalt``, a sex or a regi, else the group itself (an age band)."""
+    if group == common.TOTAL:
+        return labels.TOTAL
+    return labels.SEX.get(group) or labels.REGI.get(group, group)

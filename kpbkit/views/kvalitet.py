@@ -15,6 +15,7 @@ from IPython.display import HTML, display
 from matplotlib.ticker import MaxNLocator
 
 from kpbkit import charts, formats, labels, tables
+from kpbkit.analyses import common
 from kpbkit.analyses import kvalitet as analysis
 from kpbkit.analyses.load import Results
 from kpbkit.labels import kvalitet as text
@@ -57,6 +58,7 @@ def summary(results: Results) -> HTML:
     """The verdict, findings per severity and phase, and the list of every finding (the work list)."""
     policy = policy_of(results)
     counts = analysis.severity_summary(results)
+    counts.insert(1, "severity", counts["severity_id"].map(severity_label))
     headers = {**H, "severity": H["severity"],
                **{p: f"{text.PHASE_NUMBERS[p]}. {text.PHASES[p]}" for p in analysis.PHASES}}
     table = tables.render_html(
@@ -69,7 +71,7 @@ def summary(results: Results) -> HTML:
 def overview(results: Results) -> HTML:
     """Every finding in one short table (number, check, severity, table, count): the client's work list."""
     policy = policy_of(results)
-    f = analysis.findings(results)
+    f = findings(results)
     if not len(f):
         return common_views.paragraph(labels.SENTENCES["no_findings"])
     return tables.show(f, {"number": "text", "check": "text", "severity": "text", "table": "text",
@@ -79,7 +81,7 @@ def overview(results: Results) -> HTML:
 def per_table_chart(results: Results) -> HTML:
     """Bars of findings per table, coloured by severity (nothing when there are no findings)."""
     policy = policy_of(results)
-    data = analysis.findings_per_table(results)
+    data = findings_per_table(results)
     if not len(data):
         return HTML("")
     known = [labels.SEVERITY[s] for s in analysis.SEVERITIES]
@@ -120,7 +122,7 @@ def finding_html(row: pd.Series | dict) -> str:
 
 def phase_blocks(results: Results, phase: str) -> list[str]:
     """The HTML blocks of one phase's findings (a sentence when there are none)."""
-    f = analysis.phase_findings(results, phase)
+    f = labelled(analysis.phase_findings(results, phase))
     if not len(f):
         return [_p(text.SENTENCES["no_findings_phase"])]
     return [finding_html(row) for _, row in f.iterrows()]
@@ -136,6 +138,7 @@ def inputs(results: Results) -> HTML:
     """Rows per case-system table as read, with a sentence on how examples cite the client's files."""
     policy = policy_of(results)
     rows = analysis.input_rows(results)
+    rows.insert(1, "table", rows["table_id"].map(lambda t: labels.TABLES.get(t, t)))
     return HTML(_p(text.SENTENCES["inputs"])
                 + tables.render_html(rows, {"table": "text", "rows": "int"}, H, policy=policy))
 
@@ -153,7 +156,7 @@ def reconciliation(results: Results) -> HTML:
     """The allocation invariant (ledger = allocated + residual, to the öre) and every amount not allocated."""
     policy = policy_of(results)
     tie_out = common_views.reconciliation(results)
-    rest = analysis.residuals(results)
+    rest = residuals(results)
     if not len(rest):
         return HTML(tie_out.data + _p(text.SENTENCES["no_residuals"]))
     table = tables.render_html(
@@ -171,9 +174,74 @@ def control_totals(results: Results) -> HTML:
     if not len(stated):
         return common_views.paragraph(text.SENTENCES["no_control_totals"])
     tolerance = formats.kr(results.config.quality.control_tolerance, 2)
-    stated = stated.assign(amount=[formats.kr(a, 2) for a in stated["amount"]])  # a control total is to the öre
+    covers = [covers_text(a, p) for a, p in zip(stated["activities"], stated["account_prefixes"], strict=True)]
+    # a control total is to the öre
+    stated = stated.assign(amount=[formats.kr(a, 2) for a in stated["amount"]], covers=covers)
     table = tables.render_html(stated, {"label": "text", "amount": "numtext", "covers": "text"}, H, policy=policy)
     out = _p(text.SENTENCES["control_totals"].format(tolerance=tolerance)) + table
     if not len(analysis.phase_findings(results, "reconciliation")):
         out += _p(text.SENTENCES["no_control_findings"])
     return HTML(out)
+
+
+def severity_label(severity: str) -> str:
+    """A severity id in Swedish (``Totalt`` for the total row; an unknown id as it is)."""
+    return labels.TOTAL if severity == common.TOTAL else labels.SEVERITY.get(severity, severity)
+
+
+def labelled(f: pd.DataFrame) -> pd.DataFrame:
+    """Findings (:func:`kpbkit.analyses.kvalitet.findings`) with their Swedish check, severity and table names
+    and the guidance (a check id without a name keeps its id and gets the generic guidance)."""
+    return f.assign(check=f["check_id"].map(labels.check), severity=f["severity_id"].map(severity_label),
+                    table=f["table_id"].map(lambda t: labels.TABLES.get(t, t)),
+                    guidance=f["check_id"].map(text.guidance))
+
+
+def findings(results: Results) -> pd.DataFrame:
+    """Every finding, labelled (:func:`labelled`)."""
+    return labelled(analysis.findings(results))
+
+
+def findings_per_table(results: Results) -> pd.DataFrame:
+    """Findings per table and severity in Swedish, tables with most findings first (then by name)."""
+    out = analysis.findings_per_table(results)
+    out = out.assign(table=out["table_id"].map(lambda t: labels.TABLES.get(t, t)),
+                     severity=out["severity_id"].map(severity_label))[["table", "severity", "findings"]]
+    total = out.groupby("table")["findings"].transform("sum")
+    return out.assign(_total=total).sort_values(["_total", "table"], ascending=[False, True], kind="stable") \
+        .drop(columns="_total").reset_index(drop=True)
+
+
+def target_label(target: str) -> str:
+    """A reconciliation target in Swedish: ``service:hemtjanst:egen`` → ``Hemtjänst, egen regi``.
+
+    >>> target_label("overhead:lss")
+    'Overhead, LSS'
+    """
+    if target == common.TOTAL:
+        return labels.TOTAL
+    parts = str(target).split(":")
+    form = parts[0]
+    if form == "service" and len(parts) == 3:
+        return f"{labels.service(parts[1])}, {labels.REGI.get(parts[2], parts[2]).lower()}"
+    if form in ("overhead", "myndighet") and len(parts) == 2:
+        return f"{labels.TARGET_FORMS[form]}, {labels.AREAS.get(parts[1], parts[1])}"
+    return labels.TARGET_FORMS.get(form, str(target))
+
+
+def residuals(results: Results) -> pd.DataFrame:
+    """The residuals (:func:`kpbkit.analyses.kvalitet.residuals`) with the target, kind and reason in Swedish."""
+    rest = analysis.residuals(results)
+    return rest.assign(target_label=rest["target"].map(target_label),
+                       kind_label=rest["kind"].map(labels.RULE_KINDS).fillna(rest["kind"]),
+                       reason=rest["form"].map(text.RESIDUAL_REASONS).fillna(""))
+
+
+def covers_text(activities: tuple[str, ...], account_prefixes: tuple[str, ...]) -> str:
+    """What a control total covers, in words: its activities and account prefixes, or the whole ledger."""
+    parts = []
+    if activities:
+        parts.append(text.COVERS_ACTIVITIES.format(codes=", ".join(activities)))
+    if account_prefixes:
+        parts.append(text.COVERS_ACCOUNTS.format(codes=", ".join(account_prefixes)))
+    return "; ".join(parts) if parts else text.COVERS_ALL

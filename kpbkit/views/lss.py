@@ -58,7 +58,7 @@ def _texts(*sentences: str) -> str:
 def summary(results: Results) -> HTML:
     """Key figures first: a short text and the table, plus the figures as machine-readable output."""
     policy = policy_of(results)
-    figures = analysis.key_figures(results)
+    figures = to_frame(results)
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
     first = text.SENTENCES["summary"].format(
         period=_period_text(results), client=results.config.client_name,
@@ -108,6 +108,8 @@ def housing_units(results: Results) -> HTML:
     parts = [paragraph(text.SENTENCES["units_note"]).data]
     for service in analysis.HOUSING:
         units = analysis.housing_units(results, service)
+        units = units.assign(provider=units["provider"].replace(common.UNKNOWN, labels.UNKNOWN),
+                             regi_label=units["regi"].map(labels.REGI))
         name = labels.service(service)
         parts.append(f"<h3>{html.escape(name)}</h3>")
         if not len(units):
@@ -403,7 +405,8 @@ def sex_by_service(results: Results) -> HTML:
     data = analysis.by_service_and_sex(results)
     if not len(data):
         return paragraph(text.SENTENCES["no_lss"])
-    data = data.assign(service=data["service_code"].map(labels.service), unit=data["unit"].map(labels.UNITS))
+    data = data.assign(service=data["service_code"].map(labels.service), unit=data["unit"].map(labels.UNITS),
+                       sex=data["sex"].map(common_views.sex_label))
     column_formats = {"service": "text", "sex": "text", "brukare": "int", "volume_per_brukare": "dec1",
                       "unit": "text", "cost_per_brukare": "kr"}
     table = _render_text_table(_suppress(data, column_formats, policy), _text_formats(column_formats),
@@ -427,7 +430,7 @@ def age_and_sex(results: Results) -> HTML:
     data = common.by_age_band_and_sex(results, AREA)
     if not len(data):
         return paragraph(text.SENTENCES["no_lss"])
-    data = data.assign(age_band=data["age_band"].astype(str))
+    data = data.assign(age_band=data["age_band"].astype(str), sex=data["sex"].map(common_views.sex_label))
     column_formats = {"age_band": "text", "sex": "text", "brukare": "int", "gross_cost": "kr",
                       "cost_per_brukare": "kr"}
     table = _render_text_table(_suppress(data, column_formats, policy), _text_formats(column_formats), L)
@@ -444,6 +447,7 @@ def service_flat_stays(results: Results) -> HTML:
     """Length of stay in service flats by sex (from each stay's start to its end or the period's end)."""
     policy = policy_of(results)
     data = analysis.stay_length_by_sex(results, "servicebostad")
+    data = data.assign(sex=data["sex"].map(lambda s: labels.TOTAL if s == common.TOTAL else common_views.sex_label(s)))
     if not int(data.loc[data["sex"] == labels.TOTAL, "stays"].sum()):
         return paragraph(text.SENTENCES["no_stays"].format(service=labels.service("servicebostad").lower()))
     column_formats = {"sex": "text", "brukare": "int", "stays": "int", "mean_years": "dec1", "median_years": "dec1",
@@ -462,7 +466,8 @@ def levels(results: Results) -> HTML:
     data = analysis.level_distribution(results)
     if not len(data):
         return paragraph(text.SENTENCES["no_levels"])
-    data = data.assign(service=data["service_code"].map(labels.service), unit=data["unit"].map(labels.UNITS))
+    data = data.assign(service=data["service_code"].map(labels.service), unit=data["unit"].map(labels.UNITS),
+                       level=data["level"].replace(common.UNKNOWN, labels.UNKNOWN))
     column_formats = {"service": "text", "level": "text", "brukare": "int", "volume": "int", "unit": "text",
                       "gross_cost": "kr", "cost_per_brukare": "kr"}
     return HTML(_render_text_table(_suppress(data, column_formats, policy), _text_formats(column_formats),
@@ -476,6 +481,7 @@ def lss_quality(results: Results) -> HTML:
     """LSS-specific checks (counts), before the run's general data-quality findings."""
     policy = policy_of(results)
     data = analysis.lss_checks(results)
+    data = data.assign(label=data["check"].map(text.CHECKS))
     return tables.show(data, {"label": "text", "count": "int"}, {"label": L["check"], "count": L["count"]},
                        policy=policy)
 
@@ -492,5 +498,17 @@ def definitions(results: Results) -> HTML:
 
 
 def to_frame(results: Results) -> pd.DataFrame:
-    """The key figures as a frame (for tests and the explorer)."""
-    return analysis.key_figures(results)
+    """The key figures as a frame (for tests and the explorer), with their Swedish labels."""
+    figures = analysis.key_figures(results)
+    return figures.assign(label=[key_figure_label(k, g) for k, g in zip(figures["kpi"], figures["group"], strict=True)])
+
+
+def key_figure_label(kpi: str, group: str) -> str:
+    """A key figure's label: the KPI's name and, unless it is the total, its regi or service."""
+    label = labels.KPIS[kpi]
+    if group in labels.REGI:
+        return f"{label}, {labels.REGI[group].lower()}"
+    if group != "total":
+        name = labels.service(group)
+        return f"{label}, {name[:1].lower()}{name[1:]}"
+    return label
