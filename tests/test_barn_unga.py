@@ -21,6 +21,7 @@ from kpbkit.analyses.load import load_results
 from kpbkit.model.checks import check_placement_decisions, placements_without_decision
 from kpbkit.pipeline import run_client
 from kpbkit.quality import Findings
+from kpbkit.views import barn_unga as views
 
 PERSONS = (
     "person_id,birth_date,sex\n"
@@ -175,13 +176,17 @@ def test_children_placed_on_each_day(results) -> None:
 
 def test_age_sex_law_open_care_and_reimbursement(results) -> None:
     ages = bu.cost_by_age_and_sex(results)
-    assert set(zip(ages["age_band"].astype(str), ages["sex_label"], ages["children"], strict=True)) == {
-        ("0-6", "Pojkar", 1), ("7-12", "Flickor", 1), ("13-17", "Pojkar", 2), ("18-20", "Flickor", 1)}
+    assert set(zip(ages["age_band"].astype(str), ages["sex"], ages["children"], strict=True)) == {
+        ("0-6", "M", 1), ("7-12", "K", 1), ("13-17", "M", 2), ("18-20", "K", 1)}
+    shown = views.age_and_sex(results).data
+    assert "Pojkar" in shown and "Flickor" in shown
     assert results.kpi("barn_unga", "placed_per_1000_0_20", "total") == pytest.approx(5 / 2100 * 1000)
     law = bu.law_split(results).set_index("law")
     assert law.loc["LVU", "days"] == 70 and law.loc["LVU", "children"] == 2
     assert law.loc["SoL", "days"] == 427 and law.loc["SoL", "children"] == 3
-    assert law.loc["Okänd", "days"] == 30 and law.loc["Totalt", "children"] == 5
+    assert law.loc["unknown", "days"] == 30 and law.loc["total", "children"] == 5
+    shown = views.legal_basis(results).data
+    assert ">Okänd</td>" in shown and ">Totalt</td>" in shown
     mix = bu.open_care_vs_placement(results).set_index("kind")
     assert mix.loc["open_care", "volume"] == pytest.approx(3) and mix.loc["placement", "brukare"] == 5
     assert bu.open_care_and_placement_persons(results) == {"placement_only": 4, "open_care_only": 0, "both": 1}

@@ -15,6 +15,8 @@ from kpbkit.model.kpis import top_share
 #: codes the analyses use in place of a missing or unlisted value, and for a total row; views label them
 UNKNOWN = "unknown"
 TOTAL = "total"
+#: the band of an unknown age in :func:`area_costs` (the explorer shows the bands as they are)
+UNKNOWN_AGE = labels.UNKNOWN
 #: the sex codes of persons.csv; any other value is :data:`UNKNOWN`
 SEXES = ("K", "M")
 
@@ -45,7 +47,7 @@ def area_costs(results: Results, area: str) -> pd.DataFrame:
 
 def age_band_labels(age: pd.Series, bands: tuple[AgeBand, ...]) -> pd.Series:
     """The band label of each age; ``Okänd`` where the age is unknown or in no band."""
-    out = pd.Series(labels.UNKNOWN, index=age.index, dtype="string")
+    out = pd.Series(UNKNOWN_AGE, index=age.index, dtype="string")
     for band in bands:
         mask = (age >= band.low) & ((age <= band.high) if band.high is not None else True)
         out[mask.fillna(False).astype(bool)] = band.label
@@ -125,7 +127,7 @@ def by_age_band_and_sex(results: Results, area: str, *, service: str | None = No
     ).reset_index()
     out["cost_per_brukare"] = out["gross_cost"] / out["brukare"]
     out["volume_per_brukare"] = out["volume"] / out["brukare"]
-    order = [b.label for b in results.config.age_bands.get(area, ())] + [labels.UNKNOWN]
+    order = [b.label for b in results.config.age_bands.get(area, ())] + [UNKNOWN_AGE]
     out["age_band"] = pd.Categorical(out["age_band"], categories=order, ordered=True)
     return out.sort_values(["age_band", "sex"]).reset_index(drop=True)
 

@@ -49,10 +49,10 @@ def title(results: Results) -> HTML:
 def summary(results: Results) -> HTML:
     """Key figures first: a short text, the key figures and the per-form figures, plus the machine-readable output."""
     policy = policy_of(results)
-    figures = analysis.key_figures(results)
+    figures = _key_figures(results)
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
-    groups = analysis.family_vs_institution(results).set_index("form_group")["days_share"]
-    mix = analysis.open_care_vs_placement(results).set_index("kind")
+    groups = _family_vs_institution(results).set_index("form_group")["days_share"]
+    mix = _open_care_vs_placement(results).set_index("kind")
     text = bl.SENTENCES["summary"].format(
         period=_period_text(results), client=results.config.client_name,
         placed=policy.count_text(value["placed_children/total"]),
@@ -69,7 +69,7 @@ def summary(results: Results) -> HTML:
             formats.kr(value["cost_per_brukare/total"]),
             formats.percent(mix["cost_share"].get("placement", math.nan))), strict=True)),
     )
-    forms = analysis.form_figures(results)
+    forms = _form_figures(results)
     form_table = tables.render_html(
         forms, {"service": "text", "placed_children": "int", "care_days": "int", "cost_per_care_day": "kr"}, H,
         policy=policy,
@@ -101,7 +101,7 @@ def forms(results: Results) -> HTML:
     policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
-    data = analysis.forms_table(results)
+    data = _forms_table(results)
     table = tables.render_html(
         data, {"service": "text", "placed_children": "int", "care_days": "int", "days_share": "percent",
                "gross_cost": "kr", "cost_per_child": "kr", "cost_per_care_day": "kr"}, H, total_row=True, policy=policy,
@@ -115,7 +115,7 @@ def forms(results: Results) -> HTML:
     chart = charts.figure_html(
         _form_bars(long), bl.CHARTS["forms_cost_alt"].format(highest=highest),
     )
-    groups = analysis.family_vs_institution(results)
+    groups = _family_vs_institution(results)
     gtable = tables.render_html(
         groups, {"label": "text", "services": "text", "children": "int", "days": "int", "days_share": "percent",
                  "cost_per_care_day": "kr"}, {**H, "label": H["service"]}, policy=policy,
@@ -156,7 +156,7 @@ def providers(results: Results) -> HTML:
     policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
-    cvl = analysis.contracted_vs_ledger(results)
+    cvl = _contracted_vs_ledger(results)
     ctable = tables.render_html(
         cvl, {"service": "text", "regi_label": "text", "days": "int", "priced_share": "percent", "mean_price": "kr",
               "direct_per_day": "kr", "ratio": "dec2"}, H, policy=policy,
@@ -167,7 +167,7 @@ def providers(results: Results) -> HTML:
         ratio = float(bought["priced_direct"].sum() / bought["contracted"].sum())
         sentence = _text(bl.SENTENCES["contracted"].format(ratio=formats.percent(ratio, 0),
                                                            days=formats.count(bought["priced_days"].sum())))
-    data = analysis.provider_table(results)
+    data = _provider_table(results)
     ptable = tables.render_html(
         data, {"service": "text", "provider": "text", "regi_label": "text", "children": "int", "days": "int",
                "mean_price": "kr", "direct_per_day": "kr", "cost_per_care_day": "kr"}, H, policy=policy,
@@ -186,7 +186,7 @@ def per_1000(results: Results) -> HTML:
     policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
-    data = analysis.placed_per_1000(results)
+    data = _placed_per_1000(results)
     values = data.set_index("group")
     text = bl.SENTENCES["per_1000"].format(
         placed=policy.count_text(values.loc["total", "placed"]), inhabitants=formats.count(values.loc["total",
@@ -206,7 +206,7 @@ def lengths(results: Results) -> HTML:
     policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
-    stats = analysis.length_summary(results).set_index("status")
+    stats = _length_summary(results).set_index("status")
     text = bl.SENTENCES["lengths"].format(
         n_ended=policy.count_text(stats.loc["ended", "n"]),
         median_ended=policy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "median"])),
@@ -214,7 +214,7 @@ def lengths(results: Results) -> HTML:
         n_ongoing=policy.count_text(stats.loc["ongoing", "n"]),
         median_ongoing=policy.guard(stats.loc["ongoing", "n"], formats.number(stats.loc["ongoing", "median"])),
     )
-    dist = analysis.length_distribution(results)
+    dist = _length_distribution(results)
     long = pd.concat([
         dist.assign(status=bl.STATUS["ended"], n=dist["ended"]),
         dist.assign(status=bl.STATUS["ongoing"], n=dist["ongoing"]),
@@ -225,10 +225,10 @@ def lengths(results: Results) -> HTML:
     )
     dtable = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H,
                                 policy=policy)
-    stable = tables.render_html(analysis.length_summary(results),
+    stable = tables.render_html(_length_summary(results),
                                 {"label": "text", "n": "int", "mean": "int", "median": "int", "p90": "int"},
                                 {**H, "label": ""}, policy=policy)
-    by_form = tables.render_html(analysis.length_by_form(results),
+    by_form = tables.render_html(_length_by_form(results),
                                  {"service": "text", "stays": "int", "ended": "int", "ended_median": "int",
                                   "ongoing": "int", "ongoing_median": "int"}, H, policy=policy)
     return HTML(_text(text) + chart + dtable + stable + by_form)
@@ -239,14 +239,14 @@ def episodes(results: Results) -> HTML:
     policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
-    stats = analysis.length_summary(results, per_episode=True).set_index("status")
+    stats = _length_summary(results, per_episode=True).set_index("status")
     text = bl.SENTENCES["episodes"].format(
         n=policy.count_text(stats.loc["all", "n"]), n_ended=policy.count_text(stats.loc["ended", "n"]),
         median_ended=policy.guard(stats.loc["ended", "n"], formats.number(stats.loc["ended", "median"])),
         n_ongoing=policy.count_text(stats.loc["ongoing", "n"]),
         median_ongoing=policy.guard(stats.loc["ongoing", "n"], formats.number(stats.loc["ongoing", "median"])),
     )
-    dist = analysis.length_distribution(results, per_episode=True)
+    dist = _length_distribution(results, per_episode=True)
     table = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H,
                                policy=policy)
     return HTML(_text(text) + table)
@@ -257,7 +257,7 @@ def flows(results: Results) -> HTML:
     policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
-    data = analysis.flows_by_month(results)
+    data = _flows_by_month(results)
     text = bl.SENTENCES["flows"].format(
         started=policy.count_text(data["stays_started"].sum()), ended=policy.count_text(data["stays_ended"].sum()),
         new=policy.count_text(data["episodes_started"].sum()),
@@ -326,7 +326,7 @@ def age_and_sex(results: Results) -> HTML:
     policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
-    data = analysis.cost_by_age_and_sex(results)
+    data = _cost_by_age_and_sex(results)
     table = tables.render_html(
         data, {"age_band": "text", "sex_label": "text", "children": "int", "days": "int", "days_per_child": "int",
                "gross_cost": "kr", "cost_per_child": "kr"}, H, policy=policy,
@@ -343,7 +343,7 @@ def age_and_sex(results: Results) -> HTML:
         bl.CHARTS["age_sex_alt"],
     )
     by_sex = tables.render_html(
-        analysis.cost_by_sex(results), {"sex_label": "text", "children": "int", "days": "int",
+        _cost_by_sex(results), {"sex_label": "text", "children": "int", "days": "int",
                                         "days_per_child": "int", "gross_cost": "kr", "cost_per_child": "kr"}, H,
         total_row=True, policy=policy,
     )
@@ -355,7 +355,7 @@ def legal_basis(results: Results) -> HTML:
     policy = policy_of(results)
     if not analysis.has_placements(results):
         return paragraph(bl.SENTENCES["no_placements"])
-    data = analysis.law_split(results)
+    data = _law_split(results)
     shares = data.set_index("law")["days_share"]
     text = bl.SENTENCES["law"].format(lvu=formats.percent(shares.get("LVU", 0.0)),
                                       sol=formats.percent(shares.get("SoL", 0.0)))
@@ -363,7 +363,7 @@ def legal_basis(results: Results) -> HTML:
         data, {"law": "text", "children": "int", "stays": "int", "days": "int", "days_share": "percent",
                "gross_cost": "kr", "cost_per_care_day": "kr"}, H, total_row=True, policy=policy,
     )
-    by_form = analysis.law_by_form(results)
+    by_form = _law_by_form(results)
     laws = [c for c in by_form.columns if c not in ("service_code", "service", "lvu_share")]
     form_table = tables.render_html(
         by_form, {"service": "text", **dict.fromkeys(laws, "int"), "lvu_share": "percent"},
@@ -375,7 +375,7 @@ def legal_basis(results: Results) -> HTML:
 def open_care(results: Results) -> HTML:
     """Placements next to open care: brukare, volume, cost and cost per brukare; who had both."""
     policy = policy_of(results)
-    data = analysis.open_care_vs_placement(results)
+    data = _open_care_vs_placement(results)
     persons = analysis.open_care_and_placement_persons(results)
     text = bl.SENTENCES["open_care"].format(both=policy.count_text(persons["both"]),
                                             open_only=policy.count_text(persons["open_care_only"]),
@@ -392,7 +392,7 @@ def open_care(results: Results) -> HTML:
 def reimbursement(results: Results) -> HTML:
     """State reimbursement (återsökning) per service where the ledger has it."""
     policy = policy_of(results)
-    data = analysis.reimbursement(results)
+    data = _reimbursement(results)
     if not len(data):
         return paragraph(bl.SENTENCES["no_reimbursement"])
     total = data[data["service_code"] == "total"].iloc[0]
@@ -438,7 +438,7 @@ def top_placements(results: Results, n: int = 10) -> HTML:
         return paragraph(bl.SENTENCES["no_placements"])
     if policy.publication:
         return HTML(policy.omitted(labels.SENTENCES["publication_top_cases"]))
-    top = analysis.top_placements(results, n)
+    top = _top_placements(results, n)
     return tables.show(
         top, {"rank": "int", "person_id": "text", "age_band": "text", "sex": "text", "services": "text",
               "days": "int", "gross_cost": "kr", "cost_per_care_day": "kr", "net_cost": "kr"},
@@ -449,10 +449,10 @@ def top_placements(results: Results, n: int = 10) -> HTML:
 def quality(results: Results) -> HTML:
     """The placement findings (overlaps, placements without a decision, missing prices) and price coverage."""
     policy = policy_of(results)
-    data = analysis.placement_quality(results)
+    data = _placement_quality(results)
     table = tables.render_html(data, {"label": "text", "count": "int", "consequence": "text"},
                                {**H, "label": H["check"]}, policy=policy)
-    coverage = analysis.price_coverage(results)
+    coverage = _price_coverage(results)
     ctable = tables.render_html(
         coverage, {"service": "text", "regi_label": "text", "stays": "int", "priced": "int", "unpriced": "int",
                    "priced_share": "percent"}, H, policy=policy,
@@ -462,4 +462,124 @@ def quality(results: Results) -> HTML:
 
 def to_frame(results: Results) -> pd.DataFrame:
     """The key figures as a frame (for tests and the explorer)."""
-    return analysis.key_figures(results)
+    return _key_figures(results)
+
+
+# --- the analyses' frames with their Swedish labels ---------------------------------------------------------
+
+def _service(code: str) -> str:
+    return labels.TOTAL if code == common_analysis.TOTAL else labels.service(code)
+
+
+def _sex(code: str) -> str:
+    return labels.TOTAL if code == common_analysis.TOTAL else bl.SEX.get(code, labels.UNKNOWN)
+
+
+def _services(codes: tuple[str, ...]) -> str:
+    return ", ".join(labels.service(c) for c in codes)
+
+
+def _key_figures(results: Results) -> pd.DataFrame:
+    f = analysis.key_figures(results)
+    return f.assign(label=[bl.KEY_FIGURES[(k, g)] for k, g in zip(f["kpi"], f["group"], strict=True)])
+
+
+def _form_figures(results: Results) -> pd.DataFrame:
+    f = analysis.form_figures(results)
+    return f.assign(service=f["service_code"].map(_service))
+
+
+def _forms_table(results: Results) -> pd.DataFrame:
+    f = analysis.forms_table(results)
+    return f.assign(service=f["service_code"].map(_service))
+
+
+def _placed_per_1000(results: Results) -> pd.DataFrame:
+    f = analysis.placed_per_1000(results)
+    return f.assign(label=f["group"].map(_sex))
+
+
+def _flows_by_month(results: Results) -> pd.DataFrame:
+    f = analysis.flows_by_month(results)
+    return f.assign(month_label=[f"{bl.MONTHS[m.month - 1]}\u00a0{m.year}" for m in f["month"]])
+
+
+def _family_vs_institution(results: Results) -> pd.DataFrame:
+    f = analysis.family_vs_institution(results)
+    return f.assign(label=f["form_group"].map(bl.FORM_GROUPS),
+                    services=[_services(analysis.FORM_GROUPS[g]) for g in f["form_group"]])
+
+
+def _provider_table(results: Results) -> pd.DataFrame:
+    f = analysis.provider_table(results)
+    return f.assign(provider=f["provider"].replace(common_analysis.UNKNOWN, labels.UNKNOWN),
+                    service=f["service_code"].map(_service), regi_label=f["regi"].map(labels.REGI))
+
+
+def _contracted_vs_ledger(results: Results) -> pd.DataFrame:
+    f = analysis.contracted_vs_ledger(results)
+    return f.assign(service=f["service_code"].map(_service), regi_label=f["regi"].map(labels.REGI))
+
+
+def _price_coverage(results: Results) -> pd.DataFrame:
+    f = analysis.price_coverage(results)
+    return f.assign(service=f["service_code"].map(_service), regi_label=f["regi"].map(labels.REGI))
+
+
+def _length_distribution(results: Results, *, per_episode: bool = False) -> pd.DataFrame:
+    f = analysis.length_distribution(results, per_episode=per_episode)
+    return f.assign(band_label=f["band"].map(bl.LENGTH_BANDS))
+
+
+def _length_summary(results: Results, *, per_episode: bool = False) -> pd.DataFrame:
+    f = analysis.length_summary(results, per_episode=per_episode)
+    return f.assign(label=f["status"].map(bl.STATUS))
+
+
+def _length_by_form(results: Results) -> pd.DataFrame:
+    f = analysis.length_by_form(results)
+    return f.assign(service=f["service_code"].map(_service))
+
+
+def _open_care_vs_placement(results: Results) -> pd.DataFrame:
+    f = analysis.open_care_vs_placement(results)
+    return f.assign(unit=[bl.OPEN_CARE_UNITS.get(k, "") for k in f["kind"]], label=f["kind"].map(bl.CARE_KINDS))
+
+
+def _reimbursement(results: Results) -> pd.DataFrame:
+    f = analysis.reimbursement(results)
+    return f.assign(service=f["service_code"].map(_service))
+
+
+def _placement_quality(results: Results) -> pd.DataFrame:
+    f = analysis.placement_quality(results)
+    return f.assign(label=f["check"].map(bl.QUALITY), consequence=f["check"].map(bl.QUALITY_CONSEQUENCE))
+
+
+def _cost_by_age_and_sex(results: Results) -> pd.DataFrame:
+    f = analysis.cost_by_age_and_sex(results)
+    f = f.assign(sex_label=f["sex"].map(_sex))
+    return f.sort_values(["age_band", "sex_label"]).reset_index(drop=True)  # girls, boys, unknown by name
+
+
+def _cost_by_sex(results: Results) -> pd.DataFrame:
+    f = analysis.cost_by_sex(results)
+    f = f.assign(sex_label=f["sex"].map(_sex), _total=f["sex"] == common_analysis.TOTAL)
+    return f.sort_values(["_total", "sex_label"], kind="stable").drop(columns="_total").reset_index(drop=True)
+
+
+def _law_split(results: Results) -> pd.DataFrame:
+    f = analysis.law_split(results)
+    return f.assign(law=f["law"].replace({common_analysis.UNKNOWN: labels.UNKNOWN,
+                                          common_analysis.TOTAL: labels.TOTAL}))
+
+
+def _law_by_form(results: Results) -> pd.DataFrame:
+    f = analysis.law_by_form(results).rename(columns={common_analysis.UNKNOWN: labels.UNKNOWN})
+    laws = sorted(c for c in f.columns if c not in ("service_code", "lvu_share"))
+    return f.assign(service=f["service_code"].map(_service))[["service_code", "service", *laws, "lvu_share"]]
+
+
+def _top_placements(results: Results, n: int = 10) -> pd.DataFrame:
+    f = analysis.top_placements(results, n)
+    return f.assign(sex=f["sex"].map(_sex), services=f["services"].map(_services))

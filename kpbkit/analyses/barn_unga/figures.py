@@ -6,10 +6,8 @@ import math
 
 import pandas as pd
 
-from kpbkit import labels
 from kpbkit.analyses.barn_unga.stays import AREA, PLACEMENTS
 from kpbkit.analyses.load import Results
-from kpbkit.labels import barn_unga as bl
 
 #: the summary's key figures: (kpi, group, format) — values always come from kpis.csv
 KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
@@ -29,8 +27,8 @@ FORM_KPIS: tuple[str, ...] = ("placed_children", "care_days", "cost_per_care_day
 
 
 def key_figures(results: Results) -> pd.DataFrame:
-    """The summary's key figures with Swedish labels, straight from kpis.csv."""
-    rows = [{"kpi": kpi, "group": group, "label": bl.KEY_FIGURES[(kpi, group)],
+    """The summary's key figures (kpi, group, value, format), straight from kpis.csv."""
+    rows = [{"kpi": kpi, "group": group,
              "value": results.kpi(AREA, kpi, group), "format": fmt} for kpi, group, fmt in KEY_FIGURES]
     return pd.DataFrame(rows)
 
@@ -40,7 +38,7 @@ def form_figures(results: Results) -> pd.DataFrame:
     rows = []
     for code in PLACEMENTS:
         values = {kpi: results.kpi(AREA, kpi, code) for kpi in FORM_KPIS}
-        rows.append({"service_code": code, "service": labels.service(code), **values})
+        rows.append({"service_code": code, **values})
     out = pd.DataFrame(rows)
     # a form without any stay has no kpis rows: leave it out
     return out[out["care_days"].fillna(0) > 0].reset_index(drop=True)
@@ -80,7 +78,7 @@ def placed_per_1000(results: Results) -> pd.DataFrame:
                 sel = sel[sel["sex"] == group]
             inhabitants = float(sel["count"].sum())
         value = results.kpi(AREA, "placed_per_1000_0_20", group)
-        rows.append({"group": group, "label": labels.TOTAL if group == "total" else bl.SEX[group],
-                     "inhabitants": inhabitants, "placed": value * inhabitants / 1000, "per_1000": value})
+        rows.append({"group": group, "inhabitants": inhabitants, "placed": value * inhabitants / 1000,
+                     "per_1000": value})
     return pd.DataFrame(rows)
 

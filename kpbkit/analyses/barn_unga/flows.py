@@ -10,7 +10,6 @@ import pandas as pd
 from kpbkit.analyses.barn_unga.lengths import episodes
 from kpbkit.analyses.barn_unga.stays import PLACEMENTS, placement_stays
 from kpbkit.analyses.load import Results
-from kpbkit.labels import barn_unga as bl
 from kpbkit.period import to_day64
 
 
@@ -38,9 +37,7 @@ def flows_by_month(results: Results) -> pd.DataFrame:
         "episodes_started": per_month(eps["start_date"]),
         "episodes_ended": per_month(eps["end_date"]),
     }, index=months)
-    out = out.rename_axis("month").reset_index()
-    out["month_label"] = [f"{bl.MONTHS[m.month - 1]}\u00a0{m.year}" for m in out["month"]]
-    return out
+    return out.rename_axis("month").reset_index()
 
 
 def placed_per_day(results: Results) -> pd.DataFrame:

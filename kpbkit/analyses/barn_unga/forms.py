@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from kpbkit import labels
 from kpbkit.analyses.barn_unga.figures import FORM_KPIS, form_figures
 from kpbkit.analyses.barn_unga.stays import (
     AREA,
@@ -18,8 +17,8 @@ from kpbkit.analyses.barn_unga.stays import (
     placement_costs,
     placement_stays,
 )
+from kpbkit.analyses.common import UNKNOWN
 from kpbkit.analyses.load import Results
-from kpbkit.labels import barn_unga as bl
 
 
 def forms_table(results: Results) -> pd.DataFrame:
@@ -35,7 +34,7 @@ def forms_table(results: Results) -> pd.DataFrame:
     prices = mean_price(placement_stays(results), ["service_code"])
     total_days = results.kpi(AREA, "care_days", "total")
     out = figures.join(sums, on="service_code").join(prices, on="service_code")
-    total = {"service_code": "total", "service": labels.TOTAL,
+    total = {"service_code": "total",
              **{kpi: results.kpi(AREA, kpi, "total") for kpi in FORM_KPIS},
              **rows[["direct_cost", "overhead_cost", "gross_cost", "net_cost", "volume"]].sum().to_dict(),
              **prices[["priced_days", "contracted"]].sum().to_dict()}
@@ -60,8 +59,6 @@ def family_vs_institution(results: Results) -> pd.DataFrame:
     total = out["days"].sum()
     out["days_share"] = out["days"] / total if total else math.nan
     out["cost_per_care_day"] = cost_per_day(out)
-    out["label"] = [bl.FORM_GROUPS[g] for g in out.index]
-    out["services"] = [", ".join(labels.service(c) for c in FORM_GROUPS[g]) for g in out.index]
     return out.reset_index().drop(columns=["direct_cost", "overhead_cost"])
 
 
@@ -82,9 +79,7 @@ def provider_table(results: Results) -> pd.DataFrame:
     out["direct_per_day"] = out["direct_cost"] / out["days"].where(out["days"] > 0)
     out["cost_per_care_day"] = cost_per_day(out)
     names = results.providers.drop_duplicates("provider_id").set_index("provider_id")["name"]
-    out["provider"] = out["provider_id"].map(names).fillna(out["provider_id"]).fillna(labels.UNKNOWN)
-    out["service"] = out["service_code"].map(labels.service)
-    out["regi_label"] = out["regi"].map(labels.REGI)
+    out["provider"] = out["provider_id"].map(names).fillna(out["provider_id"]).fillna(UNKNOWN)
     order = {code: i for i, code in enumerate(PLACEMENTS)}
     out = out.assign(_order=out["service_code"].map(order))
     return out.sort_values(["_order", "days"], ascending=[True, False]).drop(columns="_order").reset_index(drop=True)
@@ -107,8 +102,6 @@ def contracted_vs_ledger(results: Results) -> pd.DataFrame:
     out["priced_share"] = out["priced_days"] / out["days"].where(out["days"] > 0)
     out["direct_per_day"] = out["direct_cost"] / out["days"].where(out["days"] > 0)
     out["ratio"] = out["priced_direct"] / out["contracted"].where(out["contracted"] > 0)
-    out["service"] = out["service_code"].map(labels.service)
-    out["regi_label"] = out["regi"].map(labels.REGI)
     order = {code: i for i, code in enumerate(PLACEMENTS)}
     return out.assign(_o=out["service_code"].map(order)).sort_values(["_o", "regi"]).drop(columns="_o").reset_index(
         drop=True)

@@ -7,10 +7,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from kpbkit import labels
 from kpbkit.analyses.barn_unga.stays import PLACEMENTS, counted_placement_stays, placement_stays
 from kpbkit.analyses.load import Results
-from kpbkit.labels import barn_unga as bl
 
 #: length-of-placement bands in days: (key, first day, last day or None)
 LENGTH_BANDS: tuple[tuple[str, int, int | None], ...] = (
@@ -88,9 +86,7 @@ def length_distribution(results: Results, *, per_episode: bool = False) -> pd.Da
         counts = data.groupby(["band", "status"]).size().unstack(fill_value=0)
         counts = counts.reindex(index=keys, columns=["ended", "ongoing"], fill_value=0)
     counts["total"] = counts["ended"] + counts["ongoing"]
-    counts = counts.rename_axis("band").reset_index()
-    counts["band_label"] = counts["band"].map(bl.LENGTH_BANDS)
-    return counts
+    return counts.rename_axis("band").reset_index()
 
 
 def length_summary(results: Results, *, per_episode: bool = False) -> pd.DataFrame:
@@ -100,7 +96,7 @@ def length_summary(results: Results, *, per_episode: bool = False) -> pd.DataFra
     for status in ("ended", "ongoing", "all"):
         sel = data if status == "all" else data[data["status"] == status]
         lengths = sel["length_days"].astype(float)
-        rows.append({"status": status, "label": bl.STATUS[status], "n": len(lengths),
+        rows.append({"status": status, "n": len(lengths),
                      "mean": lengths.mean() if len(lengths) else math.nan,
                      "median": lengths.median() if len(lengths) else math.nan,
                      "p90": lengths.quantile(0.9) if len(lengths) else math.nan})
@@ -117,9 +113,9 @@ def length_by_form(results: Results) -> pd.DataFrame:
             continue
         ended = sel.loc[sel["status"] == "ended", "length_days"]
         ongoing = sel.loc[sel["status"] == "ongoing", "length_days"]
-        rows.append({"service_code": code, "service": labels.service(code), "stays": len(sel),
+        rows.append({"service_code": code, "stays": len(sel),
                      "ended": len(ended), "ended_median": ended.median() if len(ended) else math.nan,
                      "ongoing": len(ongoing), "ongoing_median": ongoing.median() if len(ongoing) else math.nan})
-    return pd.DataFrame(rows, columns=["service_code", "service", "stays", "ended", "ended_median", "ongoing",
+    return pd.DataFrame(rows, columns=["service_code", "stays", "ended", "ended_median", "ongoing",
                                        "ongoing_median"])
 

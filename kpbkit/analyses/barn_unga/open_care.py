@@ -7,11 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from kpbkit import labels
 from kpbkit.analyses.barn_unga.stays import AREA, OPEN_CARE, PLACEMENTS
 from kpbkit.analyses.common import area_costs
 from kpbkit.analyses.load import Results
-from kpbkit.labels import barn_unga as bl
 
 
 def open_care_vs_placement(results: Results) -> pd.DataFrame:
@@ -27,8 +25,6 @@ def open_care_vs_placement(results: Results) -> pd.DataFrame:
     area_gross = rows["gross_cost"].sum()
     out["cost_share"] = out["gross_cost"] / area_gross if area_gross else math.nan
     out["cost_per_brukare"] = out["gross_cost"] / out["brukare"].where(out["brukare"] > 0)
-    out["unit"] = [bl.OPEN_CARE_UNITS.get(k, "") for k in out.index]
-    out["label"] = [bl.CARE_KINDS[k] for k in out.index]
     return out.rename_axis("kind").reset_index()
 
 
@@ -61,13 +57,13 @@ def reimbursement(results: Results) -> pd.DataFrame:
         days = float(placement["volume"].sum())
         net_direct = float((placement["direct_cost"] + placement["overhead_cost"] + placement["reimbursement"]).sum())
         records.append({
-            "service_code": code, "service": labels.TOTAL if code == "total" else labels.service(code),
+            "service_code": code,
             "persons": int(sel.loc[sel["reimbursement"] != 0, "person_id"].nunique()),
             "gross_cost": float(sel["gross_cost"].sum()), "reimbursement": float(sel["reimbursement"].sum()),
             "net_cost": float(sel["net_cost"].sum()),
             "net_cost_per_day": net_direct / days if days else math.nan,
         })
-    out = pd.DataFrame(records, columns=["service_code", "service", "persons", "gross_cost", "reimbursement",
+    out = pd.DataFrame(records, columns=["service_code", "persons", "gross_cost", "reimbursement",
                                          "net_cost", "net_cost_per_day"])
     out["reimbursed_share"] = -out["reimbursement"] / out["gross_cost"].where(out["gross_cost"] != 0)
     return out if codes else out.iloc[0:0]

@@ -7,36 +7,35 @@ import math
 import numpy as np
 import pandas as pd
 
-from kpbkit import labels
 from kpbkit.analyses.barn_unga.stays import AREA, PLACEMENTS, cost_per_day, placement_costs, placement_stays
+from kpbkit.analyses.common import TOTAL, UNKNOWN, UNKNOWN_AGE, sex_codes
 from kpbkit.analyses.load import Results
-from kpbkit.labels import barn_unga as bl
 
 
 def cost_by_age_and_sex(results: Results) -> pd.DataFrame:
     """Placed children, care days and gross placement cost per age band and sex, with cost per child."""
     rows = placement_costs(results)
-    rows = rows.assign(sex_label=rows["sex"].map(bl.SEX).fillna(labels.UNKNOWN))
-    out = rows.groupby(["age_band", "sex_label"]).agg(
+    rows = rows.assign(sex=sex_codes(rows["sex"]))
+    out = rows.groupby(["age_band", "sex"]).agg(
         children=("person_id", "nunique"), days=("volume", "sum"), gross_cost=("gross_cost", "sum"),
     ).reset_index()
     out["cost_per_child"] = out["gross_cost"] / out["children"]
     out["days_per_child"] = out["days"] / out["children"]
-    order = [b.label for b in results.config.age_bands.get(AREA, ())] + [labels.UNKNOWN]
+    order = [b.label for b in results.config.age_bands.get(AREA, ())] + [UNKNOWN_AGE]
     out["age_band"] = pd.Categorical(out["age_band"], categories=order, ordered=True)
-    return out.sort_values(["age_band", "sex_label"]).reset_index(drop=True)
+    return out.sort_values(["age_band", "sex"]).reset_index(drop=True)
 
 
 def cost_by_sex(results: Results) -> pd.DataFrame:
-    """Placed children, care days, gross cost and cost per child for girls, boys and in total."""
+    """Placed children, care days, gross cost and cost per child for girls, boys (and unknown) and in total."""
     rows = placement_costs(results)
-    rows = rows.assign(sex_label=rows["sex"].map(bl.SEX).fillna(labels.UNKNOWN))
-    out = rows.groupby("sex_label").agg(children=("person_id", "nunique"), days=("volume", "sum"),
+    rows = rows.assign(sex=sex_codes(rows["sex"]))
+    out = rows.groupby("sex").agg(children=("person_id", "nunique"), days=("volume", "sum"),
                                         gross_cost=("gross_cost", "sum"))
-    out.loc[labels.TOTAL] = [rows["person_id"].nunique(), rows["volume"].sum(), rows["gross_cost"].sum()]
+    out.loc[TOTAL] = [rows["person_id"].nunique(), rows["volume"].sum(), rows["gross_cost"].sum()]
     out["cost_per_child"] = out["gross_cost"] / out["children"].where(out["children"] > 0)
     out["days_per_child"] = out["days"] / out["children"].where(out["children"] > 0)
-    return out.rename_axis("sex_label").reset_index()
+    return out.rename_axis("sex").reset_index()
 
 
 def law_split(results: Results) -> pd.DataFrame:
@@ -50,11 +49,11 @@ def law_split(results: Results) -> pd.DataFrame:
         direct_cost=("direct_cost", "sum"), overhead_cost=("overhead_cost", "sum"), gross_cost=("gross_cost", "sum"),
     )
     order = [law for law in ("LVU", "SoL") if law in out.index]
-    order += sorted(i for i in out.index if i not in ("LVU", "SoL", labels.UNKNOWN))
-    order += [labels.UNKNOWN] if labels.UNKNOWN in out.index else []
+    order += sorted(i for i in out.index if i not in ("LVU", "SoL", UNKNOWN))
+    order += [UNKNOWN] if UNKNOWN in out.index else []
     out = out.reindex(order)
     total = stays[["days", "direct_cost", "overhead_cost", "gross_cost"]].sum()
-    out.loc[labels.TOTAL] = [stays["person_id"].nunique(), len(stays), *total.to_list()]
+    out.loc[TOTAL] = [stays["person_id"].nunique(), len(stays), *total.to_list()]
     out["days_share"] = out["days"] / total["days"] if total["days"] else math.nan
     out["cost_per_care_day"] = cost_per_day(out)
     return out.rename_axis("law").reset_index().drop(columns=["direct_cost", "overhead_cost"])
@@ -68,7 +67,6 @@ def law_by_form(results: Results) -> pd.DataFrame:
     table.columns = [str(c) for c in table.columns]
     total = table.sum(axis=1)
     table["lvu_share"] = (table["LVU"] if "LVU" in table.columns else 0) / total.where(total > 0)
-    table.insert(0, "service", [labels.service(c) for c in table.index])
     return table.rename_axis("service_code").reset_index()
 
 
@@ -82,11 +80,11 @@ def top_placements(results: Results, n: int = 10) -> pd.DataFrame:
         age_band=("age_band", "first"), sex=("sex", "first"), days=("volume", "sum"),
         direct_cost=("direct_cost", "sum"), overhead_cost=("overhead_cost", "sum"),
         gross_cost=("gross_cost", "sum"), net_cost=("net_cost", "sum"),
-        services=("service_code", lambda s: ", ".join(labels.service(c) for c in PLACEMENTS if c in set(s))),
+        services=("service_code", lambda s: tuple(c for c in PLACEMENTS if c in set(s))),
     )
     per["cost_per_care_day"] = cost_per_day(per)
     top = per.sort_values("gross_cost", ascending=False).head(n).reset_index()
     top.insert(0, "rank", np.arange(1, len(top) + 1))
-    top["sex"] = top["sex"].map(bl.SEX).fillna(labels.UNKNOWN)
+    top["sex"] = sex_codes(top["sex"])
     return top.drop(columns=["direct_cost", "overhead_cost"])
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpbkit import labels
 from kpbkit.analyses.barn_unga.stays import PLACEMENTS, counted_placement_stays, placement_stays
 from kpbkit.analyses.load import Results
-from kpbkit.labels import barn_unga as bl
 
 
 def price_coverage(results: Results) -> pd.DataFrame:
@@ -20,8 +18,6 @@ def price_coverage(results: Results) -> pd.DataFrame:
                                       unpriced=("unpriced", "sum"), days=("days", "sum"),
                                       priced_days=("priced_days", "sum")).reset_index()
     out["priced_share"] = out["priced_days"] / out["days"].where(out["days"] > 0)
-    out["service"] = out["service_code"].map(labels.service)
-    out["regi_label"] = out["regi"].map(labels.REGI)
     order = {code: i for i, code in enumerate(PLACEMENTS)}
     return out.assign(_o=out["service_code"].map(order)).sort_values(["_o", "regi"]).drop(columns="_o").reset_index(
         drop=True)
@@ -50,8 +46,5 @@ def placement_quality(results: Results) -> pd.DataFrame:
         ("price_missing_unpriced_pool", float((unpriced & ~pool_priced & ~not_positive).sum())),
         ("price_not_positive", float(not_positive.sum())),
     ]
-    out = pd.DataFrame(rows, columns=["check", "count"])
-    out["label"] = out["check"].map(bl.QUALITY)
-    out["consequence"] = out["check"].map(bl.QUALITY_CONSEQUENCE)
-    return out
+    return pd.DataFrame(rows, columns=["check", "count"])
 

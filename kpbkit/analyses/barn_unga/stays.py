@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from kpbkit import labels
-from kpbkit.analyses.common import area_costs
+from kpbkit.analyses.common import UNKNOWN, area_costs
 from kpbkit.analyses.load import Results
 from kpbkit.catalog import PLACEMENT_SERVICES
 
@@ -69,12 +68,13 @@ def placement_stays(results: Results) -> pd.DataFrame:
 
 
 def law_labels(law: pd.Series) -> pd.Series:
-    """The legal basis as ``SoL``, ``LVU``, the text as given, or ``Okänd`` when empty."""
+    """The legal basis as ``SoL``, ``LVU``, the text as given, or :data:`~kpbkit.analyses.common.UNKNOWN` when
+    empty."""
     text = law.astype("string").str.strip()
     upper = text.str.upper()
     out = text.where(~upper.str.startswith("LVU", na=False), "LVU")
     out = out.where(~upper.str.startswith("SOL", na=False), "SoL")
-    return out.where(out.notna() & (out != ""), labels.UNKNOWN).astype("string")
+    return out.where(out.notna() & (out != ""), UNKNOWN).astype("string")
 
 
 def counted_placement_stays(results: Results) -> pd.DataFrame:
