@@ -13,12 +13,12 @@ from bs4 import BeautifulSoup
 from kpbkit import labels
 from kpbkit.analyses import lss as analysis
 from kpbkit.analyses import pa_settlement
-from kpbkit.analyses.common import by_age_band_and_sex, service_mix
+from kpbkit.analyses.common import UNKNOWN, UNKNOWN_AGE, by_age_band_and_sex, service_mix
 from kpbkit.analyses.load import Results, load_results
 from kpbkit.privacy import Policy
 from kpbkit.report import pdf_text, read_key_figures
 from kpbkit.views import lss as views
-from kpbkit.views.common import Report
+from kpbkit.views.common import Report, age_bands_shown, sex_label
 
 PSEUDONYM = re.compile(r"\bp[0-9a-f]{16}\b")
 
@@ -126,6 +126,14 @@ def test_levels_and_stay_lengths(res) -> None:
     assert (stays["mean_years"] > 0).all()
     checks = analysis.lss_checks(res).set_index("check")["count"]
     assert checks.sum() == 0  # the demo's LSS data is consistent
+
+
+def test_views_label_unknown_age_and_sex() -> None:
+    bands = pd.Series(pd.Categorical(["65-79", UNKNOWN_AGE, "0-64"], categories=["0-64", "65-79", UNKNOWN_AGE]))
+    shown = age_bands_shown(bands)
+    assert shown.tolist() == ["65-79", "Okänd", "0-64"] and list(shown.cat.categories) == ["0-64", "65-79", "Okänd"]
+    assert age_bands_shown(pd.Series([UNKNOWN_AGE, "80+"])).tolist() == ["Okänd", "80+"]
+    assert [sex_label(code) for code in ("K", "M", UNKNOWN)] == ["Kvinnor", "Män", "Okänd"]
 
 
 def test_sex_and_age_tables_hold_only_aggregates(res) -> None:

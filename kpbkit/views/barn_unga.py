@@ -558,7 +558,7 @@ def _placement_quality(results: Results) -> pd.DataFrame:
 
 def _cost_by_age_and_sex(results: Results) -> pd.DataFrame:
     f = analysis.cost_by_age_and_sex(results)
-    f = f.assign(sex_label=f["sex"].map(_sex))
+    f = f.assign(sex_label=f["sex"].map(_sex), age_band=common_views.age_bands_shown(f["age_band"]))
     return f.sort_values(["age_band", "sex_label"]).reset_index(drop=True)  # girls, boys, unknown by name
 
 
@@ -582,4 +582,5 @@ def _law_by_form(results: Results) -> pd.DataFrame:
 
 def _top_placements(results: Results, n: int = 10) -> pd.DataFrame:
     f = analysis.top_placements(results, n)
-    return f.assign(sex=f["sex"].map(_sex), services=f["services"].map(_services))
+    return f.assign(sex=f["sex"].map(_sex), services=f["services"].map(_services),
+                    age_band=common_views.age_bands_shown(f["age_band"]))

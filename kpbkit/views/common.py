@@ -60,8 +60,16 @@ def sex_label(code: str) -> str:
 
 
 def age_band_label(band: str) -> str:
-    """An age band as shown: the band's own label, ``Okänd`` for :data:`kpbkit.analyses.common.UNKNOWN`."""
-    return labels.UNKNOWN if band == common.UNKNOWN else band
+    """An age band as shown: the band's own label, ``Okänd`` for an unknown age
+    (:data:`kpbkit.analyses.common.UNKNOWN_AGE`)."""
+    return labels.UNKNOWN if band == common.UNKNOWN_AGE else band
+
+
+def age_bands_shown(bands: pd.Series) -> pd.Series:
+    """A column of age bands as shown (:func:`age_band_label`); a categorical one keeps its order."""
+    if isinstance(bands.dtype, pd.CategoricalDtype):
+        return bands.cat.rename_categories([age_band_label(c) for c in bands.cat.categories])
+    return bands.map(age_band_label)
 
 
 def _area_in(area: str) -> str:
@@ -138,7 +146,7 @@ def top_cases(results: Results, area: str, n: int = 10) -> HTML:
     if policy.publication:
         return HTML(policy.omitted(labels.SENTENCES["publication_top_cases"]))
     top = common.top_cases(results, area, n)
-    top = top.assign(sex=top["sex"].map(sex_label),
+    top = top.assign(sex=top["sex"].map(sex_label), age_band=age_bands_shown(top["age_band"]),
                      services=top["services"].map(lambda codes: ", ".join(labels.service(c) for c in codes)))
     return tables.show(
         top,
@@ -151,7 +159,7 @@ def top_cases(results: Results, area: str, n: int = 10) -> HTML:
 def age_and_sex(results: Results, area: str, *, service: str | None = None) -> HTML:
     """Brukare, cost per brukare and volume per brukare per age band and sex, with charts."""
     data = common.by_age_band_and_sex(results, area, service=service)
-    data = data.assign(sex=data["sex"].map(sex_label))
+    data = data.assign(sex=data["sex"].map(sex_label), age_band=age_bands_shown(data["age_band"]))
     unit_code = results.config.catalog.unit_of(service) if service else None
     unit = labels.UNITS.get(unit_code, "volym") if unit_code else "volym"
     scope = f"med {labels.service(service).lower()}" if service else _area_in(area)

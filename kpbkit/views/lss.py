@@ -430,7 +430,8 @@ def age_and_sex(results: Results) -> HTML:
     data = common.by_age_band_and_sex(results, AREA)
     if not len(data):
         return paragraph(text.SENTENCES["no_lss"])
-    data = data.assign(age_band=data["age_band"].astype(str), sex=data["sex"].map(common_views.sex_label))
+    data = data.assign(age_band=common_views.age_bands_shown(data["age_band"]).astype(str),
+                       sex=data["sex"].map(common_views.sex_label))
     column_formats = {"age_band": "text", "sex": "text", "brukare": "int", "gross_cost": "kr",
                       "cost_per_brukare": "kr"}
     table = _render_text_table(_suppress(data, column_formats, policy), _text_formats(column_formats), L)
