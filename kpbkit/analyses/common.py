@@ -15,7 +15,8 @@ from kpbkit.model.kpis import top_share
 #: codes the analyses use in place of a missing or unlisted value, and for a total row; views label them
 UNKNOWN = "unknown"
 TOTAL = "total"
-#: the band of an unknown age in :func:`area_costs` (the explorer shows the bands as they are)
+#: the band of an unknown age in :func:`area_costs`; still the Swedish label because kpbkit.explorer shows the
+#: bands as they are (it becomes :data:`UNKNOWN` once the explorer labels it; the views already do)
 UNKNOWN_AGE = labels.UNKNOWN
 #: the sex codes of persons.csv; any other value is :data:`UNKNOWN`
 SEXES = ("K", "M")
@@ -46,7 +47,7 @@ def area_costs(results: Results, area: str) -> pd.DataFrame:
 
 
 def age_band_labels(age: pd.Series, bands: tuple[AgeBand, ...]) -> pd.Series:
-    """The band label of each age; ``Okänd`` where the age is unknown or in no band."""
+    """The band label of each age; :data:`UNKNOWN_AGE` where the age is unknown or in no band."""
     out = pd.Series(UNKNOWN_AGE, index=age.index, dtype="string")
     for band in bands:
         mask = (age >= band.low) & ((age <= band.high) if band.high is not None else True)
