@@ -83,7 +83,7 @@ def area_rows(results: Results, area: str) -> pd.DataFrame:
     """
     rows = common.area_costs(results, area)
     rows["sex"] = rows["sex"].astype("string").fillna(UNKNOWN_SEX)
-    rows["age_band"] = rows["age_band"].astype("string")
+    rows["age_band"] = rows["age_band"].astype("string").replace(common.UNKNOWN_AGE, labels.UNKNOWN)
     keys = ["person_id", "service_code", "regi"]
     deliveries = results.tables.get("deliveries")
     if deliveries is None or not len(rows):

@@ -7,7 +7,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from kpbkit import labels
 from kpbkit.analyses.load import Results
 from kpbkit.catalog import AgeBand
 from kpbkit.model.kpis import top_share
@@ -15,9 +14,8 @@ from kpbkit.model.kpis import top_share
 #: codes the analyses use in place of a missing or unlisted value, and for a total row; views label them
 UNKNOWN = "unknown"
 TOTAL = "total"
-#: the band of an unknown age in :func:`area_costs`; still the Swedish label because kpbkit.explorer shows the
-#: bands as they are (it becomes :data:`UNKNOWN` once the explorer labels it; the views already do)
-UNKNOWN_AGE = labels.UNKNOWN
+#: the band of an unknown age or an age in no band (the views and the explorer label it)
+UNKNOWN_AGE = UNKNOWN
 #: the sex codes of persons.csv; any other value is :data:`UNKNOWN`
 SEXES = ("K", "M")
 
