@@ -6,6 +6,10 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test test-fast lint bench clean system
 
+# Bytecode and pytest's rewritten test modules are cached in __pycache__ (git-ignored) even where the environment
+# sets PYTHONDONTWRITEBYTECODE: recompiling every module in every worker costs about 10 % of the test loop
+unexport PYTHONDONTWRITEBYTECODE
+
 # The venv, with a kernelspec "python3" in it: papermill runs report templates with this venv's interpreter
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -179,9 +179,9 @@ def validate(config: Path) -> None:
     click.echo(f"Input OK: {rows}")
     model = run_model(data, cfg)
     click.echo(f"Model OK: reconciled to the öre; {len(model.data_quality)} data-quality finding(s)")
-    from kpbkit.analyses import prognos
+    from kpbkit.model.forecast import check_settings
 
-    prognos.for_run(cfg, model.person_costs, data.persons, data.population, data.population_forecast)
+    check_settings(cfg, model.person_costs)
     click.echo(f"Forecast settings OK: {len(cfg.prognos.scenarios)} scenario(s), horizon {cfg.prognos.horizon} years")
     for finding in model.data_quality.to_dict("records"):
         example = f" e.g. {finding['example']}" if finding.get("example") else ""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 from click.testing import CliRunner
@@ -98,6 +97,8 @@ def test_tiny_run_provider_and_sex_selection(tiny) -> None:
 
 
 def test_lab_dry_run_writes_the_notebook_with_parameters(tiny) -> None:
+    import nbformat
+
     out = CliRunner().invoke(main, ["lab", str(tiny), "--dry-run", "--no-browser", "--", "--port", "8899"])
     assert out.exit_code == 0, out.output
     assert "--no-browser --port 8899" in out.output  # passed through to jupyter lab
@@ -139,6 +140,7 @@ def test_lab_help() -> None:
 
 @pytest.mark.render
 def test_written_notebook_runs_with_papermill(tiny, tmp_path) -> None:
+    import nbformat
     import papermill
 
     CliRunner().invoke(main, ["lab", str(tiny), "--dry-run"])

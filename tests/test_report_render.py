@@ -13,7 +13,6 @@ import shutil
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from kpbkit.report import (
@@ -60,6 +59,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.mark.render
 def test_papermill_run_injects_the_parameter(rendered: dict[str, Path]) -> None:
+    import nbformat
+
     executed = rendered["executed"]
     assert executed.is_file()
     nb = nbformat.read(executed, as_version=4)
@@ -126,6 +127,8 @@ def test_no_pdf_engine_is_a_clear_error(rendered: dict[str, Path], monkeypatch: 
 
 @pytest.mark.render
 def test_failing_notebook_keeps_partial_copy_in_failed_dir(tmp_path: Path) -> None:
+    import nbformat
+
     output = tmp_path / "report" / "failing.ipynb"
     failed_dir = tmp_path / "failed"
     with pytest.raises(ReportError) as caught:
@@ -165,6 +168,8 @@ def test_unknown_parameter_fails_before_any_kernel_starts(tmp_path: Path) -> Non
 
 
 def test_check_template_needs_a_parameters_cell(tmp_path: Path) -> None:
+    import nbformat
+
     nb = nbformat.read(MINI, as_version=4)
     nb.cells[0].metadata["tags"] = []
     template = tmp_path / "untagged.ipynb"
@@ -176,6 +181,8 @@ def test_check_template_needs_a_parameters_cell(tmp_path: Path) -> None:
 
 
 def test_html_refuses_outputs_that_need_scripts(tmp_path: Path) -> None:
+    import nbformat
+
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("chart")
     cell.outputs = [
@@ -192,6 +199,8 @@ def test_html_refuses_outputs_that_need_scripts(tmp_path: Path) -> None:
 
 
 def test_read_key_figures_needs_the_output(tmp_path: Path) -> None:
+    import nbformat
+
     executed = tmp_path / "plain.ipynb"
     nbformat.write(nbformat.v4.new_notebook(), executed)
     with pytest.raises(ReportError, match="no key-figures output"):
@@ -199,6 +208,8 @@ def test_read_key_figures_needs_the_output(tmp_path: Path) -> None:
 
 
 def _wide_table_notebook(path: Path, columns: int) -> Path:
+    import nbformat
+
     header = "".join(f"<th>Kolumn med långt namn {i}</th>" for i in range(columns))
     row = "".join(f"<td>{9_000_000 + i}</td>" for i in range(columns))
     table = f'<table class="dataframe"><thead><tr>{header}</tr></thead><tbody><tr>{row}</tr></tbody></table>'

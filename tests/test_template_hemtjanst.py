@@ -6,7 +6,6 @@ import json
 import re
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 import pytest
 
@@ -19,6 +18,8 @@ TEMPLATES = sorted((ROOT / "templates" / "notebooks").glob("*.ipynb"))
 
 @pytest.mark.parametrize("path", TEMPLATES, ids=[p.stem for p in TEMPLATES])
 def test_template_contract(path: Path) -> None:
+    import nbformat
+
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     tagged = [c for c in code if "parameters" in c.metadata.get("tags", [])]

@@ -413,6 +413,16 @@ def volume_factor(period: Period) -> float:
     return year_days / ((period.end - period.start).days + 1)
 
 
+def check_settings(config: ClientConfig, person_costs: pd.DataFrame) -> list[str]:
+    """The services the forecast covers, its ``prognos`` settings checked against a run's ``person_costs``.
+
+    What `kpbkit validate` checks of the forecast (a config error naming the key), without computing it.
+    """
+    services = forecast_services(person_costs, config.catalog, config.prognos.services, config_path=config.path)
+    _check_scenarios(config.prognos.scenarios, services, config.path)
+    return services
+
+
 def for_run(
     config: ClientConfig,
     person_costs: pd.DataFrame,
@@ -430,8 +440,7 @@ def for_run(
     section = config.prognos
     bands = parse_age_bands(section.age_bands) if section.age_bands else ()
     base_year = config.period.end.year
-    services = forecast_services(person_costs, config.catalog, section.services, config_path=config.path)
-    _check_scenarios(section.scenarios, services, config.path)
+    services = check_settings(config, person_costs)
     attributes = person_attributes(persons, config.period)
     factor = volume_factor(config.period)
     rates = consumption_rates(person_costs, attributes, population, base_year=base_year, services=services,
