@@ -120,13 +120,23 @@ def by_age_band_and_sex(results: Results, area: str, *, service: str | None = No
     rows = area_costs(results, area)
     if service:
         rows = rows[rows["service_code"] == service]
+    return age_sex_table(rows, results.config.age_bands.get(area, ()), count="brukare", volume="volume", per="brukare")
+
+
+def age_sex_table(rows: pd.DataFrame, bands: tuple[AgeBand, ...], *, count: str, volume: str, per: str
+                  ) -> pd.DataFrame:
+    """The age × sex table every area shows, from person_costs rows with ``age_band`` and ``sex``.
+
+    Columns ``age_band, sex, <count>, <volume>, gross_cost, cost_per_<per>, <volume>_per_<per>``: persons, volume
+    and gross cost per band and sex code, bands in the config's order with the unknown band last.
+    """
     rows = rows.assign(sex=sex_codes(rows["sex"]))
     out = rows.groupby(["age_band", "sex"]).agg(
-        brukare=("person_id", "nunique"), volume=("volume", "sum"), gross_cost=("gross_cost", "sum"),
+        **{count: ("person_id", "nunique"), volume: ("volume", "sum"), "gross_cost": ("gross_cost", "sum")},
     ).reset_index()
-    out["cost_per_brukare"] = out["gross_cost"] / out["brukare"]
-    out["volume_per_brukare"] = out["volume"] / out["brukare"]
-    order = [b.label for b in results.config.age_bands.get(area, ())] + [UNKNOWN_AGE]
+    out[f"cost_per_{per}"] = out["gross_cost"] / out[count]
+    out[f"{volume}_per_{per}"] = out[volume] / out[count]
+    order = [b.label for b in bands] + [UNKNOWN_AGE]
     out["age_band"] = pd.Categorical(out["age_band"], categories=order, ordered=True)
     return out.sort_values(["age_band", "sex"]).reset_index(drop=True)
 

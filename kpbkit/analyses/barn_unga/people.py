@@ -8,22 +8,14 @@ import numpy as np
 import pandas as pd
 
 from kpbkit.analyses.barn_unga.stays import AREA, PLACEMENTS, cost_per_day, placement_costs, placement_stays
-from kpbkit.analyses.common import TOTAL, UNKNOWN, UNKNOWN_AGE, sex_codes
+from kpbkit.analyses.common import TOTAL, UNKNOWN, age_sex_table, sex_codes
 from kpbkit.analyses.load import Results
 
 
 def cost_by_age_and_sex(results: Results) -> pd.DataFrame:
     """Placed children, care days and gross placement cost per age band and sex, with cost per child."""
-    rows = placement_costs(results)
-    rows = rows.assign(sex=sex_codes(rows["sex"]))
-    out = rows.groupby(["age_band", "sex"]).agg(
-        children=("person_id", "nunique"), days=("volume", "sum"), gross_cost=("gross_cost", "sum"),
-    ).reset_index()
-    out["cost_per_child"] = out["gross_cost"] / out["children"]
-    out["days_per_child"] = out["days"] / out["children"]
-    order = [b.label for b in results.config.age_bands.get(AREA, ())] + [UNKNOWN_AGE]
-    out["age_band"] = pd.Categorical(out["age_band"], categories=order, ordered=True)
-    return out.sort_values(["age_band", "sex"]).reset_index(drop=True)
+    return age_sex_table(placement_costs(results), results.config.age_bands.get(AREA, ()), count="children",
+                         volume="days", per="child")
 
 
 def cost_by_sex(results: Results) -> pd.DataFrame:
