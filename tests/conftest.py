@@ -155,7 +155,7 @@ def demo_tests(source: str) -> set[str]:
 
 def shares_module_fixtures(source: str) -> bool:
     """Whether a module's ``source`` defines a module- or class-scoped fixture (its tests belong together)."""
-    return re.search(r"""scope=["'](module|class)["']""", source) is not None
+    return re.search(r"""scope=["'](module|class)["']|^ONE_WORKER = True""", source, re.M) is not None
 
 
 #: the cache key (``.pytest_cache``) of every test's last measured seconds (setup, call and teardown)

@@ -89,6 +89,7 @@ def _params() -> list[Any]:
 
 
 pytestmark = pytest.mark.usefixtures("cli_isolation")
+ONE_WORKER = True
 
 
 @pytest.fixture

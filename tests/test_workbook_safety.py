@@ -170,14 +170,11 @@ def test_a_client_name_starting_with_a_formula_trigger_is_text(internal_run, tmp
 
 
 def test_every_cell_goes_through_the_one_cell_function(tmp_path) -> None:
-    """Plain values, prebuilt cells and error-looking text all end up as text; only a Formula is a formula."""
+    """Plain values, styled cells and error-looking text all end up as text; only a Formula is a formula."""
     book = xlsx.new_workbook()
     sheet = xlsx.Sheet(book, "Blad")
-    from openpyxl.cell import WriteOnlyCell
-
-    sneaky = WriteOnlyCell(sheet.raw, value="=1+1")  # made outside cell(): append makes it text
     values = [f"{t}x" for t in TRIGGERS] + ["#N/A", "#REF!", "ok\x01", 12.5, None]
-    sheet.append([*values, sneaky, sheet.cell(xlsx.Formula("=SUM(1,2)"))])
+    sheet.append([*values, sheet.cell("=1+1", bold=True), sheet.cell(xlsx.Formula("=SUM(1,2)"))])
     path = tmp_path / "t.xlsx"
     book.save(path)
     row = next(load_workbook(path)["Blad"].iter_rows())
@@ -187,7 +184,8 @@ def test_every_cell_goes_through_the_one_cell_function(tmp_path) -> None:
     assert [c.value for c in row[:6]] == [f"{t}x" for t in TRIGGERS[:5]] + ["\nx"]
     assert all(c.quotePrefix for c in row[:6]) and not row[6].quotePrefix
     assert row[8].value == "ok\ufffd" and row[9].value == 12.5 and row[10].value is None
-    assert (row[11].data_type, row[11].value) == ("s", "=1+1")
+    assert (row[11].data_type, row[11].value, row[11].font.b) == ("s", "=1+1", True)
+    assert row[11].quotePrefix
     assert (row[12].data_type, row[12].value) == ("f", "=SUM(1,2)")  # the one on purpose
     with pytest.raises(ValueError, match="starts with"):
         sheet.cell(xlsx.Formula("SUM(1,2)"))

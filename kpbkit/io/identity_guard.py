@@ -328,13 +328,13 @@ def check_xlsx(path: Path, *, shown: Path | None = None) -> None:
 
 
 def save_workbook(book: Any, path: Path) -> Path:
-    """Save an openpyxl workbook to ``path`` only if no cell holds a personnummer-shaped value.
+    """Save a workbook (anything with ``save(path)``) to ``path`` only if no cell holds a personnummer-shaped value.
 
-    The workbook (write-only ones stream their rows, so cells cannot be looked at before saving) is saved
+    The workbook (kpbkit's stream their rows, so cells cannot be looked at before saving) is saved
     beside ``path`` under a hidden temporary name, scanned, and renamed into place; refused, it is deleted.
     """
     path = Path(path)
-    tmp = path.with_name(f".{path.stem}.tmp-{uuid.uuid4().hex[:8]}{path.suffix}")  # openpyxl reads by suffix
+    tmp = path.with_name(f".{path.stem}.tmp-{uuid.uuid4().hex[:8]}{path.suffix}")  # readers go by the suffix
     try:
         book.save(tmp)
         check_xlsx(tmp, shown=path)

@@ -30,8 +30,6 @@ def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfi
     cases per service and period, with small numbers of cases suppressed
     (:func:`kpbkit.report.workbook.published_six_month`) and the about sheet says so.
     """
-    from openpyxl.styles import Alignment, Font
-
     from kpbkit.labels import workbook as workbook_labels
 
     policy = policy or Policy(config.report.publication, config.report.threshold)
@@ -69,8 +67,7 @@ def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfi
     lines = [line.format(**filled) for line in lss_labels.EXCEL_ABOUT]
     if policy.publication:
         lines[1] = workbook_labels.PA_PUBLICATION_NOTE.format(threshold=policy.threshold)  # instead of "a row per case"
-    wrap = Alignment(wrap_text=True, vertical="top")
     for i, line in enumerate(lines):
-        about.append([about.cell(line, alignment=wrap, font=Font(bold=True, size=12) if i == 0 else None)])
+        about.append([about.cell(line, wrap="top", bold=i == 0, size=12 if i == 0 else None)])
     save_workbook(workbook, path)  # refused if a cell holds a value shaped like a personnummer
     return path

@@ -46,12 +46,12 @@ from kpbkit.report.published_tables import (
     published_tables,
     suppress,
 )
-from kpbkit.report.sheets import FORMULA_TRIGGERS, Formula, Sheet, cell, column_width, new_workbook, write_table_sheet
+from kpbkit.report.sheets import FORMULA_TRIGGERS, Book, Formula, Sheet, column_width, new_workbook, write_table_sheet
 
 #: the workbook's own names, and those of its parts (cells, kinds, publication) the six-month workbook uses from here
 __all__ = [
     "FORMATS", "FORMULA_TRIGGERS", "KINDS", "KPI_UNIT_KINDS", "PA_BOOLEANS", "PA_FLAG_COUNTS", "PA_KINDS",
-    "PA_PUBLISHED_COLUMNS", "PUBLISHED_FROM", "TABLES", "Formula", "Sheet", "cell", "column_width",
+    "PA_PUBLISHED_COLUMNS", "PUBLISHED_FROM", "TABLES", "Book", "Formula", "Sheet", "column_width",
     "display_values", "new_workbook", "published_kpis", "published_service_costs", "published_six_month",
     "published_tables", "read_result", "suppress", "workbook_path", "write_table_sheet", "write_workbook",
 ]
@@ -157,17 +157,15 @@ def display_values(table: str, column: str, values: pd.Series, *, booleans: Iter
 
 # ------------------------------------------------------------------------------------------------------- summary
 
-def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.DataFrame], *, policy: Policy) -> None:
+def _summary_sheet(book: Book, config: ClientConfig, tables: Mapping[str, pd.DataFrame], *, policy: Policy) -> None:
     """The opening sheet; in publication mode the tables are already suppressed."""
-    from openpyxl.styles import Font
-
     sheet = Sheet(book, text.SHEETS["summary"])
     for letter, width in zip("ABCD", (34, 52, 18, 18), strict=True):
         sheet.column_dimensions[letter].width = width
     s = text.SUMMARY
 
     def bold(value: object, size: int | None = None) -> object:
-        return sheet.cell(value, font=Font(bold=True, size=size) if size else Font(bold=True))
+        return sheet.cell(value, bold=True, size=size)
 
     def fmt(value: object, kind: str) -> object:
         value = None if value is None or (isinstance(value, float) and math.isnan(value)) else value
@@ -222,17 +220,14 @@ def _summary_sheet(book: Any, config: ClientConfig, tables: Mapping[str, pd.Data
 
 # --------------------------------------------------------------------------------------------------- definitions
 
-def _definitions_sheet(book: Any, tables: Mapping[str, pd.DataFrame]) -> None:
-    from openpyxl.styles import Alignment, Font
-
+def _definitions_sheet(book: Book, tables: Mapping[str, pd.DataFrame]) -> None:
     sheet = Sheet(book, text.SHEETS["definitions"])
     for letter, width in zip("ABCD", (26, 40, 26, 100), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
 
     def cells(values: Sequence[object], *, header: bool = False) -> list[object]:
-        return [sheet.cell(v, alignment=wrap, font=bold if header else None) for v in values]
+        return [sheet.cell(v, wrap="top", bold=header) for v in values]
 
     sheet.append(cells(text.DEFINITION_HEADERS, header=True))
     for name in ("summary", *tables, "definitions"):
