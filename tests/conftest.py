@@ -154,7 +154,8 @@ def demo_tests(source: str) -> set[str]:
 
 
 def shares_module_fixtures(source: str) -> bool:
-    """Whether a module's ``source`` defines a module- or class-scoped fixture (its tests belong together)."""
+    """Whether a module's ``source`` defines a module- or class-scoped fixture, or says ``ONE_WORKER = True`` (its
+    tests share what a worker computed): its tests belong together."""
     return re.search(r"""scope=["'](module|class)["']|^ONE_WORKER = True""", source, re.M) is not None
 
 

@@ -89,6 +89,8 @@ def _params() -> list[Any]:
 
 
 pytestmark = pytest.mark.usefixtures("cli_isolation")
+#: the cases share what a worker has read and computed (read_files_once, base_outcome): under xdist they all go to
+#: one worker (tests/conftest.py), which saves about a tenth of the fast loop
 ONE_WORKER = True
 
 
