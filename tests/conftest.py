@@ -8,6 +8,7 @@ named gets a one-row default that runs end to end; ``name=None`` leaves a table 
 from __future__ import annotations
 
 import ast
+import gc
 import logging
 import re
 import shutil
@@ -157,6 +158,15 @@ def shares_module_fixtures(source: str) -> bool:
     """Whether a module's ``source`` defines a module- or class-scoped fixture, or says ``ONE_WORKER = True`` (its
     tests share what a worker computed): its tests belong together."""
     return re.search(r"""scope=["'](module|class)["']|^ONE_WORKER = True""", source, re.M) is not None
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Keep the collected tests and imported modules out of the cyclic garbage collector's passes, and let it run
+    less often: the tests make many short-lived pandas objects, and the default thresholds spend 3-5 % of the
+    fast loop walking the same long-lived objects again."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 100)
 
 
 #: the cache key (``.pytest_cache``) of every test's last measured seconds (setup, call and teardown)
