@@ -16,6 +16,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (kpbkit)" > /dev/null
+	$(PY) -m compileall -q kpbkit  # the first test run's workers and subprocesses then skip compiling it
 	touch $(STAMP)
 
 # Chromium (PDF), poppler-utils (PDF text), fonts and pango: installed with apt-get when missing
