@@ -137,12 +137,15 @@ def test_median_of_an_even_number() -> None:
 # --- savings potential -------------------------------------------------------------------------------------
 
 REFS = _refs([
-    {"area": "aldreomsorg", "kpi": "cost_per_hour", "value": 500.0, "unit": "SEK/hour", "year": 2020, "source": "R1"},
+    {"area": "aldreomsorg", "kpi": "cost_per_hour", "value": 400.0, "unit": "SEK/hour", "year": 2016, "source": "R0"},
+    {"area": "aldreomsorg", "kpi": "cost_per_hour", "value": 500.0, "unit": "SEK/hour", "year": 2022, "source": "R1"},
     {"area": "aldreomsorg", "kpi": "cost_per_hour", "group": "egen", "value": 700.0, "unit": "SEK/hour",
      "year": 2025, "source": "R2"},
-    {"area": "aldreomsorg", "kpi": "hours_per_inhabitant_80", "value": 30.0, "unit": "hours", "year": 2020,
+    {"area": "aldreomsorg", "kpi": "hours_per_inhabitant_80", "value": 30.0, "unit": "hours", "year": 2022,
      "source": "R3"},
-    {"area": "aldreomsorg", "kpi": "coverage_80", "value": 0.20, "unit": "share", "year": 2015, "source": "R4"},
+    {"area": "aldreomsorg", "kpi": "coverage_80", "value": 0.20, "unit": "share", "year": 2023, "source": "R4"},
+    {"area": "aldreomsorg", "kpi": "coverage_80", "value": 0.10, "unit": "share", "year": 2021, "source": "R4b"},
+    {"area": "aldreomsorg", "kpi": "delivery_ratio", "value": 0.9, "unit": "share", "year": 2015, "source": "R7"},
     {"area": "barn_unga", "kpi": "placed_per_1000_0_20", "value": 10.0, "unit": "per_1000", "year": 2022,
      "source": "R5"},
     {"area": "barn_unga", "kpi": "cost_per_care_day", "group": "hvb", "value": 5000.0, "unit": "SEK/day",
@@ -166,14 +169,14 @@ def test_savings_of_a_unit_cost_against_the_reference_and_the_median() -> None:
     others = [_other("A", 2025, 550.0, 35.0), _other("B", 2024, 580.0, 36.0), _other("C", 2025, 700.0, 50.0)]
     s = compare.savings_potential(_client(), REFS, others, "aldreomsorg", price_index=0.02)
     ref = _row(s, "cost_per_hour", "total", "reference")
-    target = 500 * 1.02 ** 5                                                 # 552.04 kr at 2025's prices
-    assert ref["target"] == pytest.approx(target)
+    target = 500 * 1.02 ** 3                                                 # 530.60 kr at 2025's prices
+    assert ref["target"] == pytest.approx(target) and ref["source"] == "R1"  # not R0: 2016 is context only
     assert ref["base"] == 1000.0                                             # delivered hours
     assert ref["current_cost"] == pytest.approx(600_000.0)
     assert ref["cost_at_target"] == pytest.approx(1000 * target)
-    assert ref["potential"] == pytest.approx(1000 * (600 - target))         # 47 959.60 kr
+    assert ref["potential"] == pytest.approx(1000 * (600 - target))         # 69 396 kr
     assert ref["assumption"] == "unit_cost"
-    assert "1\u00a0000 timmar" in _said(ref) and "552\u00a0kr" in _said(ref)
+    assert "1\u00a0000 timmar" in _said(ref) and "531\u00a0kr" in _said(ref)
     med = _row(s, "cost_per_hour", "total", "median")
     assert med["target"] == pytest.approx(591.6)
     assert med["potential"] == pytest.approx(1000 * (600 - 591.6))         # 8 400 kr
@@ -193,6 +196,7 @@ def test_savings_of_consumption_rates() -> None:
     assert hours["potential"] == pytest.approx(600_000.0)
     assert hours["current_cost"] == pytest.approx(40 * 100 * 600)
     coverage = _row(s, "coverage_80", "total", "reference")
+    assert coverage["source"] == "R4" and coverage["target"] == 0.20      # the most recent of the two
     assert coverage["volume_change"] == pytest.approx(5.0)                  # (0.25 − 0.20) × 100 brukare 80+
     assert coverage["unit_value"] == pytest.approx(40 / 0.25 * 600)         # 160 hours per brukare 80+ × 600 kr
     assert coverage["potential"] == pytest.approx(5 * 160 * 600)            # 480 000 kr
@@ -202,6 +206,17 @@ def test_savings_of_consumption_rates() -> None:
     assert placed["volume_change"] == pytest.approx(2.0)                    # (12 − 10) / 1000 × 1000 children
     assert placed["unit_value"] == pytest.approx(7_200_000 / 12)            # placement cost per placed child
     assert placed["potential"] == pytest.approx(2 * 600_000)
+
+
+def test_a_reference_older_than_three_years_is_never_a_savings_target() -> None:
+    chosen, older = compare.chosen_reference(REFS, "aldreomsorg", "cost_per_hour", "total", year=2025)
+    assert chosen is not None and chosen["source"] == "R1" and list(older["source"]) == ["R0"]
+    chosen, _ = compare.chosen_reference(REFS, "aldreomsorg", "cost_per_hour", "total", year=2026)  # 2022 = 4 years
+    assert chosen is None
+    s = compare.savings_potential(_client(), REFS[REFS["source"] != "R1"], [], "aldreomsorg", price_index=0.02)
+    old = _row(s, "cost_per_hour", "total", "old_reference")
+    assert old["source"] == "R0" and math.isnan(old["target"]) and math.isnan(old["potential"])
+    assert old["assumption"] == "old_reference" and "bakgrund" in _said(old)
 
 
 def test_missing_reference_or_comparison_gives_no_data_not_zero() -> None:

@@ -247,23 +247,54 @@ def municipality_comparison(client: RunFigures, others: list[RunFigures], area: 
 
 # --- savings potential --------------------------------------------------------------------------------------
 
+#: a reference older than this many years before the period is context only, never a savings target
+MAX_REFERENCE_AGE = 3
+
+
+def chosen_reference(refs: pd.DataFrame, area: str, kpi: str, group: str, *, year: int,
+                     max_age: int = MAX_REFERENCE_AGE) -> tuple[dict[str, object] | None, pd.DataFrame]:
+    """The one reference a KPI is measured against, and the older ones (context only).
+
+    The chosen one is the most recent reference of the KPI and group whose year is at most ``max_age`` years
+    before ``year`` (ties: the first in the file); a reference without a year is never chosen. Returns the chosen
+    row (``None``: there is none) and every other reference of the KPI and group, most recent first.
+    """
+    sel = refs[(refs["area"] == area) & (refs["kpi"] == kpi) & (refs["group"] == group)] if len(refs) else refs
+    if not len(sel):
+        return None, sel
+    recent = sel[sel["year"].notna() & (sel["year"] >= year - max_age)]
+    chosen = None
+    if len(recent):
+        index = recent["year"].astype(float).to_numpy().argmax()  # argmax: the first of equal years
+        chosen = recent.iloc[index].to_dict()
+        sel = sel.drop(index=recent.index[index])
+    return chosen, sel.sort_values("year", ascending=False, na_position="last")
+
+
 def _targets(client: RunFigures, refs: pd.DataFrame, medians: pd.DataFrame, area: str, kpi: str, group: str,
-             *, price_index: float) -> list[dict[str, object]]:
-    """Every target of one KPI: its references at the period's price level (or one NaN row), then the median."""
+             *, price_index: float, max_age: int = MAX_REFERENCE_AGE) -> list[dict[str, object]]:
+    """The targets of one KPI: its chosen reference at the period's price level (:func:`chosen_reference`; when
+    there is none, one row without a target naming the newest older reference, if any), then the median."""
     year = client.year or 0
-    sel = select_references(refs, area, year=year)
-    sel = sel[(sel["kpi"] == kpi) & (sel["group"] == group)]
-    out: list[dict[str, object]] = []
-    for ref in sel.to_dict("records"):
-        factor = price_factor(ref["year"], year, index=price_index, unit=ref["unit"])
-        out.append({"basis": "reference", "source": ref["source"], "source_year": ref["year"],
-                    "target": float(ref["value"]) * factor})
-    if not out:
-        out.append({"basis": "reference", "source": None, "source_year": math.nan, "target": math.nan})
+    chosen, older = chosen_reference(refs, area, kpi, group, year=year, max_age=max_age)
+    if chosen is not None:
+        factor = price_factor(chosen["year"], year, index=price_index, unit=str(chosen["unit"]))
+        out: list[dict[str, object]] = [{"basis": "reference", "source": chosen["source"],
+                                         "source_year": chosen["year"], "target": float(chosen["value"]) * factor}]
+    elif len(older):
+        newest = older.iloc[0]
+        out = [{"basis": "old_reference", "source": newest["source"], "source_year": newest["year"],
+                "target": math.nan}]
+    else:
+        out = [{"basis": "reference", "source": None, "source_year": math.nan, "target": math.nan}]
     med = medians[(medians["kpi"] == kpi) & (medians["group"] == group)] if len(medians) else medians
     out.append({"basis": "median", "source": None, "source_year": math.nan,
                 "target": float(med["median"].iloc[0]) if len(med) else math.nan})
     return out
+
+
+def _no_target(target: dict[str, object]) -> str:
+    return "old_reference" if target["basis"] == "old_reference" else "no_target"
 
 
 def _unit_cost_row(client: RunFigures, area: str, spec: tuple[str, str, tuple[str, str, str], str],
@@ -277,7 +308,7 @@ def _unit_cost_row(client: RunFigures, area: str, spec: tuple[str, str, tuple[st
            "difference": value - t, "base": volume, "base_unit": vunit, "volume_change": math.nan,
            "unit_value": value - t, "current_cost": volume * value}
     if math.isnan(t):
-        return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": "no_target"}
+        return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": _no_target(target)}
     if math.isnan(value) or math.isnan(volume):
         return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": "no_client"}
     if value <= t:
@@ -316,7 +347,7 @@ def _rate_row(client: RunFigures, area: str, kpi: str, target: dict[str, object]
            "hours_per_brukare": per}
     if math.isnan(t):
         return {**row, "volume_change": math.nan, "cost_at_target": math.nan, "potential": math.nan,
-                "assumption": "no_target"}
+                "assumption": _no_target(target)}
     if any(math.isnan(x) for x in (value, population, unit_value)):
         return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": "no_client"}
     if value <= t:
@@ -333,13 +364,16 @@ def savings_potential(client: RunFigures, refs: pd.DataFrame, others: list[RunFi
     the client is dearer. Consumption rates (:data:`RATE_SAVINGS`): the volume change (client rate − target)
     × population (÷ 1000 for per-1000 rates) valued at the client's own unit cost: kr per delivered hour
     for hours per inhabitant 80+; hours per brukare 80+ × kr per hour for coverage 80+; gross placement
-    cost per placed child for placements per 1 000. Targets: each reference (closest year per source, at
-    the period's price level) and the comparison municipalities' median. Where the client is not above
+    cost per placed child for placements per 1 000. Targets: the KPI's one chosen reference (the most recent
+    no older than :data:`MAX_REFERENCE_AGE` years before the period, at the period's price level,
+    :func:`chosen_reference`; older ones are context only: basis ``old_reference``, no target) and the comparison
+    municipalities' median. Where the client is not above
     the target the potential is 0; where the target or a client figure is missing it is NaN (no data),
     never 0. ``assumption`` names the calculation (``unit_cost``, a rate's kind, ``not_above``, ``no_target``,
-    ``no_client``) for the views to spell out in Swedish with the row's numbers (``hours_per_brukare``: the
-    hours per brukare 80+ a coverage change is valued at). ``source`` and ``source_year`` name a reference
-    target (empty for the median, and for a KPI without references). Rows overlap; do not add them up.
+    ``no_client``, ``old_reference``) for the views to spell out in Swedish with the row's numbers
+    (``hours_per_brukare``: the hours per brukare 80+ a coverage change is valued at). ``source`` and
+    ``source_year`` name a reference target (empty for the median, and for a KPI without references).
+    Rows overlap; do not add them up.
     """
     medians = municipality_comparison(
         client, others, area, price_index=price_index,

@@ -67,6 +67,7 @@ BASIS = {
     "reference_no_year": "{source}",
     "median": "Jämförelsekommunernas median",
     "reference_missing": "Referensvärde",
+    "old_reference": "Äldre referensvärde ({source}, {year})",
 }
 
 SENTENCES = {
@@ -140,6 +141,9 @@ ASSUMPTIONS = {
     ),
     "not_above": "Kommunens {client} ligger inte över målvärdet {target}: ingen besparing räknas (0 kr).",
     "no_target": "{basis} saknas: ingen beräkning (uppgift saknas).",
+    "old_reference": (
+        "Referensvärdet ({basis}) är äldre än tre år före perioden och visas bara som bakgrund: ingen beräkning."
+    ),
     "no_client": "Kommunens värde eller volym saknas: ingen beräkning (uppgift saknas).",
 }
 

@@ -312,6 +312,8 @@ def basis_label(basis: str, source: object, year: object) -> str:
     """A savings target's basis in words: a reference's source and year, or the comparison median."""
     if basis == "median":
         return text.BASIS["median"]
+    if basis == "old_reference" and pd.notna(year):
+        return text.BASIS["old_reference"].format(source=source, year=int(year))  # type: ignore[call-overload]
     if source is None or (isinstance(source, float) and math.isnan(source)):
         return text.BASIS["reference_missing"]
     if pd.notna(year):
@@ -339,6 +341,8 @@ def assumption_text(row: dict[str, object]) -> str:
     sentence = text.ASSUMPTIONS[key]
     if key == "no_target":
         return sentence.format(basis=row["basis_label"])
+    if key == "old_reference":
+        return sentence.format(basis=f"{row['source']}, {int(row['source_year'])}")  # type: ignore[call-overload]
     if key == "no_client":
         return sentence
     if key == "not_above":
