@@ -83,7 +83,8 @@ def ingest(config: ClientConfig) -> CanonicalData:
         files[name] = path
         unknown = frames[name].attrs.get("unknown_columns", [])
         if unknown:
-            findings.add("unknown_columns", "info", name, len(unknown), "ignored columns: " + ", ".join(unknown))
+            findings.add("unknown_columns", "info", name, len(unknown), "ignored columns: " + ", ".join(unknown),
+                         values={"columns": list(unknown)})
 
     key_cache: list[bytes] = []
 
@@ -190,7 +191,9 @@ def _person_ids_as_personnummer(
     frame.loc[whole, "person_id"] = pd.NA
     findings.add("person_id_personnummer", "info", name, int(whole.sum()),
                  "person ids that are personnummer: pseudonymised as personnummer, birth date and sex from them",
-                 example=f"{path.name}, column '{shown.get('person_id', 'person_id')}'")
+                 example=f"{path.name}, column '{shown.get('person_id', 'person_id')}'",
+                 values={"column": shown.get("person_id", "person_id"),
+                         "example": {"file": path.name, "column": shown.get("person_id", "person_id")}})
     return frame
 
 
@@ -263,7 +266,10 @@ def _pseudonymise_table(
         where = f"{path.name} row {int(frame[SOURCE_ROW].iloc[first])}" if path else f"row {first + 1}"
         findings.add("personnummer_missing", "warning", name, int(no_person.sum()),
                      "rows without personnummer (or person_id): left out, they cannot be traced to a person",
-                     example=f"{where}: empty personnummer")
+                     example=f"{where}: empty personnummer",
+                     values={"example": {"file": path.name if path else None, "table": name,
+                                         "row": int(frame[SOURCE_ROW].iloc[first]) if path else first + 1,
+                                         "fields": {"personnummer": None}}})
         keep = ~no_person.to_numpy()
         frame, pnr, has_pnr = frame.loc[keep], pnr.loc[keep], has_pnr.loc[keep]
     if not has_pnr.any():
@@ -283,6 +289,8 @@ def _pseudonymise_table(
             int(count),
             "rows kept, pseudonymised from the digits as given, with unknown birth date and sex",
             example=f"{where}: personnummer with {problem.replace('_', ' ')} (not shown)",
+            values={"example": {"file": path.name if path else None, "table": name, "row": first,
+                                "note": f"personnummer_invalid_{problem}"}},
         )
     samordning = parsed["samordningsnummer"] & parsed["valid"]
     findings.add("samordningsnummer", "info", name, int(samordning.sum()), "valid samordningsnummer (day + 60)")
@@ -355,6 +363,7 @@ def _report_person_gaps(frames: dict[str, pd.DataFrame], findings: Findings) -> 
             name,
             int(ids[missing].nunique()),
             f"persons in {name} but not in persons ({int(missing.sum())} rows); counted in volumes and costs",
+            values={"rows": int(missing.sum())},
         )
         used.update(ids.unique())
     relevant = persons[persons["person_id"].isin(used)]

@@ -6,7 +6,8 @@ one offending row by file and row number (:func:`describe_row`) with non-identif
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -25,8 +26,34 @@ def kronor(amount: float) -> str:
     The grouping also keeps a large amount from looking like a personnummer to a reader or a scan.
     """
     return f"{amount:,.2f} kr".replace(",", " ")
-#: the contract's columns, then ``example``: one offending row described without any identity (file row, codes, dates)
-COLUMNS = ["check", "severity", "table", "count", "detail", "example"]
+#: the contract's columns, then ``example``: one offending row described without any identity (file row, codes, dates),
+#: then ``values``: the finding's numbers, names and example row as JSON, so a report can word it in its own language
+COLUMNS = ["check", "severity", "table", "count", "detail", "example", "values"]
+
+
+class Example(str):
+    """An example's text as the CSV keeps it, carrying its parts (``file``, ``row``, ``fields``) for a report.
+
+    ``fields`` maps a column to its value (ISO dates, numbers, text; ``None`` when empty), never an identity.
+    """
+
+    parts: dict[str, object]
+
+    def __new__(cls, text: str, parts: Mapping[str, object]) -> Example:
+        made = super().__new__(cls, text)
+        made.parts = dict(parts)
+        return made
+
+
+def _json_value(value: object) -> object:
+    """numpy scalars, timestamps and other odd values as JSON can hold them."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return pd.Timestamp(value).date().isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
 
 
 @dataclass
@@ -36,17 +63,24 @@ class Findings:
     rows: list[dict[str, object]] = field(default_factory=list)
 
     def add(
-        self, check: str, severity: Severity, table: str, count: int | float, detail: str = "", example: str = ""
+        self, check: str, severity: Severity, table: str, count: int | float, detail: str = "", example: str = "",
+        values: Mapping[str, object] | None = None,
     ) -> None:
         """Record a finding; zero counts are dropped so the table lists only what was found.
 
         ``example`` describes one offending row so a client can find it (e.g. ``visits.csv row 17: hemtjanst
         2025-03-04, provider LOV9, 0 min``); it must never carry a personnummer or a person's pseudonym.
+        ``values`` holds what ``detail`` says in numbers and names (amounts in kronor unrounded, years, file and
+        column names), so a report can word the finding itself; an :class:`Example` adds its parts as ``example``.
         """
         if count:
+            given = dict(values or {})
+            if isinstance(example, Example) and "example" not in given:
+                given["example"] = example.parts
             self.rows.append(
                 {"check": check, "severity": severity, "table": table, "count": count, "detail": detail,
-                 "example": example}
+                 "example": str(example),
+                 "values": json.dumps(given, ensure_ascii=False, default=_json_value) if given else ""}
             )
 
     def extend(self, other: Findings) -> None:
@@ -118,7 +152,8 @@ def describe_row(
     Returns
     -------
     str
-        E.g. ``visits.csv row 17: hemtjanst 2025-03-04, provider LOV9, 0 min``; ``""`` if no row matches.
+        E.g. ``visits.csv row 17: hemtjanst 2025-03-04, provider LOV9, 0 min`` (an :class:`Example` carrying the
+        file, row and fields); ``""`` if no row matches.
     """
     if isinstance(where, (int, np.integer)):
         position = int(where)
@@ -137,7 +172,22 @@ def describe_row(
     if not _missing(row):
         place = f"{place} row {int(row)}"
     values = {c: frame[c].iloc[position] for c in fields if c in frame.columns}
-    return f"{place}: {_fields(values)}" if values else place
+    parts = {"file": Path(file).name if file is not None else None, "table": table,
+             "row": None if _missing(row) else int(row),
+             "fields": {c: None if _missing(v) else _part(v) for c, v in values.items()}}
+    return Example(f"{place}: {_fields(values)}" if values else place, parts)
+
+
+def _part(value: object) -> object:
+    """A field's value as an example's parts keep it: numbers as numbers, dates as ISO text, codes as safe text."""
+    if isinstance(value, (pd.Timestamp, np.datetime64)):
+        return pd.Timestamp(value).date().isoformat()
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value) if not float(value).is_integer() else int(value)
+        return number if safe_name(str(number)) == str(number) else safe_name(str(number))
+    return safe_name(str(value).strip())
 
 
 def _fields(values: dict[str, object]) -> str:

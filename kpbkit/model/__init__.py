@@ -103,5 +103,7 @@ def compute_unit_costs(rows: pd.DataFrame, pools: pd.DataFrame, catalog, finding
         findings.add("volume_without_pool", "warning", "ledger", 1,
                      f"service:{item.service_code}:{item.regi} has volume {item.volume:.1f} {item.unit} but no "
                      "direct cost in the ledger rules",
-                     example=f"service:{item.service_code}:{item.regi}: {item.volume:.1f} {item.unit}")
+                     example=f"service:{item.service_code}:{item.regi}: {item.volume:.1f} {item.unit}",
+                     values={"service": item.service_code, "regi": item.regi, "volume": float(item.volume),
+                             "unit": item.unit})
     return out[UNIT_COST_COLUMNS].sort_values(["service_code", "regi"]).reset_index(drop=True)

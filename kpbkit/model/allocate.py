@@ -225,4 +225,5 @@ def _report_residuals(pools: pd.DataFrame, findings: Findings) -> None:
             f"{pool.target} / {pool.kind}: {kronor(pool.amount)} has no volume (or weight) to carry it; "
             "reported as a residual",
             example=f"{pool.target} / {pool.kind}: {kronor(pool.amount)}",
+            values={"target": pool.target, "kind": pool.kind, "amount": float(pool.amount)},
         )

@@ -85,5 +85,6 @@ def check_placement_decisions(
             f"{count} of {placed} placement stays have no decision of the same service active on any day of "
             f"the stay ({parts}): still counted in volumes and costs",
             example=describe_row(stays, flagged, "stays", file),
+            values={"placed": placed, "per_service": {str(c): int(n) for c, n in per_service.items()}},
         )
     return count

@@ -81,7 +81,7 @@ def compute_kpis(
     year = period.end.year
     if not len(population) or not (population["year"] == year).any():
         findings.add("population_missing", "warning", "population", 1,
-                     f"no population for {year}: population-based KPIs are empty")
+                     f"no population for {year}: population-based KPIs are empty", values={"year": year})
     out = _Rows()
     for area in catalog.areas:
         rows = costs[costs["area"] == area]

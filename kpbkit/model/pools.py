@@ -14,7 +14,7 @@ import pandas as pd
 from kpbkit.config import LedgerRule
 from kpbkit.model.rules import parse_target
 from kpbkit.period import Period
-from kpbkit.quality import Findings, describe_row, field_text, kronor
+from kpbkit.quality import Example, Findings, describe_row, field_text, kronor
 
 UNMAPPED = "unmapped"
 
@@ -67,6 +67,7 @@ def map_ledger(
         int(unmapped.sum()),
         f"ledger rows no rule maps, {kronor(float(rows.loc[unmapped, 'amount'].sum()))} in all: "
         "add rules or exclude them",
+        values={"amount": float(rows.loc[unmapped, "amount"].sum())},
         example=_largest_unmapped(rows, unmapped.to_numpy(dtype=bool), file),
     )
     return rows
@@ -86,8 +87,11 @@ def _largest_unmapped(rows: pd.DataFrame, unmapped: np.ndarray, file: Path | Non
                                        & (codes["responsibility"] == responsibility)).to_numpy(dtype=bool)
     combination = ", ".join(f"{name} {field_text(code, name)}" for name, code in
                             (("activity", activity), ("account", account), ("responsibility", responsibility)))
-    return (f"{describe_row(rows, first, 'ledger', file)} (the largest unmapped combination, {combination}: "
-            f"{kronor(float(total))} in {int(n)} rows)")
+    place = describe_row(rows, first, "ledger", file)
+    largest = {"activity": str(activity), "account": str(account), "responsibility": str(responsibility),
+               "amount": float(total), "rows": int(n)}
+    return Example(f"{place} (the largest unmapped combination, {combination}: {kronor(float(total))} in {int(n)} "
+                   "rows)", {**getattr(place, "parts", {}), "note": "largest_unmapped", "largest": largest})
 
 
 def pool_table(mapped: pd.DataFrame) -> pd.DataFrame:

@@ -43,13 +43,16 @@ def check_control_totals(ledger: pd.DataFrame, quality: QualitySection, period: 
         scope = _scope(total.activities, total.account_prefixes)
         text = (f"{total.label} ({scope}, {int(sel.sum())} ledger rows): ledger {kronor(ledger_sum)}, stated "
                 f"{kronor(float(total.amount))}, difference {kronor(difference)}")
+        values = {"label": total.label, "activities": list(total.activities),
+                  "account_prefixes": list(total.account_prefixes), "rows": int(sel.sum()), "ledger": ledger_sum,
+                  "stated": float(total.amount), "difference": difference, "tolerance": quality.control_tolerance}
         if abs(difference) > quality.control_tolerance:
             mismatches += 1
             findings.add("control_total_mismatch", "error", "ledger", 1,
-                         f"{text}: above the tolerance of {kronor(quality.control_tolerance)}")
+                         f"{text}: above the tolerance of {kronor(quality.control_tolerance)}", values=values)
         else:
             findings.add("control_total_match", "info", "ledger", 1,
-                         f"{text}: within the tolerance of {kronor(quality.control_tolerance)}")
+                         f"{text}: within the tolerance of {kronor(quality.control_tolerance)}", values=values)
     return mismatches
 
 

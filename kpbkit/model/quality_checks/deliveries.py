@@ -57,6 +57,7 @@ def check_visits_without_decision(
             f"the visit's date ({_per_service(counted['service_code'], flagged)}): still counted in volumes and "
             "costs",
             example=describe_row(counted, flagged, "visits", file),
+            values={"counted": len(counted), "per_service": _per_service_counts(counted["service_code"], flagged)},
         )
     return count
 
@@ -145,8 +146,16 @@ def check_decisions_without_delivery(
             f"({_per_service(decisions['service_code'], flagged)}): a paused insats can be right, missing time "
             "reports or stays are not",
             example=describe_row(decisions, flagged, "decisions", file),
+            values={"checked": int(checked.sum()),
+                    "per_service": _per_service_counts(decisions["service_code"], flagged)},
         )
     return count
+
+
+def _per_service_counts(codes: pd.Series, mask: np.ndarray) -> dict[str, int]:
+    """``{"hemtjanst": 3, "pa_sfb": 1}``: the flagged rows per service code, for a finding's values."""
+    counts = pd.Series(np.asarray(codes)[np.asarray(mask, dtype=bool)]).astype("string").value_counts().sort_index()
+    return {str(code): int(n) for code, n in counts.items()}
 
 
 def _per_service(codes: pd.Series, mask: np.ndarray) -> str:

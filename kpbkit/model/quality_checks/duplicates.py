@@ -86,5 +86,6 @@ def check_duplicate_ids(
             f"{count} rows share a {id_column} with an earlier row ({shared} ids): every row is still used "
             f"as it is; one {table[:-1]} should have one row",
             example=describe_row(frame, extra, table, file),
+            values={"ids": shared},
         )
     return count

@@ -14,7 +14,7 @@ import pandas as pd
 
 from kpbkit.errors import InputError
 from kpbkit.period import Period
-from kpbkit.quality import FIELDS, Findings, describe_row, kronor
+from kpbkit.quality import FIELDS, Example, Findings, describe_row, kronor
 
 #: plausibility limits: what a person reading the results would question
 MAX_AGE = 110  # older than this at the period's end: person_age_implausible, population_age_implausible
@@ -37,6 +37,7 @@ def check_minutes_implausible(
             f"{float(counted.loc[long, 'minutes'].sum()) / 60:.1f} hours in all: still counted in volumes; check the "
             "time report",
             example=describe_row(counted, long, "visits", file),
+            values={"max_minutes": float(max_minutes), "hours": float(counted.loc[long, "minutes"].sum()) / 60},
         )
     return count
 
@@ -62,6 +63,7 @@ def check_outside_period(
             f"{table} entirely before ({int((ordered & before).sum())}) or after ({int((ordered & after).sum())}) "
             "the period: ignored by the volumes",
             example=describe_row(frame, outside, table, file),
+            values={"before": int((ordered & before).sum()), "after": int((ordered & after).sum())},
         )
     return count
 
@@ -115,6 +117,7 @@ def check_population_plausible(
             f"{n} {table} rows have a negative number of inhabitants ({float(count[negative].sum()):g} in all): "
             "used as given by the per-inhabitant key figures and the forecast; check the export",
             example=_population_example(population, negative, table, file),
+            values={"inhabitants": float(count[negative].sum())},
         )
         found += n
     old = (age > MAX_AGE).to_numpy(dtype=bool)
@@ -125,6 +128,7 @@ def check_population_plausible(
             f"{n} {table} rows have an age over {MAX_AGE} (up to {int(age[old].max())}): used as given; "
             "population files end at 100 or 100+, so the age column may hold something else",
             example=_population_example(population, old, table, file),
+            values={"max_age": MAX_AGE, "oldest": int(age[old].max())},
         )
         found += n
     return found
@@ -137,7 +141,9 @@ def _population_example(frame: pd.DataFrame, mask: np.ndarray, table: str, file:
     fields = ", ".join(f"{column} {row[column]:g}" if isinstance(row[column], (int, float, np.number))
                        else f"{column} {row[column]}" for column in ("year", "age", "sex", "count")
                        if column in frame.columns)
-    return f"{place}: {fields}"
+    parts = {**getattr(place, "parts", {}), "fields": {column: row[column] for column in ("year", "age", "sex", "count")
+                                                       if column in frame.columns}}
+    return Example(f"{place}: {fields}", parts)
 
 
 def check_person_ages(
@@ -178,6 +184,7 @@ def check_person_ages(
         f"{int(age[old].max())}): still counted, in the oldest age group; check the personnummer (century) or "
         "birth date",
         example=example or describe_row(persons, old, "persons", file, columns=()),
+        values={"max_age": MAX_AGE, "end": period.end.isoformat(), "oldest": int(age[old].max())},
     )
     return count
 
@@ -202,6 +209,7 @@ def check_granted_hours_implausible(decisions: pd.DataFrame, findings: Findings,
             "legitimately exceed it)",
             example=describe_row(decisions, over, "decisions", file,
                                  (*FIELDS["decisions"], "granted_hours_per_month")),
+            values={"limit": HOURS_IN_A_MONTH, "largest": float(hours[over].max())},
         )
     return count
 
@@ -224,6 +232,9 @@ def check_ledger_amount_implausible(ledger: pd.DataFrame, findings: Findings, *,
             "ledger_amount_implausible", "warning", "ledger", count,
             f"{count} ledger rows of {kronor(LARGE_LEDGER_ROW)} or more (absolute), {total} in all: still allocated "
             "like any other row; check for a stray digit, öre instead of kronor or a total row",
-            example=f"{place}, {kronor(float(amount[large].iloc[0]))}",
+            example=Example(f"{place}, {kronor(float(amount[large].iloc[0]))}",
+                            {**getattr(place, "parts", {}), "fields": {**getattr(place, "parts", {}).get("fields", {}),
+                                                                       "amount": float(amount[large].iloc[0])}}),
+            values={"limit_amount": LARGE_LEDGER_ROW, "amount": float(amount[large].sum())},
         )
     return count
