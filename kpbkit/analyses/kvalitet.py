@@ -14,6 +14,7 @@ Pure functions of a run's :class:`~kpbkit.analyses.load.Results`, reading ``data
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,17 @@ TABLE_ORDER: tuple[str, ...] = ("persons", "providers", "decisions", "visits", "
                                 "population_forecast", "ledger", "ledger_rules")
 #: reconciliation targets whose residual means a pool without weight
 POOL_FORMS = ("service", "overhead", "myndighet")
+#: checks whose rows carry ledger cost or are left out of the allocation: a warning of these moves kronor between
+#: brukare, services or regi, or leaves them unallocated; every other warning concerns descriptions (age, sex,
+#: dates of counted rows) or flags rows that are counted as they are
+MONEY_CHECKS = frozenset({
+    # ledger kronor not allocated, or allocated from a doubtful row
+    "ledger_unmapped", "pool_without_volume", "volume_without_pool", "ledger_amount_implausible",
+    "control_total_mismatch",
+    # rows left out of the volumes that carry the costs, or weighted otherwise than the file says
+    "service_unknown", "wrong_table_for_unit", "minutes_not_positive", "end_before_start", "provider_unknown",
+    "provider_missing", "personnummer_missing", "daily_price_not_positive",
+})
 _TOLERANCE = 0.005  # a residual below half an öre is no residual
 
 
@@ -55,10 +67,12 @@ def findings(results: Results) -> pd.DataFrame:
 
     Columns: ``number`` (``1.1``, ``1.2``, ``2.1``, ...: the phase's place in :data:`PHASES`, then the
     finding's), ``phase``, ``check_id``, ``severity_id``, ``table_id``, ``count``, ``detail``, ``example``.
+    ``values`` holds the finding's numbers and names (a dict, empty when the run wrote none).
     Ordered by phase, severity (errors first) and table (:data:`TABLE_ORDER`), then by check id as
     :func:`kpbkit.analyses.common.quality_findings` orders them.
     """
     dq = results.data_quality.copy()
+    dq["values"] = [_values(v) for v in dq["values"]] if "values" in dq.columns else [{} for _ in range(len(dq))]
     for col in ("check", "severity", "table", "detail", "example"):
         if col not in dq.columns:
             dq[col] = ""
@@ -77,8 +91,19 @@ def findings(results: Results) -> pd.DataFrame:
     shown = shown.reset_index(drop=True)
     position = shown.groupby("phase", sort=False).cumcount() + 1
     shown["number"] = [f"{PHASES.index(p) + 1}.{i}" for p, i in zip(shown["phase"], position, strict=True)]
-    columns = ["number", "phase", "check_id", "severity_id", "table_id", "count", "detail", "example"]
+    columns = ["number", "phase", "check_id", "severity_id", "table_id", "count", "detail", "example", "values"]
     return shown[columns]
+
+
+def _values(text: object) -> dict[str, object]:
+    """A finding's ``values`` cell as a dict (empty when missing or not a JSON object)."""
+    if not isinstance(text, str) or not text.strip():
+        return {}
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
 
 
 def phase_findings(results: Results, phase: str) -> pd.DataFrame:
@@ -111,10 +136,15 @@ def verdict(results: Results) -> dict[str, object]:
     """Whether the run can be trusted: counts per severity, control totals, and a ``status``.
 
     ``status`` is ``errors`` (any error finding), ``no_control_totals`` (the config states none),
-    ``control_not_checked`` (stated, but the run reports no comparison) or ``ok``.
+    ``control_not_checked`` (stated, but the run reports no comparison) or ``ok``. ``money_warnings`` counts the
+    warnings of :data:`MONEY_CHECKS` (``other_warnings`` the rest) and ``unallocated`` is the ledger's kronor
+    neither allocated nor excluded by a rule (unmapped rows and pools without volume, from the reconciliation).
     """
     f = findings(results)
     n = {s: int((f["severity_id"] == s).sum()) for s in SEVERITIES}
+    warned = f[f["severity_id"] == "warning"]
+    money = int(warned["check_id"].isin(MONEY_CHECKS).sum())
+    overview = ledger_overview(results)
     stated = len(results.config.quality.control_totals)
     matched = int((f["check_id"] == "control_total_match").sum())
     mismatched = int((f["check_id"] == "control_total_mismatch").sum())
@@ -127,6 +157,8 @@ def verdict(results: Results) -> dict[str, object]:
     else:
         status = "ok"
     return {"status": status, "errors": n["error"], "warnings": n["warning"], "info": n["info"],
+            "money_warnings": money, "other_warnings": n["warning"] - money,
+            "unallocated": overview["unmapped"] + overview["pools_without_volume"],
             "control_totals": stated, "control_matched": matched, "control_mismatched": mismatched}
 
 

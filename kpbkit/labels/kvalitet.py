@@ -45,33 +45,38 @@ FINDING_PARTS = {
     "severity": "Allvarlighet",
     "table": "Tabell",
     "count": "Antal",
-    "check_id": "Kontroll-id",
-    "detail": "Teknisk detalj",
+    "detail": "Vad körningen fann",
     "example": "Exempel",
     "guidance": "Så åtgärdar ni",
     "no_example": "inget exempel angivet",
 }
 
 SENTENCES = {
+    # the verdict: one status sentence, then one on the warnings (what moves kronor and what does not)
     "verdict_errors": (
-        "Resultaten går inte att lita på ännu: körningen har {errors}. De måste rättas eller förklaras innan "
-        "siffrorna lämnas till kommunen; börja med dem. Därutöver finns {warnings} att gå igenom."
+        "Resultaten kan inte användas ännu: körningen har {errors} som måste rättas eller förklaras innan "
+        "siffrorna lämnas till kommunen (se {sections})."
     ),
     "verdict_no_control": (
-        "Inga fel hittades, men huvudboken är inte avstämd mot någon kontrollsumma från kommunen "
-        "(räkenskapssammandraget, RS). Lägg in kommunens belopp under quality.control_totals i "
-        "konfigurationen innan resultaten används. Därutöver finns {warnings} att gå igenom med kommunen."
+        "Resultaten kan användas med ett förbehåll: inga fel hittades, men huvudboken är inte avstämd mot någon "
+        "kontrollsumma från kommunen, till exempel räkenskapssammandraget (se avsnitt 3)."
     ),
     "verdict_not_checked": (
-        "Inga fel hittades, men körningen redovisar ingen jämförelse mot kommunens kontrollsumma, så avstämningen "
-        "mot räkenskapssammandraget (RS) återstår. Därutöver finns {warnings} att gå igenom med kommunen."
+        "Resultaten kan användas med ett förbehåll: inga fel hittades, men avstämningen mot kommunens "
+        "kontrollsumma återstår (se avsnitt 3)."
     ),
     "verdict_ok": (
-        "Resultaten går att lita på: inga fel hittades, varje krona i huvudboken är fördelad eller redovisad "
-        "och huvudboken stämmer med kommunens kontrollsumma. {warnings_sentence}"
+        "Resultaten kan användas: inga fel hittades och huvudboken stämmer med kommunens kontrollsumma."
     ),
-    "verdict_ok_warnings": "{warnings} bör ändå gås igenom med kommunen, eftersom de påverkar resultaten.",
-    "verdict_ok_clean": "Det finns inga varningar.",
+    "warnings_none": "Det finns inga varningar.",
+    "warnings_other": "{other} gäller uppgifter som inte påverkar kostnaderna.",
+    "warnings_money": "{money} påverkar fördelningen av kostnaderna{unallocated} (se {sections}).",
+    "warnings_both": (
+        "{other} gäller uppgifter som inte påverkar kostnaderna; {money} påverkar fördelningen{unallocated} "
+        "(se {sections})."
+    ),
+    "unallocated": ", och {amount} i huvudboken är inte fördelat till brukare",
+    "section": "avsnitt {numbers}",
     "no_findings_phase": "Inga avvikelser hittades i den här fasen.",
     "inputs": (
         "Tabellerna nedan är kommunens uttag efter inläsning och pseudonymisering. Exemplen i avvikelserna "
@@ -86,8 +91,8 @@ SENTENCES = {
     "residuals": "Belopp som inte fördelats till brukare, per kostnadspool och typ:",
     "no_control_totals": (
         "Kommunen har inte angett någon kontrollsumma. Be kommunens ekonom om räkenskapssammandragets (RS) "
-        "belopp för de verksamheter analysen omfattar och lägg in dem under quality.control_totals i "
-        "konfigurationen (label, amount och vid behov activities och account_prefixes); kpbkit jämför då "
+        "belopp för de verksamheter analysen omfattar och lägg in dem i inställningarna för kontrollsummor, med "
+        "benämning, belopp och vid behov vilka verksamheter och konton beloppet omfattar; analysen jämför då "
         "huvudboken med dem i varje körning."
     ),
     "control_totals": (
@@ -96,7 +101,7 @@ SENTENCES = {
     ),
     "no_control_findings": (
         "Körningen redovisar ingen jämförelse mot kontrollsummorna ovan; kontrollera att körningen gjorts med "
-        "den aktuella konfigurationen."
+        "de aktuella inställningarna."
     ),
 }
 
@@ -139,7 +144,7 @@ GUIDANCE = {
         "ofta saknade utloggningar eller makulerade besök som ligger kvar i uttaget."
     ),
     "minutes_implausible": (
-        "Besöket är längre än gränsen i konfigurationen (quality.max_visit_minutes, normalt ett dygn) och är "
+        "Besöket är längre än gränsen i inställningarna för datakvalitet (normalt ett dygn) och är "
         "troligen felregistrerat. Be kommunen kontrollera exempelraden i tidregistreringen, till exempel en "
         "glömd utloggning eller tid för en hel vecka på ett besök."
     ),
@@ -150,7 +155,7 @@ GUIDANCE = {
     ),
     "service_unknown": (
         "Insatskoden finns inte i insatskatalogen och raden räknas inte. Koppla kommunens kod till en insats i "
-        "konfigurationens kodlista, eller lägg till insatsen i katalogen (services) om den är kommunens egen."
+        "inställningarnas kodlista, eller lägg till insatsen i insatskatalogen om den är kommunens egen."
     ),
     "provider_unknown": (
         "Utförarens id finns inte i utförarregistret och raden räknas inte. Be kommunen komplettera "
@@ -190,7 +195,7 @@ GUIDANCE = {
     ),
     "ledger_unmapped": (
         "Huvudboksrader som ingen regel kopplar redovisas som ej fördelade. Gå igenom raderna (verksamhet, konto, "
-        "ansvar) med kommunens ekonom och lägg till regler, eller en exclude-regel för kostnader som inte hör "
+        "ansvar) med kommunens ekonom och lägg till regler, eller en regel som undantar kostnader som inte hör "
         "till KPB."
     ),
     "pool_without_volume": (
@@ -324,10 +329,223 @@ GUIDANCE = {
         "kommunen verkligen saknar insatser av det slaget."
     ),
     "unknown_columns": (
-        "Kolumner som kpbkit inte känner igen ignoreras. Ingen åtgärd om de är extra; heter en nödvändig kolumn "
-        "något annat i kommunens fil, lägg till den i kolumnmappningen i konfigurationen."
+        "Kolumner som analysen inte känner igen används inte. Ingen åtgärd om de är extra; heter en nödvändig "
+        "kolumn något annat i kommunens fil, koppla den till rätt uppgift i inställningarnas kolumnlista."
     ),
 }
+
+
+#: check id → what the run found, in Swedish. ``{count}`` and ``{table}`` (the table's name) are always there,
+#: other placeholders come from the finding's values; ``{x:rad|rader}`` gives ``1 rad`` or ``3 rader``. A check
+#: without a sentence here, or whose values lack a placeholder, gets :data:`GENERIC_DETAIL`.
+DETAILS = {
+    "visit_outside_period": "{count:besök|besök} ligger utanför perioden och räknas inte.",
+    "ledger_outside_period": "{count:huvudboksrad|huvudboksrader} ligger utanför perioden och räknas inte.",
+    "minutes_not_positive": "{count:besök|besök} har tom, noll eller negativ tid och är inte med i volymerna.",
+    "minutes_implausible": (
+        "{count:besök|besök} är längre än {max_minutes} minuter, sammanlagt {hours} timmar; de räknas ändå i "
+        "volymerna."
+    ),
+    "wrong_table_for_unit": (
+        "{count:rad|rader} i tabellen {table} gäller en insats som mäts i en annan enhet och är inte med i "
+        "volymerna."
+    ),
+    "service_unknown": (
+        "{count:rad|rader} i tabellen {table} har en insatskod som inte finns i insatskatalogen och är inte med i "
+        "volymerna."
+    ),
+    "provider_unknown": (
+        "{count:rad|rader} i tabellen {table} har en utförare som saknas i utförarregistret och är inte med i "
+        "volymerna."
+    ),
+    "provider_missing": "{count:rad|rader} i tabellen {table} saknar utförare och räknas som egen regi.",
+    "end_before_start": (
+        "{count:rad|rader} i tabellen {table} slutar före startdatumet och är inte med i volymerna."
+    ),
+    "daily_price_not_positive": (
+        "{count:vistelse|vistelser} har ett dygnspris på noll eller lägre och räknas som vistelser utan pris."
+    ),
+    "daily_price_missing": (
+        "{count:vistelse|vistelser} saknar dygnspris i en kostnadspool där andra vistelser har pris och vägs med "
+        "poolens snittpris."
+    ),
+    "overlapping_stays": (
+        "{count:vistelse|vistelser} överlappar en annan vistelse för samma person och insats; varje dygn räknas "
+        "för den vistelse som började sist."
+    ),
+    "overlapping_decisions": (
+        "{count:beslut|beslut} överlappar ett annat beslut för samma person och insats; varje dag räknas för det "
+        "beslut som började sist."
+    ),
+    "placement_without_decision": (
+        "{count} av {placed:placering|placeringar} saknar beslut om samma insats under vistelsen "
+        "({per_service}); de räknas ändå i volymer och kostnader."
+    ),
+    "ledger_unmapped": (
+        "{count:huvudboksrad|huvudboksrader} med sammanlagt {amount} kopplas inte av någon regel och fördelas "
+        "inte till brukare."
+    ),
+    "pool_without_volume": (
+        "{target} ({kind}) har {amount} i huvudboken men ingen volym att fördela beloppet på; det redovisas "
+        "som ej fördelat."
+    ),
+    "volume_without_pool": (
+        "{service} har en volym på {volume} men ingen direkt kostnad i huvudboken och får därför ingen kostnad."
+    ),
+    "person_not_in_persons": (
+        "{count:person|personer} i tabellen {table} ({rows:rad|rader}) saknas i personregistret; de räknas i "
+        "volymer och kostnader."
+    ),
+    "birth_date_unknown": (
+        "{count:person|personer} med insatser saknar födelsedatum och ingår inte i någon åldersgrupp."
+    ),
+    "sex_unknown": (
+        "{count:person|personer} med insatser saknar uppgift om kön och ingår inte i jämförelsen mellan kvinnor "
+        "och män."
+    ),
+    "duplicate_person_id": (
+        "{count:rad|rader} i personregistret upprepar en person som redan finns; den första raden används."
+    ),
+    "duplicate_provider_id": (
+        "{count:rad|rader} i utförarregistret upprepar en utförare som redan finns; den första raden används."
+    ),
+    "duplicate_decision_id": (
+        "{count:rad|rader} har samma beslutsid som en tidigare rad ({ids:id|id} i allt); alla rader används som "
+        "de är."
+    ),
+    "duplicate_stay_id": (
+        "{count:rad|rader} har samma vistelseid som en tidigare rad ({ids:id|id} i allt); alla rader används som "
+        "de är."
+    ),
+    "duplicate_visits": (
+        "{count:besöksrad|besöksrader} är lika en tidigare rad i person, insats, datum, tid, utförare och "
+        "personal; de räknas ändå som alla andra rader."
+    ),
+    "visit_without_decision": (
+        "{count} av {counted:räknat besök|räknade besök} gjordes en dag då personen saknade gällande beslut om "
+        "insatsen ({per_service}); de räknas ändå i volymer och kostnader."
+    ),
+    "decision_without_delivery": (
+        "{count} av {checked:beslut|beslut} som gällde under perioden har ingen leverans medan de gällde "
+        "({per_service})."
+    ),
+    "stay_outside_period": (
+        "{count:vistelse|vistelser} ligger helt före ({before}) eller efter ({after}) perioden och räknas inte."
+    ),
+    "decision_outside_period": (
+        "{count:beslut|beslut} gäller helt före ({before}) eller efter ({after}) perioden och räknas inte."
+    ),
+    "control_total_mismatch": (
+        "Huvudboken summerar till {ledger} för {label} ({scope}) och kommunen anger {stated}: skillnaden "
+        "{difference} är större än toleransen {tolerance}."
+    ),
+    "control_total_match": (
+        "Huvudboken summerar till {ledger} för {label} ({scope}) och kommunen anger {stated}: skillnaden "
+        "{difference} ryms inom toleransen {tolerance}."
+    ),
+    "population_count_negative": (
+        "{count:rad|rader} i befolkningsfilen har ett negativt antal invånare (sammanlagt {inhabitants}); de "
+        "används som de står."
+    ),
+    "population_age_implausible": (
+        "{count:rad|rader} i befolkningsfilen har en ålder över {max_age} år (som högst {oldest}); de används "
+        "som de står."
+    ),
+    "person_age_implausible": (
+        "{count:person|personer} är över {max_age} år vid periodens slut, {end} (den äldsta är {oldest} år); de "
+        "räknas i den äldsta åldersgruppen."
+    ),
+    "granted_hours_implausible": (
+        "{count:beslut|beslut} beviljar fler än {limit} timmar i månaden (som mest {largest} timmar); de används "
+        "som de står."
+    ),
+    "ledger_amount_implausible": (
+        "{count:huvudboksrad|huvudboksrader} på {limit_amount} eller mer, sammanlagt {amount}; de fördelas ändå som "
+        "andra rader."
+    ),
+    "person_id_personnummer": (
+        "{count:rad|rader} har personnummer i kolumnen för person-id ({column}); de pseudonymiseras som "
+        "personnummer och ger ålder och kön."
+    ),
+    "persons_contradict_personnummer": (
+        "{count:person|personer} har födelsedatum eller kön i personregistret som inte stämmer med "
+        "personnumret; personnumret används."
+    ),
+    "personnummer_invalid_format": (
+        "{count:rad|rader} i tabellen {table} har personnummer med fel antal siffror eller tecken; raderna "
+        "räknas, men utan ålder och kön."
+    ),
+    "personnummer_invalid_date": (
+        "{count:rad|rader} i tabellen {table} har personnummer med ett datum som inte finns; raderna räknas, men "
+        "utan ålder och kön."
+    ),
+    "personnummer_invalid_check_digit": (
+        "{count:rad|rader} i tabellen {table} har personnummer med fel kontrollsiffra; raderna räknas, men utan "
+        "ålder och kön."
+    ),
+    "personnummer_invalid_missing": (
+        "{count:rad|rader} i tabellen {table} saknar personnummer; raderna räknas, men utan ålder och kön."
+    ),
+    "personnummer_missing": (
+        "{count:rad|rader} i tabellen {table} saknar personnummer och är inte med i beräkningen, eftersom de inte "
+        "kan kopplas till en person."
+    ),
+    "samordningsnummer": "{count:rad|rader} i tabellen {table} har samordningsnummer och räknas som alla andra.",
+    "population_missing": "Befolkning för {year} saknas, så nyckeltal per invånare kan inte beräknas.",
+    "table_missing": "Filen med {table} saknas i underlaget, så tabellen räknas som tom.",
+    "unknown_columns": "{count:kolumn|kolumner} i filen med {table} används inte: {columns}.",
+}
+#: the name of a check without a Swedish name (its id is never shown)
+UNNAMED_CHECK = "Övrig kontroll"
+#: a check without its own sentence: its Swedish name, table and count
+GENERIC_DETAIL = "Kontrollen ”{name}” gäller {count:fall|fall} i tabellen {table}."
+
+#: the words of an example row (``{}`` is the value)
+EXAMPLE_ROW = "{file} rad {row}"
+EXAMPLE_FIELDS = {
+    "minutes": "{} min",
+    "provider_id": "utförare {}",
+    "staff_id": "personal {}",
+    "decision_id": "beslut {}",
+    "stay_id": "vistelse {}",
+    "daily_price": "dygnspris {}",
+    "granted_hours_per_month": "{} tim/mån",
+    "activity": "verksamhet {}",
+    "account": "konto {}",
+    "responsibility": "ansvar {}",
+    "regi": "regi {}",
+    "law": "lag {}",
+    "level": "nivå {}",
+    "year": "år {}",
+    "age": "ålder {}",
+    "sex": "kön {}",
+    "count": "antal {}",
+    "column": "kolumnen {}",
+}
+#: what an empty field is called in an example (``… saknas``)
+EXAMPLE_EMPTY = {
+    "provider_id": "utförare", "staff_id": "personal", "decision_id": "beslutsid", "stay_id": "vistelseid",
+    "daily_price": "dygnspris", "granted_hours_per_month": "beviljad tid", "minutes": "tid", "date": "datum",
+    "start_date": "startdatum", "service_code": "insatskod", "activity": "verksamhet", "account": "konto",
+    "responsibility": "ansvar", "amount": "belopp", "personnummer": "personnummer", "year": "år", "age": "ålder",
+    "sex": "kön", "count": "antal",
+}
+EXAMPLE_EMPTY_SUFFIX = "{} saknas"
+EXAMPLE_OPEN_END = "tills vidare"
+#: an example's note (the example's ``note`` part) → Swedish
+EXAMPLE_NOTES = {
+    "personnummer_invalid_format": "personnummer med fel format (visas inte)",
+    "personnummer_invalid_date": "personnummer med ogiltigt datum (visas inte)",
+    "personnummer_invalid_check_digit": "personnummer med fel kontrollsiffra (visas inte)",
+    "personnummer_invalid_missing": "personnummer saknas",
+    "largest_unmapped": "den största kombinationen utan regel: {combination}, {amount} på {rows:rad|rader}",
+}
+#: a person's column in an example that is named, not shown (``kolumnen PersonId``)
+EXAMPLE_COLUMN = "{file}, kolumnen {column}"
+
+#: the words a control total's scope is written in
+SCOPE_ALL_ACTIVITIES = "alla verksamheter"
+SCOPE_ALL_ACCOUNTS = "alla konton"
 
 
 def guidance(check_id: str) -> str:

@@ -1,14 +1,18 @@
 """Views of the data-quality report (``kvalitet.html`` / ``.pdf``): the findings a client works through.
 
-The summary (findings per severity and a sentence on whether the run can be trusted), then one block per
-finding in the cleaning phases (case-system records, the ledger's code strings, reconciliation), each with
-its Swedish check name, severity, table, count, the run's detail, an example row and what to do. The
-tie-out reuses :func:`kpbkit.views.common.reconciliation`.
+The summary (findings per severity and one verdict: what the reader can rely on and which warnings move
+kronor), then one block per finding in the cleaning phases (case-system records, the ledger's code strings,
+reconciliation), each with its Swedish check name, severity, table, count, what the run found worded in
+Swedish from the finding's values (:func:`detail_text`), an example row (:func:`example_text`) and what to do.
+Nothing a reader sees is the model's English detail, a check id or a config key. The tie-out reuses
+:func:`kpbkit.views.common.reconciliation`.
 """
 
 from __future__ import annotations
 
 import html
+import string
+from collections.abc import Mapping
 
 import pandas as pd
 from IPython.display import HTML, display
@@ -38,20 +42,50 @@ def title(results: Results) -> HTML:
                               text.SUBTITLE)
 
 
+#: verdict status (without errors) → its sentence
+_STATUS_SENTENCES = {"no_control_totals": "verdict_no_control", "control_not_checked": "verdict_not_checked",
+                     "ok": "verdict_ok"}
+
+
 def verdict_text(results: Results) -> str:
-    """The sentence saying whether the run can be trusted (from :func:`kpbkit.analyses.kvalitet.verdict`)."""
+    """One verdict (from :func:`kpbkit.analyses.kvalitet.verdict`): whether the results can be used, then which
+    warnings move kronor (:data:`kpbkit.analyses.kvalitet.MONEY_CHECKS`) and which do not."""
     v = analysis.verdict(results)
-    errors = text.counted(v["errors"], "error")
-    warnings = text.counted(v["warnings"], "warning")
+    f = analysis.findings(results)
     if v["status"] == "errors":
-        return text.SENTENCES["verdict_errors"].format(errors=errors, warnings=warnings)
-    if v["status"] == "no_control_totals":
-        return text.SENTENCES["verdict_no_control"].format(warnings=warnings)
-    if v["status"] == "control_not_checked":
-        return text.SENTENCES["verdict_not_checked"].format(warnings=warnings)
-    rest = (text.SENTENCES["verdict_ok_warnings"].format(warnings=warnings.capitalize()) if v["warnings"]
-            else text.SENTENCES["verdict_ok_clean"])
-    return text.SENTENCES["verdict_ok"].format(warnings_sentence=rest)
+        errors = f[f["severity_id"] == "error"]
+        status = text.SENTENCES["verdict_errors"].format(errors=text.counted(v["errors"], "error"),
+                                                         sections=_sections(errors["phase"]))
+    else:
+        status = text.SENTENCES[_STATUS_SENTENCES[str(v["status"])]]
+    return f"{status} {warnings_text(v, f)}"
+
+
+def warnings_text(v: Mapping[str, object], f: pd.DataFrame) -> str:
+    """The verdict's sentence on the warnings: how many concern no costs and how many move kronor (and how many
+    kronor of the ledger are not allocated)."""
+    money, other = int(v["money_warnings"]), int(v["other_warnings"])
+    if not money and not other:
+        return text.SENTENCES["warnings_none"]
+    if not money:
+        return text.SENTENCES["warnings_other"].format(other=text.counted(other, "warning").capitalize())
+    moving = f[(f["severity_id"] == "warning") & f["check_id"].isin(analysis.MONEY_CHECKS)]
+    unallocated = float(v["unallocated"])
+    amount = text.SENTENCES["unallocated"].format(amount=formats.kr(unallocated)) if abs(unallocated) >= 0.5 else ""
+    if not other:
+        return text.SENTENCES["warnings_money"].format(money=text.counted(money, "warning").capitalize(),
+                                                       unallocated=amount, sections=_sections(moving["phase"]))
+    return text.SENTENCES["warnings_both"].format(other=text.counted(other, "warning").capitalize(),
+                                                  money=formats.count(money), unallocated=amount,
+                                                  sections=_sections(moving["phase"]))
+
+
+def _sections(phases: pd.Series) -> str:
+    """``avsnitt 1 och 2``: the report's sections of the given phases."""
+    numbers = sorted({text.PHASE_NUMBERS[p] for p in phases if p in text.PHASE_NUMBERS})
+    words = [str(n) for n in numbers]
+    joined = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} och {words[-1]}"
+    return text.SENTENCES["section"].format(numbers=joined)
 
 
 def summary(results: Results) -> HTML:
@@ -97,27 +131,184 @@ def per_table_chart(results: Results) -> HTML:
 
 
 def finding_html(row: pd.Series | dict) -> str:
-    """One finding as a block: number and check name, then severity, table, count, detail, example, guidance."""
+    """One finding as a block: number and check name, then severity, table, count, what the run found (in
+    Swedish, :func:`detail_text`), an example row (:func:`example_text`) and the guidance."""
     parts = text.FINDING_PARTS
     color = SEVERITY_COLORS.get(str(row["severity_id"]), charts.PALETTE[0])
     facts = " · ".join([
         f"<strong>{html.escape(str(row['severity']))}</strong>",
         f"{parts['table']}: {html.escape(str(row['table']))}",
         f"{parts['count']}: {html.escape(formats.count(float(row['count'])))}",
-        f"{parts['check_id']}: <code>{html.escape(str(row['check_id']))}</code>",
     ])
-    example = str(row["example"]).strip()
+    example = example_text(_values_of(row).get("example"))
     body = [
         f'<h3>{html.escape(str(row["number"]))} {html.escape(str(row["check"]))}</h3>',
         f'<p class="kpb-text">{facts}</p>',
+        f'<p class="kpb-text"><strong>{parts["detail"]}:</strong> {html.escape(detail_text(row))}</p>',
+        f'<p class="kpb-text"><strong>{parts["example"]}:</strong> '
+        + (html.escape(example) if example else f"<em>{parts['no_example']}</em>") + "</p>",
+        f'<p class="kpb-text"><strong>{parts["guidance"]}:</strong> {html.escape(str(row["guidance"]))}</p>',
     ]
-    if str(row["detail"]).strip():
-        body.append(f'<p class="kpb-text"><strong>{parts["detail"]}:</strong> {html.escape(str(row["detail"]))}</p>')
-    body.append(f'<p class="kpb-text"><strong>{parts["example"]}:</strong> '
-                + (html.escape(example) if example else f"<em>{parts['no_example']}</em>") + "</p>")
-    body.append(f'<p class="kpb-text"><strong>{parts["guidance"]}:</strong> {html.escape(str(row["guidance"]))}</p>')
     style = f"border-left: 3pt solid {color}; padding: 0.5mm 0 0.5mm 3mm; margin: 0 0 4mm; break-inside: avoid"
     return f'<div class="kpb-finding" style="{style}">{"".join(body)}</div>'
+
+
+def _values_of(row: pd.Series | Mapping[str, object]) -> dict[str, object]:
+    values = row.get("values") if hasattr(row, "get") else None
+    return values if isinstance(values, dict) else {}
+
+
+class _Wording(string.Formatter):
+    """Fills a Swedish sentence: each placeholder's value formatted by its name (kronor, counts, years, services),
+    and a spec ``singular|plural`` gives ``1 rad`` or ``3 rader``."""
+
+    def __init__(self, values: Mapping[str, object]) -> None:
+        self.values = values
+
+    def get_value(self, key: object, args: object, kwargs: Mapping[str, object]) -> object:
+        if key not in kwargs:
+            raise KeyError(key)
+        return (key, kwargs[key])
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        key, raw = value  # type: ignore[misc]
+        if "|" in format_spec:
+            singular, plural = format_spec.split("|", 1)
+            n = float(raw)  # type: ignore[arg-type]
+            return f"{formats.count(n)}{formats.NBSP}{singular if n == 1 else plural}"
+        return value_text(str(key), raw, self.values)
+
+
+#: values in kronor (to the öre when a control total), and values that are years or dates (no grouping)
+_KRONOR = frozenset({"amount", "limit_amount"})
+_KRONOR_ORE = frozenset({"ledger", "stated", "difference", "tolerance"})
+_AS_TEXT = frozenset({"year", "end", "label", "column"})
+
+
+def value_text(key: str, raw: object, values: Mapping[str, object]) -> str:
+    """One of a finding's values as a sentence shows it (Swedish number formats, Swedish names for codes)."""
+    if key in _KRONOR:
+        return formats.kr(float(raw))  # type: ignore[arg-type]
+    if key in _KRONOR_ORE:
+        return formats.kr(float(raw), 2)  # type: ignore[arg-type]
+    if key == "table":
+        return labels.TABLES.get(str(raw), str(raw)).lower()
+    if key == "target":
+        return target_label(str(raw))
+    if key == "kind":
+        return labels.RULE_KINDS.get(str(raw), str(raw)).lower()
+    if key == "service":
+        regi = str(values.get("regi", ""))
+        name = labels.service(str(raw))
+        return f"{name}, {labels.REGI.get(regi, regi).lower()}" if regi else name
+    if key == "volume":
+        unit = str(values.get("unit", ""))
+        return f"{formats.number(float(raw), 1)}{formats.NBSP}{labels.UNITS.get(unit, unit)}".rstrip()  # type: ignore[arg-type]
+    if key == "per_service" and isinstance(raw, Mapping):
+        return ", ".join(f"{labels.service(str(code))} {formats.count(float(n))}" for code, n in raw.items())
+    if key == "scope":
+        return raw if isinstance(raw, str) else ""
+    if isinstance(raw, (list, tuple)):
+        return ", ".join(str(x) for x in raw)
+    if key in _AS_TEXT or isinstance(raw, str):
+        return str(raw)
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise KeyError(key)  # a value a sentence cannot show: the generic sentence is used
+    return formats.number(float(raw), 0 if float(raw).is_integer() else 1)
+
+
+def detail_text(row: pd.Series | Mapping[str, object]) -> str:
+    """What the run found, in Swedish: the check's sentence (:data:`kpbkit.labels.kvalitet.DETAILS`) filled from
+    the finding's values, count and table; the generic sentence when the check has none or a value is missing.
+    Never the model's English ``detail``."""
+    values = _values_of(row)
+    check = str(row["check_id"])
+    fields = {**values, "count": float(row["count"]), "table": str(row["table_id"]),
+              "scope": scope_text(values.get("activities") or (), values.get("account_prefixes") or ()),
+              "name": check_name(check)}
+    wording = _Wording(values)
+    sentence = text.DETAILS.get(check)
+    if sentence is not None:
+        try:
+            return _capital(wording.vformat(sentence, (), fields))
+        except (KeyError, ValueError, TypeError):
+            pass
+    return _capital(wording.vformat(text.GENERIC_DETAIL, (), fields))
+
+
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def scope_text(activities: object, account_prefixes: object) -> str:
+    """What a control total covers, for a sentence: ``verksamhet 510, 520; alla konton``."""
+    acts = [str(a) for a in activities] if isinstance(activities, (list, tuple)) else []
+    prefixes = [str(p) for p in account_prefixes] if isinstance(account_prefixes, (list, tuple)) else []
+    return "; ".join([
+        text.COVERS_ACTIVITIES.format(codes=", ".join(acts)) if acts else text.SCOPE_ALL_ACTIVITIES,
+        text.COVERS_ACCOUNTS.format(codes=", ".join(prefixes)) if prefixes else text.SCOPE_ALL_ACCOUNTS,
+    ])
+
+
+def example_text(parts: object) -> str:
+    """An example row in Swedish from its parts (file, row, fields, note); ``""`` when the finding has none.
+
+    >>> example_text({"file": "utford_tid.csv", "row": 20914, "fields": {"personnummer": None}})
+    'utford_tid.csv rad 20914: personnummer saknas'
+    """
+    if not isinstance(parts, Mapping):
+        return ""
+    file = parts.get("file") or labels.TABLES.get(str(parts.get("table", "")), str(parts.get("table") or ""))
+    if parts.get("column") and parts.get("row") is None:
+        return text.EXAMPLE_COLUMN.format(file=file, column=parts["column"])
+    place = text.EXAMPLE_ROW.format(file=file, row=formats.number(float(parts["row"])).replace(formats.NBSP, "")) \
+        if parts.get("row") is not None else str(file)
+    said = _fields_text(parts.get("fields") if isinstance(parts.get("fields"), Mapping) else {})
+    note = parts.get("note")
+    if note == "largest_unmapped" and isinstance(parts.get("largest"), Mapping):
+        largest = parts["largest"]
+        combination = ", ".join(text.EXAMPLE_FIELDS[k].format(largest.get(k, "")) for k in
+                                ("activity", "account", "responsibility"))
+        said.append(_Wording(largest).vformat(text.EXAMPLE_NOTES["largest_unmapped"], (), {
+            "combination": combination, "amount": largest.get("amount", 0.0), "rows": largest.get("rows", 0)}))
+    elif note in text.EXAMPLE_NOTES:
+        said.append(text.EXAMPLE_NOTES[str(note)])
+    return f"{place}: {', '.join(said)}" if said else place
+
+
+def _fields_text(fields: Mapping[str, object]) -> list[str]:
+    """An example's fields in Swedish: the service, its date or dates, then the other fields."""
+    fields = dict(fields)
+    said: list[str] = []
+    head = []
+    if "service_code" in fields:
+        code = fields.pop("service_code")
+        head.append(labels.service(str(code)) if code is not None else _empty("service_code"))
+    if "start_date" in fields or "end_date" in fields:
+        start, end = fields.pop("start_date", None), fields.pop("end_date", None)
+        head.append(f"{start or _empty('start_date')}–{end or text.EXAMPLE_OPEN_END}")
+    elif "date" in fields:
+        date = fields.pop("date")
+        head.append(str(date) if date is not None else _empty("date"))
+    if head:
+        said.append(" ".join(head))
+    for column, value in fields.items():
+        if value is None:
+            said.append(_empty(column))
+        elif column in ("amount", "daily_price") and isinstance(value, (int, float)):
+            said.append(text.EXAMPLE_FIELDS.get(column, "{}").format(formats.kr(float(value), 2)))
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = formats.number(float(value), 0 if float(value).is_integer() else 2)
+            if column in ("year",):
+                number = str(int(value))
+            said.append(text.EXAMPLE_FIELDS.get(column, "{}").format(number))
+        else:
+            said.append(text.EXAMPLE_FIELDS.get(column, "{}").format(value))
+    return said
+
+
+def _empty(column: str) -> str:
+    return text.EXAMPLE_EMPTY_SUFFIX.format(text.EXAMPLE_EMPTY.get(column, labels.COLUMNS.get(column, column)))
 
 
 def phase_blocks(results: Results, phase: str) -> list[str]:
@@ -189,10 +380,16 @@ def severity_label(severity: str) -> str:
     return labels.TOTAL if severity == common.TOTAL else labels.SEVERITY.get(severity, severity)
 
 
+def check_name(check_id: str) -> str:
+    """A check's Swedish name; :data:`kpbkit.labels.kvalitet.UNNAMED_CHECK` for an id without one."""
+    return labels.CHECKS.get(check_id, text.UNNAMED_CHECK)
+
+
 def labelled(f: pd.DataFrame) -> pd.DataFrame:
     """Findings (:func:`kpbkit.analyses.kvalitet.findings`) with their Swedish check, severity and table names
-    and the guidance (a check id without a name keeps its id and gets the generic guidance)."""
-    return f.assign(check=f["check_id"].map(labels.check), severity=f["severity_id"].map(severity_label),
+    and the guidance (a check id without a name is called :data:`kpbkit.labels.kvalitet.UNNAMED_CHECK` and gets
+    the generic guidance)."""
+    return f.assign(check=f["check_id"].map(check_name), severity=f["severity_id"].map(severity_label),
                     table=f["table_id"].map(lambda t: labels.TABLES.get(t, t)),
                     guidance=f["check_id"].map(text.guidance))
 
