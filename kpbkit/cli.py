@@ -1,4 +1,4 @@
-"""The ``kpbkit`` command: run, render, validate, demo, lab and keygen.
+"""The ``kpbkit`` command: run, render, validate, demo, lab, keygen and references.
 
 User errors print one clear message and exit non-zero without a traceback (``--debug`` shows it).
 """
@@ -303,6 +303,69 @@ def lab(config: Path, jupyter_args: tuple[str, ...], no_browser: bool, dry_run: 
                           fix="install kpbkit with its dependencies (`make demo` or `pip install -e .`)") from exc
     if code:
         sys.exit(code)
+
+
+@main.group()
+def references() -> None:
+    """Write reference files that a config names under comparison.reference_files."""
+
+
+@references.command("kolada")
+@click.option("--municipality", "-m", "municipalities", multiple=True, required=True, metavar="CODE|NAME",
+              help="A municipality by Kolada code (0180; 0000 = riket; G... = a Kolada group) or by name "
+                   "(Lund); repeat it or separate with commas.")
+@click.option("--year", "-y", "years", multiple=True, metavar="YEAR|FROM-TO",
+              help="Kolada periods, e.g. 2023 or 2021-2023; repeat or separate with commas. "
+                   "Default: the three years before this one.")
+@click.option("--kpi", "kpis", multiple=True, metavar="ID",
+              help="Kolada KPI ids to fetch (e.g. N33100). Default: every KPI in the mapping.")
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="The reference file to write (CSV in the shape of kpbkit/data/reference_values.csv).")
+@click.option("--per-municipality", is_flag=True,
+              help="One row per municipality instead of their unweighted mean (with lowest-highest as range).")
+@click.option("--mapping", type=click.Path(path_type=Path),
+              help="A mapping file from Kolada ids to kpbkit KPIs (default: kpbkit/data/kolada_kpis.csv).")
+@click.option("--api", default=None, metavar="URL", help="The Kolada API's base URL (default: v3).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Seconds to wait for each answer.")
+@click.option("--force", is_flag=True, help="Overwrite an existing --out file.")
+def references_kolada(municipalities: tuple[str, ...], years: tuple[str, ...], kpis: tuple[str, ...], out: Path,
+                      per_municipality: bool, mapping: Path | None, api: str | None, timeout: float,
+                      force: bool) -> None:
+    """Fetch official figures from Kolada (RKA) and write them as a reference file.
+
+    Kolada's KPIs are mapped to kpbkit's KPIs by kpbkit/data/kolada_kpis.csv (docs/references.md says which
+    and where the definitions differ). Name the written file in the client's config:
+    comparison: {reference_files: [FILE]} (relative to the config).
+
+    Example: kpbkit references kolada -m Lund -m Kungsbacka -y 2022-2024 --out references/kolada.csv
+    """
+    import datetime as dt
+
+    from kpbkit import kolada
+    from kpbkit.comparisons import reference_file
+
+    if out.exists() and not force:
+        raise KpbkitError(f"{out} already exists", fix="use --force to replace it, or choose another --out")
+    this_year = dt.date.today().year
+    wanted_years = kolada.parse_years(years) if years else list(range(this_year - 3, this_year))
+    client = kolada.KoladaClient(api or kolada.DEFAULT_API, timeout=timeout)
+    fetched = kolada.fetch_references(client, municipalities=municipalities, years=wanted_years, kpis=kpis,
+                                      mapping=kolada.read_mapping(mapping) if mapping else None,
+                                      per_municipality=per_municipality)
+    if not len(fetched.frame):
+        raise kolada.KoladaError(
+            f"Kolada has no value of {', '.join(fetched.kpis)} for {', '.join(fetched.municipalities)} in "
+            f"{', '.join(map(str, fetched.years))}; nothing written",
+            fix="try other years (Kolada publishes a year's figures during the following year)")
+    kolada.write_reference_file(fetched.frame, out)
+    reference_file(out)  # the written file must load as references
+    names = ", ".join(f"{name} ({code})" for code, name in fetched.municipalities.items())
+    click.echo(f"Reference file written: {out} ({len(fetched.frame)} rows, version "
+               f"{fetched.frame['version'].iloc[0]})")
+    click.echo(f"  municipalities: {names}; years: {', '.join(map(str, fetched.years))}")
+    if fetched.missing_values:
+        click.echo(f"  {fetched.missing_values} value(s) are empty in Kolada and were left out")
 
 
 if __name__ == "__main__":  # pragma: no cover

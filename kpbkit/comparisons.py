@@ -5,7 +5,8 @@ and the client's own), with other municipalities' kpbkit runs (``comparison.muni
 client's earlier years (``<output>/<client>/<year>/results``). Those sources are read here, once, during the
 run, and written into the run's own results folder, so that the reports need nothing outside it:
 
-* ``references.csv``: the reference table in force (:data:`REFERENCE_COLUMNS` and ``origin``);
+* ``references.csv``: the reference table in force (:data:`REFERENCE_COLUMNS` and ``origin``: ``kpbkit``,
+  ``file`` or ``client``);
 * ``comparison_runs.csv``: one row per comparison municipality (as configured; empty name when not found)
   and per earlier year found: ``run, role, configured, name, year, label, inhabitants_80, inhabitants_0_20``;
 * ``comparison_kpis.csv`` (``run, area, kpi, group, value, unit``) and ``comparison_services.csv``
@@ -28,6 +29,7 @@ import pandas as pd
 
 from kpbkit.catalog import PLACEMENT_SERVICES
 from kpbkit.config import KRONOR_UNITS, REFERENCE_UNITS, ClientConfig
+from kpbkit.config.client import resolve_in
 from kpbkit.config.snapshot import ReportConfig
 from kpbkit.errors import ConfigError
 from kpbkit.io.writers import write_csv
@@ -56,44 +58,88 @@ def shipped_references() -> pd.DataFrame:
     return _checked(frame, Path(str(source)))
 
 
-def _checked(frame: pd.DataFrame, path: Path) -> pd.DataFrame:
+def _checked(frame: pd.DataFrame, path: Path, *, origin: str = "kpbkit") -> pd.DataFrame:
+    """The reference columns of ``frame`` read from ``path``, checked; an error names the file, row and column.
+
+    Columns beyond :data:`REFERENCE_COLUMNS` (e.g. a Kolada file's ``municipality``) are left out.
+    """
     missing = [c for c in REFERENCE_COLUMNS if c not in frame.columns]
     if missing:
         raise ConfigError(f"reference table lacks column(s) {', '.join(missing)}", file=path,
                           fix=f"the columns are {', '.join(REFERENCE_COLUMNS)}")
+    frame = frame.copy()
+    for column in ("value", "low", "high", "year"):
+        numbers = pd.to_numeric(frame[column], errors="coerce")
+        bad = (numbers.isna() & frame[column].notna()) | numbers.isin([math.inf, -math.inf])
+        if bad.any():
+            row = int(bad.to_numpy().argmax())
+            raise ConfigError(f"reference table: '{frame[column].iloc[row]}' is not a number", file=path,
+                              row=row + 2, column=column)
+        frame[column] = numbers.astype(float)
     for i, row in enumerate(frame.to_dict("records"), start=2):
-        problem = None
+        problem = column = None
         if row["unit"] not in REFERENCE_UNITS:
-            problem = f"unit '{row['unit']}' (allowed: {', '.join(REFERENCE_UNITS)})"
+            problem, column = f"unit '{row['unit']}' (allowed: {', '.join(REFERENCE_UNITS)})", "unit"
         elif row["unit"] in KRONOR_UNITS and pd.isna(row["year"]):
-            problem = "a kronor value without the year of its price level"
-        elif pd.isna(row["value"]) or pd.isna(row["source"]) or not str(row["source"]).strip():
-            problem = "a value and a source are required"
+            problem, column = "a kronor value without the year of its price level", "year"
+        elif pd.isna(row["value"]):
+            problem, column = "a value is required", "value"
+        elif pd.isna(row["source"]) or not str(row["source"]).strip():
+            problem, column = "a source is required", "source"
+        elif pd.notna(row["low"]) and pd.notna(row["high"]) and row["low"] > row["high"]:
+            problem, column = f"'low' ({row['low']}) is above 'high' ({row['high']})", "low"
         if problem:
-            raise ConfigError(f"reference table: {problem}", file=path, row=i)
+            raise ConfigError(f"reference table: {problem}", file=path, row=i, column=column)
     if frame["version"].nunique() != 1:
         raise ConfigError("reference table: every row must carry the same version", file=path, column="version")
     out = frame[list(REFERENCE_COLUMNS)].copy()
     out["note"] = out["note"].fillna("")
-    out["origin"] = "kpbkit"
+    out["origin"] = origin
     return out
 
 
-def load_references(config: ClientConfig | ReportConfig | None = None) -> pd.DataFrame:
-    """The shipped references and the client's own (``comparison.references``), one frame.
+def reference_file(path: Path, *, key: str | None = None) -> pd.DataFrame:
+    """A reference file a config names (``comparison.reference_files``), checked; its rows' origin is ``file``.
 
-    Columns are :data:`REFERENCE_COLUMNS` and ``origin`` (``kpbkit`` or ``client``); a client's rows carry the
-    shipped file's version. Client rows come last, beside (not instead of) the shipped ones.
+    The file has the shape of ``reference_values.csv`` (its own ``version``); ``key`` names the config key in
+    the error when the file cannot be read.
+    """
+    try:
+        frame = pd.read_csv(path, dtype={"version": str, "group": str, "source": str, "note": str},
+                            keep_default_na=False, na_values=[""])
+    except FileNotFoundError:
+        raise ConfigError(f"reference file {path} does not exist", key=key,
+                          fix="write it with 'kpbkit references kolada ... --out FILE' or correct the path "
+                              "(relative to the config file)") from None
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise ConfigError(f"reference file cannot be read as CSV ({exc})", file=path, key=key) from None
+    return _checked(frame, path, origin="file")
+
+
+def load_references(config: ClientConfig | ReportConfig | None = None) -> pd.DataFrame:
+    """The shipped references, the config's reference files and the client's own (``comparison.references``).
+
+    Columns are :data:`REFERENCE_COLUMNS` and ``origin`` (``kpbkit``, ``file`` or ``client``). Reference files
+    (``comparison.reference_files``, relative to the config file) keep their own version; a client's rows carry
+    the shipped file's version. Shipped rows come first, then the files' in the configured order, then the
+    client's: beside (not instead of) each other.
     """
     shipped = shipped_references()
-    if config is None or not config.comparison.references:
+    if config is None:
         return shipped
-    version = shipped["version"].iloc[0]
-    own = pd.DataFrame([{**ref.model_dump(), "version": version, "origin": "client"}
-                        for ref in config.comparison.references])
-    for column in ("value", "low", "high", "year"):
-        own[column] = pd.to_numeric(own[column], errors="coerce").astype(float)
-    return pd.concat([shipped, own[shipped.columns]], ignore_index=True)
+    frames = [shipped]
+    for i, name in enumerate(config.comparison.reference_files):
+        frames.append(reference_file(resolve_in(config.path.parent, name),
+                                     key=f"comparison.reference_files[{i}]"))
+    if config.comparison.references:
+        version = shipped["version"].iloc[0]
+        own = pd.DataFrame([{**ref.model_dump(), "version": version, "origin": "client"}
+                            for ref in config.comparison.references])
+        for column in ("value", "low", "high", "year"):
+            own[column] = pd.to_numeric(own[column], errors="coerce").astype(float)
+        frames.append(own[shipped.columns])
+    frames = [f for f in frames if len(f)] or [shipped]
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 # --- a run's figures ----------------------------------------------------------------------------------------

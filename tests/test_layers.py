@@ -22,7 +22,7 @@ LAYERS = ("config", "ingest", "model", "results", "analyses", "views", "report",
 LAYER_OF = {
     "": "config", "config": "config", "catalog": "config", "period": "config", "errors": "config", "data": "config",
     "canonical": "config",
-    "io": "ingest", "ingest": "ingest", "personnummer": "ingest", "quality": "ingest",
+    "io": "ingest", "ingest": "ingest", "personnummer": "ingest", "quality": "ingest", "kolada": "ingest",
     "model": "model",
     "results": "results", "comparisons": "results",
     "analyses": "analyses",

@@ -287,6 +287,9 @@ class ComparisonSection(_Strict):
     municipalities: list[Path] = []
     #: the client's own reference values, beside the shipped ones
     references: list[ReferenceValue] = []
+    #: reference files (the shape of kpbkit/data/reference_values.csv, e.g. from ``kpbkit references kolada``),
+    #: relative to the config; read beside the shipped references and ``references``
+    reference_files: list[Path] = []
     #: yearly price change used to move kronor of other years to the period's price level (never silently)
     price_index: Annotated[float, Field(ge=-0.5, le=0.5)] = 0.03
     #: how many earlier years of this client's results the trend sections look for
