@@ -10,8 +10,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from kpbkit.analyses.findings import INTERIM_NEEDED as FINDINGS_INTERIM
+from kpbkit.analyses.findings import write_findings
+from kpbkit.analyses.load import load_results
 from kpbkit.comparisons import write_comparisons
 from kpbkit.config import ClientConfig, load_client_config
+from kpbkit.config.findings import FindingSettings
 from kpbkit.errors import KpbkitError
 from kpbkit.ingest import CanonicalData, ingest
 from kpbkit.io.staging import RunInterrupted, StagedOutput, checkpoint
@@ -35,6 +39,10 @@ from kpbkit.results import (
 log = logging.getLogger("kpbkit")
 
 Progress = Callable[[int, int, str], None]
+
+
+#: the findings engine's thresholds (the config's ``findings:`` section once the schema has it)
+FINDING_SETTINGS = FindingSettings()
 
 
 def _log_progress(step: int, total: int, message: str) -> None:
@@ -105,7 +113,10 @@ def run_client(
         write_interim(data, model, stage.path / "interim")
         checkpoint("interim_written")
         record = run_record(config, data, started=started, outcome="ok", publication=publication)
-        write_run_json(record, results_dir)  # before the reports: they read its config record
+        record["findings"] = FINDING_SETTINGS.model_dump()
+        write_run_json(record, results_dir)  # before the findings and the reports: they read its config record
+        write_findings(load_results(stage.path, interim=FINDINGS_INTERIM), FINDING_SETTINGS)
+        checkpoint("findings_written")
         if reports:
             record["templates"] = render_reports(
                 reports, period_folder=stage.path, out_folder=stage.path, title=_title(config.client_name,

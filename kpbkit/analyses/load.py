@@ -69,8 +69,9 @@ class Results:
         return person_attributes(self.tables["persons"], self.config.period)
 
 
-def load_results(period_folder: str | Path) -> Results:
-    """Load a run's period folder ``<output>/<client>/<period>`` (its ``results/`` and ``interim/``).
+def load_results(period_folder: str | Path, *, interim: tuple[str, ...] = INTERIM_TABLES) -> Results:
+    """Load a run's period folder ``<output>/<client>/<period>`` (its ``results/`` and ``interim/``; ``interim``:
+    the interim tables to read, all by default).
 
     >>> res = load_results("reports/exempelkommun/2025")  # doctest: +SKIP
     >>> res.kpi("aldreomsorg", "cost_per_hour")           # doctest: +SKIP
@@ -99,9 +100,8 @@ def load_results(period_folder: str | Path) -> Results:
         for col in ("person_id", "group", "service_code", "regi", "area", "kpi"):
             if col in tables[name].columns:
                 tables[name][col] = tables[name][col].astype("string")
-    interim = folder.parent / "interim"
-    for name in INTERIM_TABLES:
-        path = interim / f"{name}.parquet"
+    for name in interim:
+        path = folder.parent / "interim" / f"{name}.parquet"
         if path.is_file():
             tables[name] = pd.read_parquet(path, to_pandas_kwargs={"date_as_object": False})
     if "visits" in tables and "counted" in tables["visits"].columns:

@@ -1,0 +1,145 @@
+"""Page 1 of every area report: "Sammanfattning och slutsatser", the largest findings ranked in kronor.
+
+Every figure in a finding's text and in the table under it comes from the same row of ``results/findings.csv``
+(:mod:`kpbkit.analyses.findings`), formatted once here. In publication mode a finding resting on a group smaller
+than the threshold is withheld, and the page says how many were.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+from IPython.display import HTML
+
+from kpbkit import formats, tables
+from kpbkit.analyses import findings as analysis
+from kpbkit.analyses.load import Results
+from kpbkit.labels import findings as text
+from kpbkit.privacy import Policy
+from kpbkit.views.common import policy_of
+from kpbkit.views.compare import kpi_text, lower_first, value_text
+
+
+def _basis(row: dict[str, object]) -> str:
+    year = row["source_year"]
+    year_text = str(int(year)) if isinstance(year, float) and not math.isnan(year) else ""
+    basis = text.BASIS[str(row["basis"])].format(source=row["source"], year=year_text)
+    return basis + (text.ASSUMPTION if row["assumption"] else "")
+
+
+def _fields(row: dict[str, object]) -> dict[str, str]:
+    """A finding's numbers and names as the text shows them (one formatting for the text and the table)."""
+    unit = str(row["unit"])
+    subject = str(row["subject"])
+    kpi, _, group = subject.partition(":")
+    band, _, sex = subject.partition(":")
+    sex_low = {"K": "M", "M": "K"}.get(sex, "")
+    observed, target = float(row["observed"]), float(row["target"])  # type: ignore[arg-type]
+    return {
+        "kpi": kpi_text(kpi, group or "total") if group else "",
+        "basis": _basis(row),
+        "observed": value_text(observed, unit),
+        "target": value_text(target, unit),
+        "observed_count": formats.count(observed),
+        "target_count": formats.count(target),
+        "volume": formats.count(row["volume"]),  # type: ignore[arg-type]
+        "volume_unit": text.VOLUME_UNITS.get(str(row["volume_unit"]), str(row["volume_unit"])),
+        "kronor": kronor_text(row["kronor"]),  # type: ignore[arg-type]
+        "persons": formats.count(row["group_size"]),  # type: ignore[arg-type]
+        "sex_high": text.SEX.get(sex, "").capitalize(), "sex_high_cap": text.SEX.get(sex, "").capitalize(),
+        "sex_low": text.SEX.get(sex_low, ""), "band": f"{band.replace('-', '–')} år" if sex else "",
+        "regi": text.REGI.get(subject, subject), "year": subject if str(row["rule"]) == "forecast_above_budget" else "",
+    }
+
+
+def kronor_text(value: float) -> str:
+    """A finding's kronor as an order of magnitude: ``3,3 mnkr``, ``116 000 kr``; "not valued" when NaN."""
+    if _nan(value):
+        return text.NOT_VALUED
+    return formats.mkr(value) if abs(value) >= 1e6 else formats.kr(round(value, -3))
+
+
+def _nan(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def headline(row: dict[str, object]) -> str:
+    """The finding in a few words (the table's "Fynd")."""
+    fields = _fields(row)
+    out = text.HEADLINES[str(row["rule"])].format(**{**fields, "basis": _short_basis(row)})
+    return out[:1].upper() + out[1:]
+
+
+def _short_basis(row: dict[str, object]) -> str:
+    basis = str(row["basis"])
+    return "referensvärdet" if basis == "reference" else text.BASIS[basis].format(source="", year="").strip()
+
+
+def sentence(row: dict[str, object]) -> str:
+    """What was seen and how large, in one or two sentences."""
+    fields = _fields(row)
+    rule = str(row["rule"])
+    return text.SENTENCES[rule].format(**fields)
+
+
+def rows(results: Results, area: str, *, policy: Policy) -> tuple[pd.DataFrame, int]:
+    """The area's top findings as display rows, and how many were withheld in publication mode."""
+    found = analysis.for_area(analysis.read_findings(results), area)
+    withheld = 0
+    if policy.publication and len(found):
+        small = found["group_size"].map(lambda n: not _nan(n) and policy.small(n))
+        withheld = int(small.sum())
+        found = found[~small]
+    recorded = results.run.get("findings")
+    top = int(recorded.get("top", analysis.DEFAULT_TOP)) if isinstance(recorded, dict) else analysis.DEFAULT_TOP
+    out = []
+    for number, row in enumerate(found.head(top).to_dict("records"), start=1):
+        out.append({**row, "number": number, "headline": headline(row), "sentence": sentence(row)})
+    frame = pd.DataFrame(out)
+    if len(frame):  # ranks renumbered after withheld findings: overlaps point at the shown numbers
+        shown = dict(zip(frame["rank"], frame["number"], strict=True))
+        frame["overlaps_shown"] = [
+            [shown[int(r)] for r in str(o).split(";") if r and int(r) in shown] for o in frame["overlaps"]]
+    return frame, withheld
+
+
+def conclusions(results: Results, area: str) -> HTML:
+    """The ranked findings with their kronor, actions and key figure to follow, then a table of the same."""
+    policy = policy_of(results)
+    frame, withheld = rows(results, area, policy=policy)
+    parts = [f'<p class="kpb-text">{html.escape(text.HEADING_INTRO)}</p>']
+    if not len(frame):
+        parts.append(f'<p class="kpb-text">{html.escape(text.NONE)}</p>')
+    items = []
+    for row in frame.to_dict("records"):
+        lines = [f"<strong>{html.escape(row['headline'])}.</strong> {html.escape(row['sentence'])}"]
+        lines.append(html.escape(text.ACTION_PREFIX + text.ACTIONS[str(row["action"])]))
+        follow = text.FOLLOW.get(str(row["follow_kpi"]), "")
+        certainty = text.CERTAINTY_SENTENCE.format(
+            certainty=text.CERTAINTY[str(row["certainty"])],
+            persons=text.PERSONS.format(n=formats.count(row["group_size"])) if not _nan(row["group_size"]) else "")
+        lines.append(html.escape(f"{text.FOLLOW_PREFIX}{follow}. {certainty}" if follow else certainty))
+        if row["overlaps_shown"]:
+            ranks = f" {text.OVERLAP_WORD} ".join(str(r) for r in row["overlaps_shown"])
+            lines.append(f"<em>{html.escape(text.OVERLAPS.format(ranks=ranks))}</em>")
+        items.append("<li>" + "<br>".join(lines) + "</li>")
+    if items:
+        parts.append('<ol class="kpb-findings">' + "".join(items) + "</ol>")
+    if withheld:
+        note = text.WITHHELD.format(n=withheld, threshold=policy.threshold)
+        parts.append(f'<p class="kpb-text kpb-note">{html.escape(note)}</p>')
+    if len(frame):
+        table = frame.assign(
+            rank=frame["number"].astype(str), kind=frame["kind"].map(text.KINDS),
+            kronor=[kronor_text(k) for k in frame["kronor"]],
+            certainty=frame["certainty"].map(text.CERTAINTY),
+            overlaps=[", ".join(str(r) for r in o) for o in frame["overlaps_shown"]])
+        parts.append(tables.render_html(
+            table, dict.fromkeys(["rank", "headline", "kind", "kronor", "certainty", "overlaps"], "text"),
+            text.COLUMNS, policy=Policy()))
+    return HTML("".join(parts))
+
+
+__all__ = ["conclusions", "headline", "lower_first", "rows", "sentence"]
