@@ -7,8 +7,9 @@ gender T and ``K``/``M`` for genders K/M (only where the mapping's group is ``to
 inside a service or regi group).
 
 By default a row is the unweighted mean of the chosen municipalities that have a value (as Kolada's own
-municipality groups are), with the lowest and highest as ``low``/``high``; ``per_municipality`` writes one row
-per municipality instead (its name in ``source``, so each stays a reference of its own in the reports).
+municipality groups are), with the lowest and highest as ``low``/``high``; its source says it is a calculation
+on Kolada's figures (Kolada's terms forbid crediting Kolada with a processed figure). ``per_municipality``
+writes one row per municipality instead (its name in ``source``, so each stays a reference of its own).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ SEX_GROUPS = {"K": "K", "M": "M"}
 #: the text written into the file's source and note cells (data the reports print as written)
 TEXT = {
     "source": "Kolada, {id} {title}",
+    # Kolada's terms: a figure processed by the user may not be credited to Kolada as its source
+    "source_mean": "Egen beräkning (medelvärde) på uppgifter från Kolada, {id} {title}",
     "source_one": "Kolada, {id} {title}: {name}",
     "mean": "Ovägt medelvärde av {n} kommuner ({names}); lägst–högst som spridning",
     "one": "Värdet för {names}",
@@ -110,7 +113,7 @@ def reference_frame(observations: Iterable[Observation], mappings: list[KpiMappi
         rows.append({
             **base, "value": sum(values) / len(values),
             "low": min(values) if several else math.nan, "high": max(values) if several else math.nan,
-            "source": TEXT["source"].format(id=m.kolada_id, title=title),
+            "source": TEXT["source_mean" if several else "source"].format(id=m.kolada_id, title=title),
             "note": _note(TEXT["mean"].format(n=len(values), names=listed) if several
                           else TEXT["one"].format(names=listed),
                           TEXT["missing"].format(names=", ".join(_name(c, names) for c in missing)) if missing else "",
