@@ -112,8 +112,11 @@ ACTIONS = {
     "needs_assessment_80": (
         "Se över riktlinjer och uppföljning av biståndsbeslut för 80+, och vad förebyggande insatser kan ersätta."
     ),
-    "pa_cost_per_hour": (
+    "pa_cost_per_hour_egen": (
         "Sänk kostnaden per assistanstimme mot timbeloppet: schemaläggning, övertid och ob-tillägg i egen regi."
+    ),
+    "pa_cost_per_hour_extern": (
+        "Förhandla timpriset med de externa anordnarna mot timbeloppet och pröva egen regi där den är billigare."
     ),
     "group_home_staffing": "Se över bemanningen per boende i gruppbostäderna, natt och helg särskilt.",
     "placement_procurement": "Upphandla eller omförhandla placeringar (ramavtal) och följ upp dygnspriserna.",

@@ -74,6 +74,8 @@ _TEXT_WIDTH_PT = (210 - 2 * 15) * 72 / 25.4
 _TABLE_FONT_PT = 8.5
 _TABLE_MIN_FONT_PT = 5.5
 _GLYPH_EM = 0.64
+#: a text cell longer than this many characters is assumed to wrap onto several lines of about this length
+_WRAP_CHARS = 28
 _PAD_PT = 4 * 72 / 25.4
 _WIDE_PAD_PT = 1.6 * 72 / 25.4
 
@@ -140,7 +142,8 @@ def _prepare(nb: Any, *, title: str, source: Path) -> Any:
 
 
 def _column_chars(table: Any) -> list[int]:
-    """Per column, the characters its widest cell needs on one line (a header wraps between words)."""
+    """Per column, the characters its widest cell needs on one line (a header wraps between words, a long text
+    cell onto lines of about :data:`_WRAP_CHARS` characters)."""
     widths: list[int] = []
     for row in table.find_all("tr"):
         column = 0
@@ -149,7 +152,13 @@ def _column_chars(table: Any) -> list[int]:
             span = str(cell.get("colspan", "1"))
             span_n = int(span) if span.isdigit() and int(span) > 0 else 1
             text = cell.get_text(" ", strip=True)
-            need = max((len(word) for word in text.split()), default=0) if in_head else len(text)
+            longest_word = max((len(word) for word in text.split()), default=0)
+            if in_head:
+                need = longest_word
+            elif "txt" in (cell.get("class") or []):  # text wraps between words, a line of about _WRAP_CHARS
+                need = min(len(text), max(longest_word, _WRAP_CHARS))
+            else:
+                need = len(text)
             if span_n == 1:
                 while len(widths) <= column:
                     widths.append(0)

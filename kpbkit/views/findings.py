@@ -115,7 +115,9 @@ def conclusions(results: Results, area: str) -> HTML:
     items = []
     for row in frame.to_dict("records"):
         lines = [f"<strong>{html.escape(row['headline'])}.</strong> {html.escape(row['sentence'])}"]
-        lines.append(html.escape(text.ACTION_PREFIX + text.ACTIONS[str(row["action"])]))
+        action = text.ACTIONS.get(str(row["action"]))  # a findings.csv of an older kpbkit may name others
+        if action:
+            lines.append(html.escape(text.ACTION_PREFIX + action))
         follow = text.FOLLOW.get(str(row["follow_kpi"]), "")
         certainty = text.CERTAINTY_SENTENCE.format(
             certainty=text.CERTAINTY[str(row["certainty"])],
@@ -137,7 +139,8 @@ def conclusions(results: Results, area: str) -> HTML:
             certainty=frame["certainty"].map(text.CERTAINTY),
             overlaps=[", ".join(str(r) for r in o) for o in frame["overlaps_shown"]])
         parts.append(tables.render_html(
-            table, dict.fromkeys(["rank", "headline", "kind", "kronor", "certainty", "overlaps"], "text"),
+            table, {"rank": "text", "headline": "text", "kind": "text", "kronor": "text", "certainty": "text",
+                    **({"overlaps": "text"} if any(frame["overlaps_shown"]) else {})},
             text.COLUMNS, policy=Policy()))
     return HTML("".join(parts))
 

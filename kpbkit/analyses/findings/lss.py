@@ -55,7 +55,7 @@ def _cost_over_fk_rate(results: Results, settings: FindingSettings) -> list[Find
             assumption=assumed, volume=hours, volume_unit="hour", kronor=(per_hour - rate) * hours,
             certainty="low" if assumed and persons < settings.min_group else certainty(
                 persons, settings, solid_target=not assumed),
-            group_size=persons, action="pa_cost_per_hour", follow_kpi="pa_net_cost_per_hour",
+            group_size=persons, action=f"pa_cost_per_hour_{group}", follow_kpi="pa_net_cost_per_hour",
             overlap=f"{AREA}:pa_cost:{group}"))
     return out
 
