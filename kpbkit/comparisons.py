@@ -113,6 +113,9 @@ def reference_file(path: Path, *, key: str | None = None) -> pd.DataFrame:
                               "(relative to the config file)") from None
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ConfigError(f"reference file cannot be read as CSV ({exc})", file=path, key=key) from None
+    if not len(frame):
+        raise ConfigError("reference file has no rows", file=path, key=key,
+                          fix="remove it from the config, or write it anew (kpbkit references kolada ...)")
     return _checked(frame, path, origin="file")
 
 

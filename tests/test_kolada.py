@@ -296,11 +296,21 @@ def test_a_bad_reference_file_names_file_row_and_column(fake: FakeKolada, write_
     assert (Path(info.value.file), info.value.row, info.value.column) == (path, 3, "value")
 
 
-def test_a_missing_reference_file_names_the_key(write_case, tmp_path: Path) -> None:
+@pytest.mark.parametrize("content, words", [
+    (None, ["nowhere.csv", "does not exist"]),
+    (",".join(comparisons.REFERENCE_COLUMNS) + "\n", ["has no rows"]),
+    ("", ["cannot be read"]),
+])
+def test_a_missing_or_empty_reference_file_names_the_key(write_case, tmp_path: Path, content: str | None,
+                                                         words: list[str]) -> None:
+    if content is not None:
+        (tmp_path / "nowhere.csv").write_text(content, encoding="utf-8")
     config = load_client_config(write_case(tmp_path, config={"comparison": {"reference_files": ["nowhere.csv"]}}))
     with pytest.raises(ConfigError) as info:
         comparisons.load_references(config)
-    assert info.value.key == "comparison.reference_files[0]" and "nowhere.csv" in info.value.message
+    assert info.value.key == "comparison.reference_files[0]"
+    for word in words:
+        assert word in info.value.message
 
 
 # --- the command --------------------------------------------------------------------------------------------
