@@ -277,3 +277,123 @@ def test_the_demo_report_lists_the_planted_defects_with_their_counts(demo_run) -
             name = re.escape(" ".join(labels.check(check).split()))
             assert re.search(rf"{name} (Fel|Varning|Information) · Tabell: [^·]+ · Antal: {count} ", shown), (
                 path.name, check, count)
+
+
+# --- what a reader sees: Swedish throughout, one verdict ---------------------------------------------------------
+
+#: visits and a ledger with defects the model reports: unknown service, no time, unknown and empty provider, a
+#: visit outside the period and one far too long, an unmapped ledger row with öre, a pool without volume
+DEFECT_VISITS = (
+    "person_id,service_code,date,minutes,provider_id\n"
+    "p1,hemtjanst,2025-03-01,60,P1\np1,nope,2025-03-02,30,P1\np1,hemtjanst,2025-03-03,0,P1\n"
+    "p1,hemtjanst,2025-03-04,30,LOV9\np1,hemtjanst,2024-12-31,30,P1\np2,hemtjanst,2025-03-05,3000,\n"
+)
+DEFECT_LEDGER = (
+    "date,account,responsibility,activity,amount\n2025-03-31,5010,100,510,1000.00\n"
+    "2025-03-31,5010,100,999,72255.75\n2025-03-31,5010,200,520,300.00\n"
+)
+DEFECT_RULES = (
+    "activity,account_prefix,responsibility,target,kind\n510,,,service:hemtjanst:egen,cost\n"
+    "520,,,service:korttid_aldre:egen,cost\n"
+)
+#: words of the code and its config that a client must never read in the quality report
+CODE_WORDS = ("quality.", "control_totals", "max_visit_minutes", "data_quality", "Kontroll-id", "Teknisk detalj",
+              "kpbkit")
+
+
+def _defect_run(tmp_path: Path, write_case, stated: float):
+    config = {"quality": {"control_totals": [{"label": "RS 2025", "amount": stated, "activities": ["510"]}]}}
+    path = write_case(tmp_path, config=config, visits=DEFECT_VISITS, ledger=DEFECT_LEDGER, ledger_rules=DEFECT_RULES)
+    return load_results(run_client(path, progress=lambda *a: None).output_dir)
+
+
+def _visible(res) -> str:
+    """The report's views rendered in-process, tags stripped, whitespace collapsed."""
+    parts = [views.title(res).data, views.summary(res).data, views.overview(res).data, views.inputs(res).data,
+             views.ledger(res).data, views.reconciliation(res).data, views.control_totals(res).data]
+    for phase in analysis.PHASES:
+        parts += views.phase_blocks(res, phase)
+    return " ".join(BeautifulSoup("".join(parts), "html.parser").get_text(" ").split())
+
+
+def _leaves(value: object) -> str:
+    """The text of a finding's values (not their keys): strings and numbers, nested ones included."""
+    if isinstance(value, dict):
+        return " ".join(_leaves(v) for v in value.values())
+    if isinstance(value, list):
+        return " ".join(_leaves(v) for v in value)
+    return str(value)
+
+
+def _english_words(dq: pd.DataFrame) -> set[str]:
+    """Words of the model's English details that are neither Swedish display text nor the client's own names."""
+    words = {w.lower() for d in dq["detail"] for w in re.findall(r"[A-Za-z]{4,}", str(d))}
+    swedish = " ".join([*text.DETAILS.values(), *text.GUIDANCE.values(), *text.SENTENCES.values(),
+                        *labels.CHECKS.values(), *labels.TABLES.values()])
+    swedish = re.sub(r"\{[^}]*\}", " ", swedish).lower()  # not the placeholders' names
+    own = " ".join(_leaves(json.loads(v)) for v in dq["values"] if v).lower()  # file names, codes, labels
+    return {w for w in words if not re.search(rf"\b{w}\b", swedish) and not re.search(rf"\b{w}\b", own)}
+
+
+@pytest.mark.skipif(BeautifulSoup is None, reason="needs bs4")
+def test_the_report_a_reader_sees_is_swedish_without_code_names(tmp_path, write_case) -> None:
+    res = _defect_run(tmp_path, write_case, stated=1000.00)
+    dq = pd.read_csv(res.folder / "data_quality.csv", keep_default_na=False)
+    assert {"service_unknown", "provider_unknown", "ledger_unmapped", "minutes_implausible"} <= set(dq["check"])
+    assert list(dq.columns)[:6] == ["check", "severity", "table", "count", "detail", "example"]
+    shown = _visible(res)
+    english = _english_words(dq)
+    assert {"catalogue", "ignored", "counted", "rows"} <= english  # the list is not empty by accident
+    assert [w for w in english if re.search(rf"\b{w}\b", shown, re.IGNORECASE)] == []
+    assert [c for c in dq["check"] if c in shown] == []
+    assert [w for w in CODE_WORDS if w in shown] == []
+    numbers = set(analysis.findings(res)["number"])
+    assert [n for n in re.findall(r"\d+\.\d+", shown) if n not in numbers] == []  # 1.1, 2.1: the findings' numbers
+    assert "72 256 kr" in shown and "72255" not in shown and "72 255.75" not in shown
+    assert "visits.csv rad 3: nope 2025-03-02" in shown  # the client's own file, row and code
+    assert "Resultaten går att lita på" not in shown and "påverkar resultaten" not in shown
+
+
+def test_the_examples_and_values_never_carry_a_personnummer(tmp_path, write_case) -> None:
+    visits = DEFECT_VISITS + "19121212-1212,nope,2025-03-06,30,P1\n,hemtjanst,2025-03-07,30,P1\n"
+    path = write_case(tmp_path, visits=visits, ledger=DEFECT_LEDGER, ledger_rules=DEFECT_RULES)
+    res = load_results(run_client(path, progress=lambda *a: None).output_dir)
+    dq = pd.read_csv(res.folder / "data_quality.csv", keep_default_na=False)
+    assert "personnummer_missing" in set(dq["check"]) and "person_id_personnummer" in set(dq["check"])
+    assert not PNR_SHAPE.findall(" ".join([*dq["example"], *dq["values"]]))
+    shown = " ".join(views.phase_blocks(res, "records"))
+    assert "personnummer saknas" in shown and not PNR_SHAPE.findall(shown)
+
+
+@pytest.mark.skipif(BeautifulSoup is None, reason="needs bs4")
+def test_the_verdict_agrees_with_the_counts(tmp_path, write_case) -> None:
+    # a clean run: nothing but the control total's match
+    clean = _run(tmp_path / "clean", write_case, findings=pd.DataFrame([{
+        "check": "control_total_match", "severity": "info", "table": "ledger", "count": 1, "detail": "",
+        "example": ""}]), config={"quality": {"control_totals": [{"label": "RS", "amount": 1510.50}]}})
+    said = views.verdict_text(clean)
+    assert said == f"{text.SENTENCES['verdict_ok']} {text.SENTENCES['warnings_none']}"
+
+    # warnings only: the verdict's two numbers add up to the summary's warnings, the kronor to the tie-out's
+    warned = _defect_run(tmp_path / "warned", write_case, stated=1000.00)
+    counts = analysis.severity_summary(warned).set_index("severity_id")["findings"]
+    said = views.verdict_text(warned)
+    assert counts["error"] == 0 and said.startswith("Resultaten kan användas:")
+    other = int(re.search(r"(\d+) varningar? gäller uppgifter som inte påverkar", said).group(1))
+    money = int(re.search(r"; (\d+) påverkar fördelningen", said).group(1))
+    assert other + money == counts["warning"]
+    dq = warned.data_quality
+    assert money == int((dq["check"].isin(analysis.MONEY_CHECKS) & (dq["severity"] == "warning")).sum())
+    rec = pd.read_csv(warned.folder / "reconciliation.csv")
+    kinds = rec["target"].str.split(":").str[0]
+    unallocated = float(rec.loc[kinds != "exclude", "residual"].sum())
+    assert unallocated == pytest.approx(72255.75 + 300.00)
+    assert f"{views.formats.kr(unallocated)} i huvudboken är inte fördelat" in said
+    assert re.search(rf"Varning {counts['warning']} ", _visible(warned))  # the summary table says the same
+
+    # an error: the control total is off, and the verdict says the results cannot be used
+    failed = _defect_run(tmp_path / "failed", write_case, stated=900.00)
+    said = views.verdict_text(failed)
+    assert analysis.verdict(failed)["errors"] == 1
+    assert said.startswith("Resultaten kan inte användas ännu: körningen har 1 fel")
+    assert "kan användas:" not in said and "förbehåll" not in said
