@@ -321,6 +321,7 @@ def test_the_command_writes_a_file_a_run_uses(fake: FakeKolada, write_case, tmp_
     assert result.exit_code == 0, result.output
     assert "4 rows" in result.output and "Lund (1281), Kungsbacka (1384)" in result.output
     assert "2 value(s) are empty" in result.output
+    assert not list(tmp_path.glob(".kolada.csv*"))  # written atomically: no temporary file left
     path = write_case(tmp_path, config={"comparison": {"reference_files": ["kolada.csv"]}})
     result = invoke("run", path, "--results-only")
     assert result.exit_code == 0, result.output

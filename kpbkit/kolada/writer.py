@@ -15,6 +15,8 @@ writes one row per municipality instead (its name in ``source``, so each stays a
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -128,6 +130,17 @@ def reference_frame(observations: Iterable[Observation], mappings: list[KpiMappi
 
 
 def write_reference_file(frame: pd.DataFrame, path: Path) -> None:
-    """Write the reference rows as UTF-8 CSV (the shape of reference_values.csv plus ``municipality``)."""
+    """Write the reference rows as UTF-8 CSV (the shape of reference_values.csv plus ``municipality``).
+
+    Atomic: written beside ``path`` and renamed, so an interrupted write never leaves half a file.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(frame[list(COLUMNS)], path)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write_csv(frame[list(COLUMNS)], Path(temp))
+        os.chmod(temp, 0o644)  # public figures: the usual permissions, not mkstemp's owner-only
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
