@@ -175,6 +175,7 @@ def test_an_unknown_check_id_renders_with_the_generic_guidance(results) -> None:
 def test_every_named_check_has_guidance_and_every_guidance_a_name() -> None:
     assert set(labels.CHECKS) - set(text.GUIDANCE) == set()
     assert set(text.GUIDANCE) - set(labels.CHECKS) == set()
+    assert set(text.DETAILS) == set(labels.CHECKS)  # every named check is worded in Swedish, never in English
     assert all(len(g) > 40 and g.endswith((".", "?")) for g in text.GUIDANCE.values())
     assert text.guidance("no_such_check") == text.GENERIC_GUIDANCE
     for check in ("duplicate_visits", "duplicate_decision_id", "duplicate_stay_id", "visit_without_decision",

@@ -33,9 +33,9 @@ TABLE_ORDER: tuple[str, ...] = ("persons", "providers", "decisions", "visits", "
                                 "population_forecast", "ledger", "ledger_rules")
 #: reconciliation targets whose residual means a pool without weight
 POOL_FORMS = ("service", "overhead", "myndighet")
-#: checks whose rows carry ledger cost or are left out of the allocation: a warning of these moves kronor between
-#: brukare, services or regi, or leaves them unallocated; every other warning concerns descriptions (age, sex,
-#: dates of counted rows) or flags rows that are counted as they are
+#: checks whose rows carry ledger cost, are left out of the allocation or carry a weight that is likely wrong: a
+#: warning of these moves kronor between brukare, services or regi, or leaves them unallocated; every other warning
+#: concerns descriptions (age, sex, links between tables) of rows that are counted as they should be
 MONEY_CHECKS = frozenset({
     # ledger kronor not allocated, or allocated from a doubtful row
     "ledger_unmapped", "pool_without_volume", "volume_without_pool", "ledger_amount_implausible",
@@ -43,6 +43,8 @@ MONEY_CHECKS = frozenset({
     # rows left out of the volumes that carry the costs, or weighted otherwise than the file says
     "service_unknown", "wrong_table_for_unit", "minutes_not_positive", "end_before_start", "provider_unknown",
     "provider_missing", "personnummer_missing", "daily_price_not_positive",
+    # rows counted with a weight that is probably wrong (twice, or far too long)
+    "duplicate_visits", "duplicate_decision_id", "duplicate_stay_id", "minutes_implausible",
 })
 _TOLERANCE = 0.005  # a residual below half an öre is no residual
 
