@@ -343,7 +343,7 @@ DETAILS = {
     "ledger_outside_period": "{count:huvudboksrad|huvudboksrader} ligger utanför perioden och räknas inte.",
     "minutes_not_positive": "{count:besök|besök} har tom, noll eller negativ tid och är inte med i volymerna.",
     "minutes_implausible": (
-        "{count:besök|besök} är längre än {max_minutes} minuter, sammanlagt {hours} timmar; de räknas ändå i "
+        "{count:besök|besök} är längre än {max_minutes} minuter, sammanlagt {hours} timmar, och räknas ändå i "
         "volymerna."
     ),
     "wrong_table_for_unit": (
@@ -363,7 +363,7 @@ DETAILS = {
         "{count:rad|rader} i tabellen {table} slutar före startdatumet och är inte med i volymerna."
     ),
     "daily_price_not_positive": (
-        "{count:vistelse|vistelser} har ett dygnspris på noll eller lägre och räknas som vistelser utan pris."
+        "{count:vistelse|vistelser} har ett dygnspris på noll eller lägre och räknas som utan pris."
     ),
     "daily_price_missing": (
         "{count:vistelse|vistelser} saknar dygnspris i en kostnadspool där andra vistelser har pris och vägs med "
@@ -379,7 +379,7 @@ DETAILS = {
     ),
     "placement_without_decision": (
         "{count} av {placed:placering|placeringar} saknar beslut om samma insats under vistelsen "
-        "({per_service}); de räknas ändå i volymer och kostnader."
+        "({per_service}) men räknas ändå i volymer och kostnader."
     ),
     "ledger_unmapped": (
         "{count:huvudboksrad|huvudboksrader} med sammanlagt {amount} kopplas inte av någon regel och fördelas "
@@ -393,7 +393,7 @@ DETAILS = {
         "{service} har en volym på {volume} men ingen direkt kostnad i huvudboken och får därför ingen kostnad."
     ),
     "person_not_in_persons": (
-        "{count:person|personer} i tabellen {table} ({rows:rad|rader}) saknas i personregistret; de räknas i "
+        "{count:person|personer} i tabellen {table} ({rows:rad|rader}) saknas i personregistret men räknas i "
         "volymer och kostnader."
     ),
     "birth_date_unknown": (
@@ -419,11 +419,11 @@ DETAILS = {
     ),
     "duplicate_visits": (
         "{count:besöksrad|besöksrader} är lika en tidigare rad i person, insats, datum, tid, utförare och "
-        "personal; de räknas ändå som alla andra rader."
+        "personal och räknas ändå som alla andra rader."
     ),
     "visit_without_decision": (
         "{count} av {counted:räknat besök|räknade besök} gjordes en dag då personen saknade gällande beslut om "
-        "insatsen ({per_service}); de räknas ändå i volymer och kostnader."
+        "insatsen ({per_service}) men räknas ändå i volymer och kostnader."
     ),
     "decision_without_delivery": (
         "{count} av {checked:beslut|beslut} som gällde under perioden har ingen leverans medan de gällde "
@@ -444,27 +444,27 @@ DETAILS = {
         "{difference} ryms inom toleransen {tolerance}."
     ),
     "population_count_negative": (
-        "{count:rad|rader} i befolkningsfilen har ett negativt antal invånare (sammanlagt {inhabitants}); de "
-        "används som de står."
+        "{count:rad|rader} i befolkningsfilen har ett negativt antal invånare (sammanlagt {inhabitants}) och "
+        "används utan ändring."
     ),
     "population_age_implausible": (
-        "{count:rad|rader} i befolkningsfilen har en ålder över {max_age} år (som högst {oldest}); de används "
-        "som de står."
+        "{count:rad|rader} i befolkningsfilen har en ålder över {max_age} år (som högst {oldest}) och används "
+        "utan ändring."
     ),
     "person_age_implausible": (
-        "{count:person|personer} är över {max_age} år vid periodens slut, {end} (den äldsta är {oldest} år); de "
+        "{count:person|personer} är över {max_age} år vid periodens slut, {end} (den äldsta är {oldest} år), och "
         "räknas i den äldsta åldersgruppen."
     ),
     "granted_hours_implausible": (
-        "{count:beslut|beslut} beviljar fler än {limit} timmar i månaden (som mest {largest} timmar); de används "
-        "som de står."
+        "{count:beslut|beslut} beviljar fler än {limit} timmar i månaden (som mest {largest} timmar) och används "
+        "utan ändring."
     ),
     "ledger_amount_implausible": (
-        "{count:huvudboksrad|huvudboksrader} på {limit_amount} eller mer, sammanlagt {amount}; de fördelas ändå som "
+        "{count:huvudboksrad|huvudboksrader} på {limit_amount} eller mer, sammanlagt {amount}, fördelas ändå som "
         "andra rader."
     ),
     "person_id_personnummer": (
-        "{count:rad|rader} har personnummer i kolumnen för person-id ({column}); de pseudonymiseras som "
+        "{count:rad|rader} har personnummer i kolumnen för person-id ({column}), som pseudonymiseras som "
         "personnummer och ger ålder och kön."
     ),
     "persons_contradict_personnummer": (
@@ -472,23 +472,23 @@ DETAILS = {
         "personnumret; personnumret används."
     ),
     "personnummer_invalid_format": (
-        "{count:rad|rader} i tabellen {table} har personnummer med fel antal siffror eller tecken; raderna "
-        "räknas, men utan ålder och kön."
-    ),
-    "personnummer_invalid_date": (
-        "{count:rad|rader} i tabellen {table} har personnummer med ett datum som inte finns; raderna räknas, men "
+        "{count:rad|rader} i tabellen {table} har personnummer med fel antal siffror eller tecken och räknas, men "
         "utan ålder och kön."
     ),
-    "personnummer_invalid_check_digit": (
-        "{count:rad|rader} i tabellen {table} har personnummer med fel kontrollsiffra; raderna räknas, men utan "
+    "personnummer_invalid_date": (
+        "{count:rad|rader} i tabellen {table} har personnummer med ett datum som inte finns och räknas, men utan "
         "ålder och kön."
     ),
+    "personnummer_invalid_check_digit": (
+        "{count:rad|rader} i tabellen {table} har personnummer med fel kontrollsiffra och räknas, men utan ålder "
+        "och kön."
+    ),
     "personnummer_invalid_missing": (
-        "{count:rad|rader} i tabellen {table} saknar personnummer; raderna räknas, men utan ålder och kön."
+        "{count:rad|rader} i tabellen {table} saknar personnummer och räknas, men utan ålder och kön."
     ),
     "personnummer_missing": (
-        "{count:rad|rader} i tabellen {table} saknar personnummer och är inte med i beräkningen, eftersom de inte "
-        "kan kopplas till en person."
+        "{count:rad|rader} i tabellen {table} saknar personnummer och är inte med i beräkningen: utan personnummer "
+        "kan en rad inte kopplas till en person."
     ),
     "samordningsnummer": "{count:rad|rader} i tabellen {table} har samordningsnummer och räknas som alla andra.",
     "population_missing": "Befolkning för {year} saknas, så nyckeltal per invånare kan inte beräknas.",
