@@ -15,7 +15,6 @@ from kpbkit.analyses.findings import write_findings
 from kpbkit.analyses.load import load_results
 from kpbkit.comparisons import write_comparisons
 from kpbkit.config import ClientConfig, load_client_config
-from kpbkit.config.findings import FindingSettings
 from kpbkit.errors import KpbkitError
 from kpbkit.ingest import CanonicalData, ingest
 from kpbkit.io.staging import RunInterrupted, StagedOutput, checkpoint
@@ -39,10 +38,6 @@ from kpbkit.results import (
 log = logging.getLogger("kpbkit")
 
 Progress = Callable[[int, int, str], None]
-
-
-#: the findings engine's thresholds (the config's ``findings:`` section once the schema has it)
-FINDING_SETTINGS = FindingSettings()
 
 
 def _log_progress(step: int, total: int, message: str) -> None:
@@ -113,9 +108,9 @@ def run_client(
         write_interim(data, model, stage.path / "interim")
         checkpoint("interim_written")
         record = run_record(config, data, started=started, outcome="ok", publication=publication)
-        record["findings"] = FINDING_SETTINGS.model_dump()
+        record["findings"] = config.findings.model_dump()
         write_run_json(record, results_dir)  # before the findings and the reports: they read its config record
-        write_findings(load_results(stage.path, interim=FINDINGS_INTERIM), FINDING_SETTINGS)
+        write_findings(load_results(stage.path, interim=FINDINGS_INTERIM), config.findings)
         checkpoint("findings_written")
         if reports:
             record["templates"] = render_reports(

@@ -225,7 +225,7 @@ def test_a_run_writes_its_findings_and_the_reports_read_them(tmp_path, write_cas
     from kpbkit.analyses.load import load_results
     from kpbkit.pipeline import run_client
 
-    config = write_case(tmp_path)
+    config = write_case(tmp_path, config={"findings": {"min_kronor": 0, "top": 3}})
     result = run_client(config, progress=lambda *a: None)
     path = result.results_dir / findings.FINDINGS_FILE
     assert path.is_file()
@@ -234,4 +234,4 @@ def test_a_run_writes_its_findings_and_the_reports_read_them(tmp_path, write_cas
     again = findings.read_findings(load_results(result.output_dir))
     assert len(again) == len(written)
     recorded = json.loads((result.results_dir / "run.json").read_text(encoding="utf-8"))["findings"]
-    assert recorded == FindingSettings().model_dump()
+    assert recorded == FindingSettings(min_kronor=0, top=3).model_dump()

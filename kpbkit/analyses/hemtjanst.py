@@ -156,7 +156,8 @@ def staff_continuity(results: Results, *, window_days: int = 14) -> pd.DataFrame
 
 
 def sabo_context(results: Results) -> pd.DataFrame:
-    """Särskilt boende as context: brukare, days, cost and cost per day, per regi and in total."""
+    """Särskilt boende as context: brukare, days, gross cost, the cost without myndighetsutövning (direct +
+    overhead, the KPB unit cost's numerator) and cost per day from it, per regi and in total."""
     rows = results.person_costs
     rows = rows[rows["service_code"] == "sarskilt_boende"]
     grouped = rows.groupby("regi").agg(brukare=("person_id", "nunique"), days=("volume", "sum"),
@@ -166,7 +167,8 @@ def sabo_context(results: Results) -> pd.DataFrame:
                            "direct": rows["direct_cost"].sum(), "overhead": rows["overhead_cost"].sum(),
                            "gross_cost": rows["gross_cost"].sum()}], index=[TOTAL])
     out = pd.concat([grouped, total])
-    out["cost_per_day"] = (out["direct"] + out["overhead"]) / out["days"].where(out["days"] > 0)
+    out["unit_cost_basis"] = out["direct"] + out["overhead"]
+    out["cost_per_day"] = out["unit_cost_basis"] / out["days"].where(out["days"] > 0)
     return out.drop(columns=["direct", "overhead"]).reset_index(names="regi")
 
 

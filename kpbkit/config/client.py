@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpbkit.catalog import DEFAULT_AGE_BANDS, Catalog, Service, parse_age_bands
+from kpbkit.config.findings import FindingSettings
 from kpbkit.config.schema import (
     ClientConfigModel,
     ComparisonSection,
@@ -98,6 +99,7 @@ class ClientConfig:
         self.prognos: PrognosSection = model.prognos
         #: data-quality settings (control totals, plausibility limits)
         self.quality: QualitySection = model.quality
+        self.findings: FindingSettings = model.findings
 
     def table_input(self, table: str) -> TableInput:
         """How ``table`` is read: its file, shape, sheet and the client's header names (defaults filled in)."""

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 class FindingSettings(BaseModel):
     """When a result becomes a finding, and how sure it is."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     #: a unit cost or rate is a finding when it is this much (share) above its target
     min_deviation: float = Field(0.05, ge=0, le=1)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_val
 
 from kpbkit.canonical import EXTRA_COLUMNS, SCHEMAS, preset_names
 from kpbkit.catalog import parse_age_bands
+from kpbkit.config.findings import FindingSettings
 from kpbkit.config.rules import LedgerRule
 from kpbkit.period import Period
 
@@ -410,3 +411,5 @@ class ClientConfigModel(_Strict):
     quality: QualitySection = QualitySection()
     comparison: ComparisonSection = ComparisonSection()
     prognos: PrognosSection = PrognosSection()
+    #: when a result becomes a finding (kpbkit.analyses.findings)
+    findings: FindingSettings = FindingSettings()

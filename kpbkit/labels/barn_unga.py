@@ -137,16 +137,17 @@ SENTENCES = {
     "summary": (
         "Under {period} var {placed} barn och unga placerade utanför hemmet i {client}, {per_1000} per 1\u00a0000 "
         "invånare 0–20 år. Placeringarna omfattade {days} vårddygn, och ett vårddygn kostade i genomsnitt "
-        "{cost_per_day} inklusive overhead. {family} av vårddygnen var i familjehem och {institution} på "
-        "institution (HVB eller SiS)."
+        "{cost_per_day} inklusive overhead. {family} av vårddygnen var i familjehem (egna och konsulentstödda) och "
+        "{institution} på institution (HVB eller SiS)."
     ),
     "summary_area": (
         "Hela barn och unga (placeringar och öppenvård) kostade {gross} brutto för {brukare} brukare, "
         "{per_brukare} per brukare; placeringarna stod för {placement_share} av kostnaden."
     ),
     "forms": (
-        "Ett vårddygn i familjehem kostade {family_cost} inklusive overhead, på institution (HVB eller SiS) "
-        "{institution_cost}."
+        "Ett vårddygn i familjehem, egna och konsulentstödda tillsammans, kostade {family_cost} inklusive overhead, "
+        "på institution (HVB eller SiS) {institution_cost}. Kommunens egna familjehem för sig finns i tabellen "
+        "per placeringsform."
     ),
     "contracted": (
         "För köpta placeringar med avtalat dygnspris ({days} vårddygn) motsvarade huvudbokens direkta kostnad "
@@ -155,6 +156,10 @@ SENTENCES = {
     "per_1000": (
         "{placed} av kommunens {inhabitants} invånare 0–20 år var placerade någon gång under perioden, {per_1000} "
         "per 1\u00a0000 invånare ({girls} för flickor och {boys} för pojkar)."
+    ),
+    "per_1000_others": (
+        "Av periodens {all} placerade barn och unga räknas {others} inte här: de var äldre än 20 år eller hade "
+        "okänd ålder."
     ),
     "lengths": (
         "Av de {n_ended} vistelser som avslutades under perioden varade hälften högst {median_ended} dygn "

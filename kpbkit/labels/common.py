@@ -101,6 +101,7 @@ COLUMNS = {
     "value": "Värde",
     "days": "Dygn",
     "cost_per_day": "Kostnad per dygn, kr",
+    "unit_cost_basis": "Kostnad utan myndighetsutövning, kr",
     "target": "Kostnadsställe i modellen",
     "kind": "Typ",
     "ledger_amount": "Huvudbok, kr",
@@ -244,6 +245,12 @@ SENTENCES = {
     "reconciliation_ok": (
         "Huvudbokens {ledger} är fördelade till brukare eller redovisade som ej fördelade; differensen är "
         "{gap}, inom toleransen 0,01 kr per rad."
+    ),
+    "reconciliation_area": (
+        "Områdets {area_ledger} i huvudboken (tabellens summa) är fördelade till brukare eller redovisade som ej "
+        "fördelade. Hela huvudboken, {ledger}, stäms av på samma sätt i varje körning; det som inte syns här hör "
+        "till andra områden eller är undantaget av fördelningsreglerna. Största differensen är {gap}, inom "
+        "toleransen 0,01 kr per rad."
     ),
     "no_findings": "Inga avvikelser hittades i underlaget.",
     # publication mode (kpbkit.privacy)

@@ -196,6 +196,10 @@ def per_1000(results: Results) -> HTML:
         boys=policy.guard(values.loc["M", "placed"], formats.number(values.loc["M", "per_1000"], 1)),
     )
     text = text[:1].upper() + text[1:]  # "Färre än 5 av kommunens ..." (a number is unchanged)
+    all_placed = results.kpi(analysis.AREA, "placed_children")
+    if all_placed > values.loc["total", "placed"]:  # the summary counts every placed child, this rate 0–20 only
+        text += " " + bl.SENTENCES["per_1000_others"].format(
+            all=policy.count_text(all_placed), others=policy.count_text(all_placed - values.loc["total", "placed"]))
     table = tables.render_html(data, {"label": "text", "placed": "int", "inhabitants": "int", "per_1000": "dec1"},
                                H, policy=policy)
     return HTML(_text(text) + table)

@@ -198,9 +198,12 @@ def reconciliation(results: Results, area: str | None = None) -> HTML:
     )
     full = results.reconciliation
     gap = float((full["allocated_amount"] + full["residual"] - full["ledger_amount"]).abs().max())
-    text = labels.SENTENCES["reconciliation_ok"].format(
-        ledger=formats.kr(float(full["ledger_amount"].sum())), gap=formats.kr(gap, 2)
-    )
+    whole = formats.kr(float(full["ledger_amount"].sum()))
+    if area is None:
+        text = labels.SENTENCES["reconciliation_ok"].format(ledger=whole, gap=formats.kr(gap, 2))
+    else:  # the table's own total first: the text shows the figure the table shows
+        text = labels.SENTENCES["reconciliation_area"].format(
+            area_ledger=formats.kr(float(rec["ledger_amount"].iloc[-1])), ledger=whole, gap=formats.kr(gap, 2))
     return HTML(table + f'<p class="kpb-text">{html.escape(text)}</p>')
 
 

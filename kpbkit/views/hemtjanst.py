@@ -169,7 +169,7 @@ def sabo(results: Results) -> HTML:
     data = analysis.sabo_context(results)
     data = data.assign(regi=data["regi"].map(group_label))
     return tables.show(data, {"regi": "text", "brukare": "int", "days": "int", "gross_cost": "kr",
-                              "cost_per_day": "kr"}, H, policy=policy)
+                              "unit_cost_basis": "kr", "cost_per_day": "kr"}, H, policy=policy)
 
 
 def to_frame(results: Results) -> pd.DataFrame:
