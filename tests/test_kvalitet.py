@@ -261,6 +261,7 @@ def test_demo_run_writes_the_kvalitet_report(demo_run) -> None:
             assert " ".join(labels.check(check).split()) in shown, (path.name, check)
             assert "_" not in check or check not in shown, (path.name, check)
         assert "data_quality" not in shown and "Teknisk detalj" not in shown
+        assert text.GENERIC_DETAIL.split("{")[0] not in shown  # every check the demo finds has its own sentence
     assert "Sida 1 av" in pdf_text(out / "kvalitet.pdf")
     html = (out / "kvalitet.html").read_text(encoding="utf-8")
     assert "<script" not in html and "https://" not in html
@@ -352,6 +353,7 @@ def test_the_report_a_reader_sees_is_swedish_without_code_names(tmp_path, write_
     assert [n for n in re.findall(r"\d+\.\d+", shown) if n not in numbers] == []  # 1.1, 2.1: the findings' numbers
     assert "72 256 kr" in shown and "72255" not in shown and "72 255.75" not in shown
     assert "visits.csv rad 3: nope 2025-03-02" in shown  # the client's own file, row and code
+    assert text.GENERIC_DETAIL.split("{")[0] not in shown  # every finding here has its own sentence and values
     assert "Resultaten går att lita på" not in shown and "påverkar resultaten" not in shown
 
 
