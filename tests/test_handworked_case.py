@@ -976,6 +976,7 @@ def test_data_quality_is_well_formed(run):
     # Check names are the implementation's choice; the spec fixes only the columns and the severities.
     # Every left-out row here is a finding, never fatal: nothing in this case is an error.
     frame = _read(run, "data_quality.csv")
-    assert list(frame.columns) == ["check", "severity", "table", "count", "detail", "example"]
+    # the contract's columns first and unchanged; kpbkit's own after them (an example row, the finding's values)
+    assert list(frame.columns) == ["check", "severity", "table", "count", "detail", "example", "values"]
     assert set(frame["severity"]) <= {"warning", "info"}
     assert {"visits", "stays", "decisions", "ledger"} <= set(frame["table"])

@@ -118,9 +118,12 @@ def read_result(path: Path) -> pd.DataFrame:
 
 
 def _with_codes(name: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """kpis shows the key figure by name and keeps its code beside it (to match kpis.csv)."""
+    """kpis shows the key figure by name and keeps its code beside it (to match kpis.csv); data_quality leaves out
+    its values column (machine-readable JSON the quality report words in Swedish)."""
     if name == "kpis":
         frame.insert(frame.columns.get_loc("kpi") + 1, "kpi_code", frame["kpi"])
+    if name == "data_quality" and "values" in frame.columns:
+        frame = frame.drop(columns="values")
     return frame
 
 
