@@ -410,11 +410,11 @@ DETAILS = {
         "{count:rad|rader} i utförarregistret upprepar en utförare som redan finns; den första raden används."
     ),
     "duplicate_decision_id": (
-        "{count:rad|rader} har samma beslutsid som en tidigare rad ({ids:id|id} i allt); alla rader används som "
+        "{count:rad|rader} har samma beslutsid som en tidigare rad ({ids:id|id} totalt); alla rader används som "
         "de är."
     ),
     "duplicate_stay_id": (
-        "{count:rad|rader} har samma vistelseid som en tidigare rad ({ids:id|id} i allt); alla rader används som "
+        "{count:rad|rader} har samma vistelseid som en tidigare rad ({ids:id|id} totalt); alla rader används som "
         "de är."
     ),
     "duplicate_visits": (
