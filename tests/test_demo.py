@@ -315,7 +315,8 @@ def test_lss_housing_and_daily_activity(run: DemoRun) -> None:
 def test_placements_in_reference_ranges(run: DemoRun) -> None:
     assert 9.5 <= run.kpi("barn_unga", "placed_per_1000_0_20") <= 12.0
     days = {s: run.kpi("barn_unga", "care_days", s) for s in ("familjehem", "familjehem_konsulent")}
-    assert 0.66 <= sum(days.values()) / run.kpi("barn_unga", "care_days") <= 0.78
+    # below the national 72 % on purpose: the demo plants an HVB share above the national picture
+    assert 0.55 <= sum(days.values()) / run.kpi("barn_unga", "care_days") <= 0.72
     assert 700 <= run.kpi("barn_unga", "cost_per_care_day", "familjehem") <= 950
     assert 1_900 <= run.kpi("barn_unga", "cost_per_care_day", "familjehem_konsulent") <= 4_500
     assert 3_500 <= run.kpi("barn_unga", "cost_per_care_day", "hvb") <= 7_000

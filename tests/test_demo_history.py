@@ -6,6 +6,7 @@ table-level checks use the generator's tables directly.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -15,6 +16,8 @@ import pandas as pd
 import pytest
 
 from kpbkit import demo
+from kpbkit.analyses.compare import COMPARE_KPIS
+from kpbkit.comparisons import derived_kpis
 from kpbkit.config import load_client_config
 from kpbkit.demo import COMPARISONS, EARLIER_YEARS, comparison_tables, history_tables, shift_dates
 from kpbkit.demo import extracts as demo_extracts
@@ -118,14 +121,63 @@ def test_development_has_the_intended_direction(family: dict[str, Path]) -> None
     coverage = series("aldreomsorg", "coverage_80")
     assert all(0.17 <= c <= 0.25 for c in coverage)
     assert coverage[0] < coverage[2] and max(np.abs(np.diff(coverage))) < 0.02  # it moves a little
-    # unit costs at fixed prices: the price index alone for home care, a real increase for bought placements
+    # unit costs: the price index and a real increase (home care's own staff, bought placements)
     index = (1 + demo_history.PRICE_INDEX) ** 2
     egen = series("aldreomsorg", "cost_per_hour", "egen")
-    assert egen[0] * index == pytest.approx(egen[2], rel=0.02)
+    real = (1 + demo_history.REAL_COST_CHANGE["hemtjanst:egen"]) ** -2
+    assert egen[2] / (egen[0] * index) == pytest.approx(real, rel=0.02) and real > 1.04
     hvb = series("barn_unga", "cost_per_care_day", "hvb")
     assert hvb[2] / (hvb[0] * index) == pytest.approx((1 + demo_history.PLACEMENT_REAL_INCREASE) ** 2, rel=0.02)
     rate = series("lss", "pa_gross_cost_per_hour")
     assert rate[0] < rate[1] < rate[2]
+
+
+def test_the_mix_changes_over_the_years(family: dict[str, Path]) -> None:
+    """Not just the same year deflated: the LOV share, the HVB share, PA hours and the delivery ratio move."""
+    def series(area: str, kpi: str, group: str = "total") -> np.ndarray:
+        return np.array([_kpi(family[str(y)], area, kpi, group) for y in YEARS])
+
+    lov = series("aldreomsorg", "delivered_hours", "extern") / series("aldreomsorg", "delivered_hours")
+    assert (np.diff(lov) > 0.02).all()  # LOV's share of the hours grows by 2+ points a year
+    hvb = series("barn_unga", "care_days", "hvb") / series("barn_unga", "care_days")
+    assert (hvb[1:] / hvb[:-1] > 1.05).all()  # and HVB's share of the care days
+    placed = series("barn_unga", "placed_per_1000_0_20")
+    assert (placed[1:] / placed[:-1] > 1.02).all()
+    ratio = series("aldreomsorg", "delivery_ratio")
+    assert (np.diff(ratio) > 0.02).all() and ratio[0] > 0.75 and ratio[-1] < 0.95
+
+    def pa_hours(year: int) -> float:
+        pc = pd.read_csv(family[str(year)] / "person_costs.csv")
+        return float(pc.loc[pc["service_code"] == "pa_sfb", "volume"].sum())
+
+    hours = np.array([pa_hours(y) for y in YEARS])
+    assert (hours[1:] / hours[:-1] > 1.03).all()
+
+
+#: the KPIs the comparison sections compare, with (kpi, group); derived ones from person_costs
+_COMPARED = [(area, kpi, group) for area, kpis in COMPARE_KPIS.items() for kpi, group in kpis]
+
+
+def _compared(folder: Path) -> pd.Series:
+    kpis = pd.read_csv(folder / "kpis.csv")
+    derived = derived_kpis(kpis, pd.read_csv(folder / "person_costs.csv"))
+    values = pd.concat([kpis, derived]).set_index(["area", "kpi", "group"])["value"]
+    return values.reindex(_COMPARED)
+
+
+def test_every_compared_kpi_differs_between_municipalities_and_years(family: dict[str, Path]) -> None:
+    """Each KPI the reports compare differs by a believable amount: 2-40 % between any two of the three
+    municipalities, and at least 2 % from one year to the next."""
+    values = pd.DataFrame({name: _compared(family[name])
+                           for name in (*(str(y) for y in YEARS), "grannby", "jamforstad")})
+    values = values.dropna(how="all")
+    assert len(values) >= 20 and not values.isna().any().any(), values
+    municipalities = (str(demo.YEAR), "grannby", "jamforstad")
+    for key, row in values.iterrows():
+        for a, b in itertools.combinations(municipalities, 2):
+            assert 0.02 <= abs(row[a] / row[b] - 1) <= 0.4, (key, a, b, row[a], row[b])
+        for a, b in itertools.pairwise(str(y) for y in YEARS):
+            assert abs(row[b] / row[a] - 1) >= 0.02, (key, a, b, row[a], row[b])
 
 
 def test_population_is_younger_and_slightly_smaller(earlier: dict[int, dict[str, pd.DataFrame]]) -> None:
@@ -238,9 +290,8 @@ def test_comparison_municipalities_differ_from_exempelkommun_and_each_other(demo
         assert 0.15 <= figures[c.client_id]["coverage_80"] <= 0.30
     ours = {kpi: _kpi(own, "aldreomsorg", kpi) for kpi in ("cost_per_hour", "coverage_80")}
     assert figures["grannby"]["cost_per_hour"] < 0.92 * ours["cost_per_hour"]  # cheaper per hour
-    assert figures["grannby"]["coverage_80"] < ours["coverage_80"]
-    assert figures["jamforstad"]["coverage_80"] > ours["coverage_80"] + 0.02  # higher coverage
-    assert figures["jamforstad"]["cost_per_hour"] > ours["cost_per_hour"]
+    assert figures["jamforstad"]["cost_per_hour"] > 1.08 * ours["cost_per_hour"]
+    assert figures["jamforstad"]["coverage_80"] < ours["coverage_80"] < figures["grannby"]["coverage_80"]
     assert _kpi(family["jamforstad"], "lss", "gruppbostad_cost_per_day") > _kpi(own, "lss", "gruppbostad_cost_per_day")
     kpis = {name: pd.read_csv(family[name] / "kpis.csv").set_index(["area", "kpi", "group"])["value"]
             for name in (str(demo.YEAR), "grannby", "jamforstad")}

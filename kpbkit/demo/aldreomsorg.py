@@ -6,7 +6,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from kpbkit.demo.common import HOME_CARE_UNITS, LOV_PROVIDERS, LOV_SHARE, NAT, P0, P1, YEAR, between, pick, plus
+from kpbkit.demo.common import (
+    DELIVERY_RATIO,
+    DELIVERY_RATIO_DEFAULT,
+    HOME_CARE_UNITS,
+    HOURS_SCALE,
+    LOV_PROVIDERS,
+    LOV_SHARE,
+    NAT,
+    P0,
+    P1,
+    PROVIDER_HOURS_FACTOR,
+    YEAR,
+    between,
+    pick,
+    plus,
+)
 from kpbkit.demo.persons import People, select_old
 from kpbkit.demo.rows import Rows, Segment, draw_team, granted_per_month
 
@@ -16,6 +31,18 @@ from kpbkit.demo.rows import Rows, Segment, draw_team, granted_per_month
 def _decision_lag(rng: np.random.Generator) -> int:
     """Days from decision to the first visit: 1-30, most within two weeks."""
     return 1 + min(29, int(rng.gamma(1.5, 5.0)))
+
+
+def _delivery_ratio(rng: np.random.Generator, provider: str) -> float:
+    """Delivered / granted hours of a brukare at ``provider`` (one provider planted well short of the others)."""
+    mean, sd = DELIVERY_RATIO.get(provider, DELIVERY_RATIO_DEFAULT)
+    return float(np.clip(rng.normal(mean, sd), mean - 2.5 * sd, min(1.05, mean + 2.5 * sd)))
+
+
+def _granted(hours: float, provider: str) -> float:
+    """Granted hours with the planted provider difference, to the half hour."""
+    factor = HOURS_SCALE * PROVIDER_HOURS_FACTOR.get(provider, 1.0)
+    return max(2.0, round(hours * factor * 2) / 2)
 
 
 def _home_care(people: People, persons: np.ndarray, rows: Rows, rng: np.random.Generator) -> list[tuple]:
@@ -38,7 +65,8 @@ def _home_care(people: People, persons: np.ndarray, rows: Rows, rng: np.random.G
         hours = granted_per_month(rng, 0.14 if age < 65 else 0.10)
         lov = rng.random() < LOV_SHARE
         provider = pick(rng, LOV_PROVIDERS) if lov else pick(rng, HOME_CARE_UNITS)
-        ratio = float(np.clip(rng.normal(0.86, 0.08), 0.55, 1.05))
+        hours = _granted(hours, provider)
+        ratio = _delivery_ratio(rng, provider)
         minutes = float(np.clip(26 + 8 * np.log1p(hours / 10) + rng.normal(0, 4), 20, 65))
         team = draw_team(rng, provider)
         first = max(plus(start, offset), P0)
@@ -62,7 +90,8 @@ def _home_care(people: People, persons: np.ndarray, rows: Rows, rng: np.random.G
             rows.decision(p, "hemtjanst", d_decided, d_start, d_end, d_hours, d_provider)
             if v_last >= v_first:
                 rows.segments.append(
-                    Segment(p, "hemtjanst", d_provider, v_first, v_last, d_hours, ratio, minutes, v_team)
+                    Segment(p, "hemtjanst", d_provider, v_first, v_last, d_hours,
+                            ratio if d_provider == provider else _delivery_ratio(rng, d_provider), minutes, v_team)
                 )
         if age >= 65 and rng.random() < 0.7:
             alarm_start = plus(start, -rng.integers(0, 500))

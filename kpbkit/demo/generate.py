@@ -17,6 +17,14 @@ problems are planted (visits of 0 minutes, visits at a provider missing from the
 visits dated in December 2024, overlapping stays, an HVB stay without its contracted price, unmapped and
 out-of-period ledger rows); none is fatal.
 
+Findings a KPB analysis should catch are planted (:mod:`kpbkit.demo.common`): the own district Söder costs about a
+quarter more per delivered hour than the other two; one LOV provider's brukare get clearly more hours for the same
+age mix, another delivers about 72 % of the granted hours while the rest deliver about 90 %; FK's reimbursement is
+left unbooked for some months of three assistance cases; the HVB share of care days is well above the national
+picture, with several stays past a year. Men 80+ get more home-care hours per brukare than women 80+ (from the
+draws). The year's gross cost meets the committed config's control total: färdtjänst, outside KPB, takes the
+difference.
+
 LSS is shaped for the LSS report: group homes and service flats whose own units carry internal day prices (so
 each unit has its own cost per day) beside a dearer purchased one; personal assistance under SFB delivered by
 the municipality and bought from an assistance company (dearer than FK's rate + 12 %), and under LSS; a few
@@ -50,7 +58,7 @@ import pandas as pd
 from kpbkit.config import read_config_yaml
 from kpbkit.demo.aldreomsorg import add_aldreomsorg
 from kpbkit.demo.barn_unga import add_barn_unga
-from kpbkit.demo.common import DEFAULT_SEED, PROVIDERS, YEAR
+from kpbkit.demo.common import CONTROL_TOTAL, DEFAULT_SEED, PROVIDERS, YEAR
 from kpbkit.demo.extracts import EXTRACT_FILES, write_extracts
 from kpbkit.demo.ledger import LEDGER_RULES, build_ledger
 from kpbkit.demo.lss import add_lss
@@ -63,7 +71,7 @@ from kpbkit.errors import ConfigError
 log = logging.getLogger("kpbkit")
 
 #: Bump whenever the generator's output changes: ``ensure_demo`` regenerates folders of another version.
-DEMO_VERSION = "4"
+DEMO_VERSION = "5"
 STAMP_FILE = ".kpbkit-demo.json"
 #: the raw extract files the demo writes (see kpbkit.demo.extracts)
 DEMO_FILES: tuple[str, ...] = EXTRACT_FILES
@@ -110,7 +118,9 @@ def build_demo_tables(seed: int = DEFAULT_SEED) -> dict[str, pd.DataFrame]:
     info = add_lss(people, rows, rng)
     info.update(add_barn_unga(people, rows, rng))
     visits = all_visits(rows, rng)
-    ledger = build_ledger(rows, visits, people, info, rng)
+    # the committed config states the default seed's gross cost as its control total
+    control_total = CONTROL_TOTAL if seed == DEFAULT_SEED else None
+    ledger = build_ledger(rows, visits, people, info, rng, control_total=control_total)
 
     tables: dict[str, pd.DataFrame] = {}
     used = np.flatnonzero(people.used)

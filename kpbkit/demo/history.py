@@ -3,17 +3,21 @@
 The generator (:mod:`kpbkit.demo.generate`) builds one year, 2025. :func:`history_tables` derives the earlier
 years from its tables instead of rewriting it: the same persons (Skatteverket's test personnummer; ages follow
 from their birth dates), every date moved back one or two years with :class:`pandas.DateOffset` (29 February
-becomes 28 February), and a development a consultant would recognise: fewer home-care brukare (5 % a year of
-those under 80, while 80+ coverage moves only a little) and a little fewer granted and delivered hours per
-brukare the further back; every cost pool following its volume and deflated by the demo's price index (3 % a
-year, :data:`PRICE_INDEX`, the config's ``comparison.price_index``), with a real cost increase in barn och unga
-(bought placements' prices rise 4 % a year above the index) and FK's published hourly rates of those years for
-the reimbursement; and a population one or two years younger and slightly smaller (each cohort moved back a
+becomes 28 February), and a development a consultant would recognise and explain: fewer home-care brukare (5 % a
+year of those under 80, while 80+ coverage moves only a little) with fewer hours each the further back; a mix
+that shifts (LOV's share of home-care brukare grows, more children are placed and more of them in HVB instead of
+agency-supported family homes, personal assistance grows 5 % a year, the delivery ratio rises about 3 points a
+year as granted hours are held back); every cost pool following its volume and deflated by the demo's price index
+(3 % a year, :data:`PRICE_INDEX`, the config's ``comparison.price_index``), with real cost increases
+(:data:`REAL_COST_CHANGE`: own home care, nursing homes, assistance, group homes and family homes; bought
+placements' prices rise 4 % a year above the index) and FK's published hourly rates of those years for the
+reimbursement; and a population one or two years younger and slightly smaller (each cohort moved back a
 year, undoing the forecast's deaths and migration; 0.4 % fewer inhabitants a year back), with its forecast from
 that year on. A child whose placement would start before their birth is placed from birth (rows ending before
 it are left out).
 
-The comparison municipalities (:mod:`kpbkit.demo.comparisons`) reuse the ledger and population helpers here;
+The comparison municipalities (:mod:`kpbkit.demo.comparisons`) reuse the structure, ledger and population
+helpers here;
 :mod:`kpbkit.demo.run` writes each data set beside Exempelkommun's with its generated config. Everything is
 deterministic for a seed.
 
@@ -40,7 +44,7 @@ from kpbkit.model.pools import match_rules
 from kpbkit.model.rules import parse_target
 
 #: Bump whenever what this module derives changes: stale folders are regenerated.
-HISTORY_VERSION = "2"
+HISTORY_VERSION = "3"
 #: Exempelkommun's earlier years, as years before the generator's
 YEARS_BACK: tuple[int, ...] = (2, 1)
 EARLIER_YEARS: tuple[int, ...] = tuple(YEAR - k for k in YEARS_BACK)
@@ -51,12 +55,24 @@ FK_RATES: dict[int, float] = {2023: 324.50, 2024: 332.60, YEAR: FK_RATE}
 #: share of 2025's home-care brukare under 80 who were not yet brukare, per year back
 HOME_CARE_NEW_PER_YEAR = 0.05
 #: granted and delivered home-care hours per brukare are this much lower per year back
-HOURS_PER_YEAR = 0.015
+HOURS_PER_YEAR = 0.04
 #: the population grows this much a year (a year back it is this much smaller)
 POPULATION_GROWTH = 0.004
 #: barn och unga: placement prices rise this much a year above the price index (a real cost increase)
 PLACEMENT_REAL_INCREASE = 0.04
 PLACEMENT_SERVICES_BOUGHT = ("familjehem_konsulent", "hvb", "sis", "stodboende")
+#: mix development a year back: this share of LOV brukare were in egen regi, this many HVB placements were in
+#: agency-supported family homes, personal assistance had this many fewer hours, and granted home-care hours were
+#: this much higher for the same delivered ones (the delivery ratio rises over the years)
+LOV_SHARE_PER_YEAR = 0.12
+HVB_PER_YEAR = 3
+#: children placed in an own family home: this many fewer a year back (placements rise over the years)
+FAMILY_HOMES_PER_YEAR = 3
+PA_HOURS_PER_YEAR = 0.05
+GRANTED_PER_YEAR = 0.035
+#: real cost change of a year back, by service:regi (negative: it was cheaper in real terms)
+REAL_COST_CHANGE: dict[str, float] = {"hemtjanst:egen": -0.03, "sarskilt_boende:egen": -0.015, "pa_sfb:egen": -0.02,
+                                      "gruppbostad:egen": -0.02, "familjehem:egen": -0.025}
 _AREA = {s.code: s.area for s in DEFAULT_SERVICES}
 _DATE_COLUMNS = {"decisions": ("decided_on", "start_date", "end_date"), "stays": ("start_date", "end_date"),
                  "visits": ("date",), "ledger": ("date",)}
@@ -167,6 +183,136 @@ def _hours(visits: pd.DataFrame, regi: dict[str, str], year: int) -> dict[str, f
     return {r: float(minutes[sel & (kind == r)].sum()) / 60 for r in ("egen", "extern")}
 
 
+# ------------------------------------------------------------------------------------------------ structure
+
+
+def _planted_persons(tables: dict[str, pd.DataFrame], regi: dict[str, str]) -> set[str]:
+    """Personnummer carrying a planted visit defect (0 minutes, an unknown provider, dated before the year)."""
+    visits = tables["visits"]
+    minutes = pd.to_numeric(visits["minutes"])
+    planted = (minutes <= 0) | ~visits["provider_id"].isin(list(regi)) | ~visits["date"].str.startswith(str(YEAR))
+    return set(visits.loc[planted, "personnummer"])
+
+
+def move_home_care(tables: dict[str, pd.DataFrame], share: float, to: str, rng: np.random.Generator) -> None:
+    """A random ``share`` of the home-care brukare of the other regi moved to providers of regi ``to`` (in place).
+
+    Their decisions and visits get a provider of regi ``to`` (drawn per brukare); staff ids take its prefix.
+    Brukare carrying a planted defect stay where they are.
+    """
+    providers = tables["providers"]
+    regi = dict(zip(providers["provider_id"], providers["regi"], strict=True))
+    targets = sorted(p for p, r in regi.items() if r == to and (p.startswith("HT") or p.startswith("LOV")))
+    dec, visits = tables["decisions"], tables["visits"]
+    home = dec["service_code"] == "hemtjanst"
+    source = home & dec["provider_id"].map(regi).ne(to) & dec["provider_id"].ne("")
+    brukare = pd.Series(sorted(set(dec.loc[source, "personnummer"]) - _planted_persons(tables, regi)), dtype=object)
+    chosen = brukare[rng.random(len(brukare)) < share]
+    new = dict(zip(chosen, rng.choice(targets, size=len(chosen)), strict=True))
+    sel = home & dec["personnummer"].isin(new)
+    dec.loc[sel, "provider_id"] = dec.loc[sel, "personnummer"].map(new)
+    sel = (visits["service_code"] == "hemtjanst") & visits["personnummer"].isin(new)
+    moved = visits.loc[sel, "personnummer"].map(new)
+    visits.loc[sel, "staff_id"] = moved + "-" + visits.loc[sel, "staff_id"].str.split("-").str[-1]
+    visits.loc[sel, "provider_id"] = moved
+
+
+def drop_home_care(tables: dict[str, pd.DataFrame], share: float, ages: tuple[int, int], rng: np.random.Generator
+                   ) -> None:
+    """A random ``share`` of the home-care brukare aged ``ages`` (inclusive, in the generator's year) left out:
+    their home-care decisions and visits (in place). Brukare carrying a planted defect stay."""
+    providers = tables["providers"]
+    regi = dict(zip(providers["provider_id"], providers["regi"], strict=True))
+    dec, visits = tables["decisions"], tables["visits"]
+    home = dec["service_code"] == "hemtjanst"
+    age = YEAR - pd.to_numeric(_twelve(dec["personnummer"], YEAR).str[:4])
+    band = home & age.between(*ages)
+    brukare = pd.Series(sorted(set(dec.loc[band, "personnummer"]) - _planted_persons(tables, regi)), dtype=object)
+    gone = set(brukare[rng.random(len(brukare)) < share])
+    tables["decisions"] = dec[~(home & dec["personnummer"].isin(gone))].reset_index(drop=True)
+    home_visit = visits["service_code"] == "hemtjanst"
+    tables["visits"] = visits[~(home_visit & visits["personnummer"].isin(gone))].reset_index(drop=True)
+
+
+def drop_placements(tables: dict[str, pd.DataFrame], n: int, service: str, rng: np.random.Generator) -> None:
+    """``n`` children whose only stay is a ``service`` placement left out: the stay and its decision (in place)."""
+    stays, dec = tables["stays"], tables["decisions"]
+    only = stays.groupby("personnummer")["stay_id"].transform("size") == 1
+    candidates = stays.index[(stays["service_code"] == service) & only].to_numpy()
+    chosen = rng.choice(candidates, size=min(n, len(candidates)), replace=False) if len(candidates) else []
+    children = set(_twelve(stays.loc[chosen, "personnummer"], YEAR))
+    tables["stays"] = stays.drop(index=chosen).reset_index(drop=True)
+    gone = (dec["service_code"] == service) & _twelve(dec["personnummer"], YEAR).isin(children)
+    tables["decisions"] = dec[~gone].reset_index(drop=True)
+
+
+def scale_granted(tables: dict[str, pd.DataFrame], service: str, factor: float) -> None:
+    """Granted hours of ``service`` × ``factor`` (to the half hour, in place): delivered / granted moves by 1/factor."""
+    dec = tables["decisions"]
+    sel = dec["service_code"] == service
+    text = dec.loc[sel, "granted_hours_per_month"]
+    granted = pd.to_numeric(text.where(text != ""))
+    dec.loc[sel, "granted_hours_per_month"] = format_numbers(np.maximum(0.5, np.round(granted * factor * 2) / 2))
+
+
+def scale_delivered(tables: dict[str, pd.DataFrame], service: str, factor: float, step: int) -> None:
+    """Visit minutes of ``service`` × ``factor``, rounded to ``step`` minutes (in place; 0 minutes stay 0)."""
+    visits = tables["visits"]
+    sel = visits["service_code"] == service
+    minutes = pd.to_numeric(visits.loc[sel, "minutes"]).to_numpy()
+    scaled = np.where(minutes > 0, np.maximum(step, np.round(minutes * factor / step) * step), 0)
+    visits.loc[sel, "minutes"] = scaled.astype(np.int64).astype(str)
+
+
+def convert_placements(tables: dict[str, pd.DataFrame], n: int, source: str, target: str, provider: str,
+                       price: float, rng: np.random.Generator) -> None:
+    """``n`` placements of ``source`` (stays and their decisions) turned into ``target`` at ``provider`` (in place).
+
+    Stays with a planted oddity (no price where one is due, another stay of the child) are left alone.
+    """
+    stays, dec = tables["stays"], tables["decisions"]
+    children = stays.groupby("personnummer")["stay_id"].transform("size") == 1
+    candidates = stays.index[(stays["service_code"] == source) & children].to_numpy()
+    chosen = rng.choice(candidates, size=min(n, len(candidates)), replace=False) if len(candidates) else []
+    for i in chosen:
+        pnr, start = stays.at[i, "personnummer"], stays.at[i, "start_date"]
+        stays.loc[i, ["service_code", "provider_id", "daily_price"]] = [target, provider, format_numbers([price])[0]]
+        match = (dec["service_code"] == source) & (dec["start_date"] == start)
+        match &= _twelve(dec["personnummer"], YEAR) == _twelve(pd.Series([pnr]), YEAR).iloc[0]
+        dec.loc[match, ["service_code", "provider_id"]] = [target, provider]
+
+
+def volume_factor(before: dict[str, pd.DataFrame], after: dict[str, pd.DataFrame], base_year: int, year: int
+                  ) -> Callable[[str], float]:
+    """Per ledger target, the volume of ``after``'s ``year`` over ``before``'s ``base_year`` (1 where either is 0)."""
+    regi = dict(zip(before["providers"]["provider_id"], before["providers"]["regi"], strict=True))
+    old, new = _volumes(before, regi, base_year), _volumes(after, regi, year)
+
+    def ratio(target: str) -> float:
+        _, code, regi_ = parse_target(target)
+        return new.get((code, regi_), 1.0) / old[(code, regi_)] if old.get((code, regi_)) else 1.0
+
+    return ratio
+
+
+def drop_duplicate_visits(tables: dict[str, pd.DataFrame]) -> None:
+    """Visits that became identical (person, service, day, minutes, provider, staff) kept once (in place).
+
+    Rounding scaled minutes or moving a brukare can make two visits of a day alike; the extracts plant their own
+    duplicates with a known count, so no others may arise.
+    """
+    key = ["personnummer", "service_code", "date", "minutes", "provider_id", "staff_id"]
+    visits = tables["visits"]
+    tables["visits"] = visits[~visits.duplicated(key)].reset_index(drop=True)
+
+
+def scale_old(pop: np.ndarray, factor: float, *, from_age: int = 80) -> np.ndarray:
+    """The population with every cohort of ``from_age`` and older × ``factor`` (another age profile)."""
+    out = pop.astype(float).copy()
+    out[from_age:] *= factor
+    return np.round(out).astype(np.int64)
+
+
 # ------------------------------------------------------------------------------------------------ earlier years
 
 
@@ -200,6 +346,7 @@ def history_tables(tables: dict[str, pd.DataFrame], years_back: int, *, seed: in
     twelve = _twelve(persons["personnummer"], base)
     birth = pd.Series(persons["birth_date"].to_numpy(), index=twelve.to_numpy())
     _home_care_development(out, regi, birth, rng, k)
+    _mix_development(out, rng, k)
 
     # Dates back k years. A child born after a shifted start is placed from birth; rows ending before it are left
     # out (the persons they leave without rows with them).
@@ -229,13 +376,15 @@ def history_tables(tables: dict[str, pd.DataFrame], years_back: int, *, seed: in
     # and bought placements a real increase above the index.
     price = (1 + PRICE_INDEX) ** -k
     real = (1 + PLACEMENT_REAL_INCREASE) ** -k
-    before, after = _volumes(tables, regi, base), _volumes(out, regi, year)
+    volume = volume_factor(tables, out, base, year)
 
     def factor(target: str, kind: str) -> float:
         _, code, regi_ = parse_target(target)
-        f = after.get((code, regi_), 1.0) / before[(code, regi_)] if before.get((code, regi_)) else 1.0
+        f = volume(target)
         if kind == "state_reimbursement":
             return f * (FK_RATES[year] / FK_RATES[base] if code == "pa_sfb" else 1.0)
+        if kind in ("cost", "internal_revenue"):
+            f *= (1 + REAL_COST_CHANGE.get(f"{code}:{regi_}", 0.0)) ** k
         return f * price * (real if code in PLACEMENT_SERVICES_BOUGHT and kind == "cost" else 1.0)
 
     out["ledger"] = rescale_ledger(out, factor)
@@ -257,8 +406,9 @@ def _home_care_development(out: dict[str, pd.DataFrame], regi: dict[str, str], b
 
     A random 5 % a year of the brukare under 80 that year were not yet brukare (those 80 and over already thin out
     the further back: 2025's data holds only persons alive in 2025, and some of them were under 80). Granted hours
-    are 1.5 % a year lower and as many visits fewer (never a person's first). Persons carrying one of the
-    generator's planted defects (0 minutes, an unknown provider, visits dated before the year) are kept as they are.
+    are :data:`HOURS_PER_YEAR` a year lower and as many visits fewer (never a person's first). Persons carrying one
+    of the generator's planted defects (0 minutes, an unknown provider, visits dated before the year) are kept as
+    they are.
     """
     base, year = YEAR, YEAR - k
     dec, visits = out["decisions"], out["visits"]
@@ -284,6 +434,19 @@ def _home_care_development(out: dict[str, pd.DataFrame], regi: dict[str, str], b
     dec["granted_hours_per_month"] = np.where(dec["service_code"] == "hemtjanst", lower,
                                               dec["granted_hours_per_month"])
     out["decisions"] = dec
+
+
+def _mix_development(out: dict[str, pd.DataFrame], rng: np.random.Generator, k: int) -> None:
+    """The mix ``k`` years back (in place, before the shift): fewer brukare with a LOV provider, fewer children
+    placed, fewer HVB placements (agency-supported family homes instead), fewer personal-assistance hours and more
+    granted home-care hours for the same delivered ones (a lower delivery ratio)."""
+    move_home_care(out, LOV_SHARE_PER_YEAR * k, "egen", rng)
+    drop_placements(out, FAMILY_HOMES_PER_YEAR * k, "familjehem", rng)
+    convert_placements(out, HVB_PER_YEAR * k, "hvb", "familjehem_konsulent", "KFH2", 2400.0, rng)
+    scale_delivered(out, "pa_sfb", (1 - PA_HOURS_PER_YEAR) ** k, 15)
+    scale_granted(out, "pa_sfb", (1 - PA_HOURS_PER_YEAR) ** k)
+    scale_granted(out, "hemtjanst", (1 + GRANTED_PER_YEAR) ** k)
+    drop_duplicate_visits(out)
 
 
 def _volumes(tables: dict[str, pd.DataFrame], regi: dict[str, str], year: int) -> dict[tuple[str, str], float]:

@@ -12,7 +12,10 @@ import numpy as np
 from kpbkit.demo.barn_unga import birthday
 from kpbkit.demo.common import (
     DAYS_IN_MONTH,
+    FARDTJANST,
     FK_RATE,
+    FK_UNBOOKED,
+    HOME_CARE_COST_WEIGHT,
     HOME_CARE_UNITS,
     LOV_PROVIDERS,
     MONTH_END,
@@ -225,8 +228,12 @@ def _shares(values: dict[str, float]) -> dict[str, float]:
 
 
 def build_ledger(rows: Rows, visits: dict[str, np.ndarray], people: People, info: dict[str, Any],
-                 rng: np.random.Generator) -> list[tuple[str, str, str, str, int]]:
-    """The general ledger, with pools sized so that unit costs land in KPB-METHOD §6's ranges."""
+                 rng: np.random.Generator, *, control_total: float | None = None
+                 ) -> list[tuple[str, str, str, str, int]]:
+    """The general ledger, with pools sized so that unit costs land in KPB-METHOD §6's ranges.
+
+    With ``control_total``, färdtjänst (outside KPB) takes what brings the year's gross cost (accounts 4-7) to it.
+    """
     vol = _volumes(rows, visits)
     book = _Ledger(rng)
     direct = {"aldreomsorg": 0.0, "lss": 0.0, "barn_unga": 0.0}
@@ -249,7 +256,8 @@ def build_ledger(rows: Rows, visits: dict[str, np.ndarray], people: People, info
                 direct[area] += float(amounts.sum())
 
     # Äldreomsorg.
-    units = {u: float(vol.units.get(("hemtjanst", u), np.zeros(12)).sum()) for u in HOME_CARE_UNITS}
+    units = {u: float(vol.units.get(("hemtjanst", u), np.zeros(12)).sum()) * HOME_CARE_COST_WEIGHT[u]
+             for u in HOME_CARE_UNITS}
     unit_responsibility = {"HTN": "41110", "HTC": "41120", "HTS": "41130"}
     egen_pool("aldreomsorg", "hemtjanst", UNIT_COST["hemtjanst"], HOME_CARE_ACCOUNTS,
               {unit_responsibility[u]: s for u, s in _shares(units).items()}, internal=0.015)
@@ -282,14 +290,13 @@ def build_ledger(rows: Rows, visits: dict[str, np.ndarray], people: People, info
     book.spread("5150", 380_000.0, None, {"8410": 1.0}, {"41810": 0.6, "41820": 0.4}, noise=0.0)
     book.spread("5100", OVERHEAD_SHARE["aldreomsorg"] * direct["aldreomsorg"], None, ADMIN_ACCOUNTS, {"41000": 1.0})
     book.spread("5101", MYNDIGHET["aldreomsorg"], None, ADMIN_ACCOUNTS, {"41010": 1.0})
-    book.spread("5300", 3_800_000.0, None, {"4510": 0.9, "5011": 0.1}, {"44000": 1.0})
 
     # LSS and SFB.
     egen_pool("lss", "pa_sfb", UNIT_COST["pa_sfb"], STAFF_ACCOUNTS, {"42100": 1.0})
     bought = vol.units.get(("pa_sfb", "PAX"), np.zeros(12)) * UNIT_COST["pa_sfb_extern"]
     book.monthly("5210", "4510", "42900", bought)
     direct["lss"] += float(bought.sum())
-    reimbursed = _fk_reimbursement(rows, visits, info["pa_cases"])
+    reimbursed = _fk_reimbursement(rows, visits, info["pa_cases"], unbooked=dict(FK_UNBOOKED))
     book.monthly("5210", "3510", "42100", -reimbursed)
     book.monthly("5210", "3510", "42900", -_fk_reimbursement(rows, visits, info["pa_cases_extern"]))
     book.add(f"{YEAR}-10-31", "3510", "42100", "5210", round(0.023 * reimbursed[:6].sum(), 2))  # settlement Jan-Jun
@@ -335,15 +342,25 @@ def build_ledger(rows: Rows, visits: dict[str, np.ndarray], people: People, info
     book.add(f"{YEAR}-11-30", "6550", "42000", "", 4_615.25)
     book.add(f"{YEAR - 1}-12-31", "5011", "41110", "5110", 184_000.00)
     book.add(f"{YEAR + 1}-01-15", "4510", "41400", "5110", 412_380.00)
+    gross = sum(r[4] for r in book.rows if r[0].startswith(str(YEAR)) and r[1][:1] in "4567") / 100
+    fardtjanst = FARDTJANST if control_total is None else control_total - gross
+    if not 0.25 * FARDTJANST <= fardtjanst <= 2 * FARDTJANST:
+        raise RuntimeError(f"demo generator: färdtjänst would be {fardtjanst:.0f} kr to meet the control total")
+    book.spread("5300", fardtjanst, None, {"4510": 0.9, "5011": 0.1}, {"44000": 1.0})
     return sorted((r for r in book.rows if r[4] != 0), key=lambda r: (r[0], r[3], r[2], r[1]))
 
 
-def _fk_reimbursement(rows: Rows, visits: dict[str, np.ndarray], cases: list[int]) -> np.ndarray:
-    """FK's assistansersättning per month: delivered hours up to granted, beyond the first 20 per week."""
+def _fk_reimbursement(rows: Rows, visits: dict[str, np.ndarray], cases: list[int], *,
+                      unbooked: dict[int, tuple[int, ...]] | None = None) -> np.ndarray:
+    """FK's assistansersättning per month: delivered hours up to granted, beyond the first 20 per week.
+
+    ``unbooked`` maps a case's position in ``cases`` to months (0-11) whose reimbursement is left out (planted).
+    """
     out = np.zeros(12)
+    unbooked = unbooked or {}
     sel = (visits["service"] == "pa_sfb") & (visits["minutes"] > 0) & (visits["date"] >= P0)
     month = (visits["date"].astype("datetime64[M]") - MONTHS[0]).astype(np.int64)
-    for person in cases:
+    for c, person in enumerate(cases):
         mine = sel & (visits["person"] == person)
         delivered = np.bincount(month[mine], weights=visits["minutes"][mine] / 60.0, minlength=12)
         granted = np.zeros(12)
@@ -353,7 +370,9 @@ def _fk_reimbursement(rows: Rows, visits: dict[str, np.ndarray], cases: list[int
                 d = month_overlap(np.array([start]), np.array([end]))[0]
                 granted += hours * d / DAYS_IN_MONTH
                 days += d
-        out += np.clip(np.minimum(delivered, granted) - 20.0 * days / 7.0, 0.0, None) * FK_RATE
+        amount = np.clip(np.minimum(delivered, granted) - 20.0 * days / 7.0, 0.0, None) * FK_RATE
+        amount[list(unbooked.get(c, ()))] = 0.0
+        out += amount
     return np.round(out, 2)
 
 
