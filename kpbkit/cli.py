@@ -116,8 +116,11 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
 @click.option("--only", "only", metavar="AREA", help="Render only this area's report (e.g. aldreomsorg).")
 @click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
 @click.option("--results-only", is_flag=True, help="Write the results folder only, no reports.")
-@click.option("--publish", is_flag=True, help="Publication mode: suppress small counts, leave out case lists.")
-def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publish: bool) -> None:
+@click.option("--publish", is_flag=True, help="Publication mode (the default) even where the config says "
+              "report.publication: false.")
+@click.option("--internal", is_flag=True, help="Internal working material: individual-level detail, small counts "
+              "shown, every page marked 'Arbetsmaterial'. Never send it outside the consultancy.")
+def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publish: bool, internal: bool) -> None:
     """Run the KPB model for CONFIG and render its reports.
 
     Writes reports/<client>/<period>/: results/ (the contract's tables and run.json), interim/ (pseudonymised
@@ -127,7 +130,10 @@ def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publis
     """
     from kpbkit.pipeline import run_client
 
-    result = run_client(config, render=not results_only, only=only, pdf=not no_pdf, publish=publish)
+    if publish and internal:
+        raise click.UsageError("give --publish or --internal, not both")
+    result = run_client(config, render=not results_only, only=only, pdf=not no_pdf, publish=publish,
+                        internal=internal)
     _print_outputs(result.output_dir)
 
 

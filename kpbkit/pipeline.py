@@ -61,6 +61,7 @@ def run_client(
     only: str | None = None,
     pdf: bool = True,
     publish: bool = False,
+    internal: bool = False,
 ) -> RunResult:
     """Run the KPB model for one client config and write ``<output>/<client>/<period>/``.
 
@@ -70,7 +71,8 @@ def run_client(
     succeeds (reconciliation included); entries of the previous run that this one does not write (other areas'
     reports) are kept. A failed or interrupted run's partial output is kept in a private folder beside it that
     the error names (:mod:`kpbkit.io.staging`); Ctrl-C raises :class:`RunInterrupted`. ``publish`` renders
-    the reports in publication mode whatever the config's ``report.publication`` says (``--publish``).
+    the reports in publication mode whatever the config's ``report.publication`` says (``--publish``); ``internal``
+    renders them internal, with individual-level detail and the working-material banner (``--internal``).
     """
     started = dt.datetime.now(dt.UTC)
     reports = reports_for(only) if render else []
@@ -84,7 +86,7 @@ def run_client(
         progress(next(step), steps, f"Using config {config.path}")
     ledger_rules(config)  # the rules file is read and checked before any input (the model reads it again)
     check_templates(reports)
-    publication = publish or config.report.publication
+    publication = (publish or config.report.publication) and not internal
     policy = Policy(publication, config.report.threshold)
     stage = StagedOutput(config.output_dir)
     with _building(stage):

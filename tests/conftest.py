@@ -43,6 +43,8 @@ def default_config() -> dict[str, Any]:
         "input": {"folder": "input", "shape": "canonical"},
         "pseudonymisation": {"key_file": "kpbkit.key"},
         "output": {"folder": "reports"},
+        # the tests look at everything a run computes: internal mode (a client's default is publication)
+        "report": {"publication": False},
     }
 
 
@@ -124,6 +126,7 @@ def write_demo_config(folder: Path, **overrides: Any) -> Path:
     committed["ledger_rules"] = "exempelkommun/ledger_rules.csv"
     committed["pseudonymisation"] = {"key_file": "demo.key"}
     committed["output"] = {"folder": "reports"}
+    committed["report"] = {**(committed.get("report") or {}), "publication": False}  # the session demo: internal
     committed["comparison"] = {**(committed.get("comparison") or {}),
                                "municipalities": [f"reports/{c.client_id}/2025/results" for c in COMPARISONS]}
     committed.update(overrides)

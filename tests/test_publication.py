@@ -345,3 +345,53 @@ def test_internal_mode_is_unchanged_by_the_privacy_hooks(demo_run, monkeypatch):
                 getattr(value, "data", None)
     assert calls["hidden_cells"] and calls["chart_frame"] and calls["guard"], calls  # the hooks are passed through
     assert policies == {Policy()}  # the one policy the run recorded: internal, the default threshold
+
+
+# --- safe by default (issue 14) ----------------------------------------------------------------------------
+
+BANNER = "Arbetsmaterial – innehåller uppgifter på individnivå"
+
+
+def _workbook_text(path: Path) -> tuple[list[str], list[str]]:
+    """Every sheet's first-column text and every sheet's print header, read from the file."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    summary = [str(r[0]) for ws in book.worksheets for r in ws.iter_rows(max_col=1, values_only=True)
+               if r and r[0] is not None]
+    headers = [ws.oddHeader.center.text or "" for ws in book.worksheets]
+    return summary, headers
+
+
+def test_a_config_without_report_settings_is_published_and_internal_must_be_asked_for(tmp_path, write_case):
+    from click.testing import CliRunner
+
+    from kpbkit.cli import main
+
+    assert ReportSection().publication is True
+    config = write_case(tmp_path, config={"report": None})
+    for flags, published in (((), True), (("--internal",), False)):
+        result = CliRunner().invoke(main, ["run", str(config), "--results-only", *flags])
+        assert result.exit_code == 0, result.output
+        out = tmp_path / "reports" / "testkommun" / "2025"
+        record = json.loads((out / "results" / "run.json").read_text(encoding="utf-8"))
+        assert record["report_mode"]["publication"] is published, flags
+        for book in (out / "kpb_testkommun_2025.xlsx", out / "results" / "pa_six_month.xlsx"):
+            summary, headers = _workbook_text(book)
+            marked = any(BANNER in line for line in summary) and all(BANNER in h for h in headers)
+            assert marked is not published, (book.name, flags)
+    both = CliRunner().invoke(main, ["run", str(config), "--results-only", "--internal", "--publish"])
+    assert both.exit_code == 2 and "not both" in both.output
+
+
+def test_internal_reports_say_so_on_every_page_and_published_ones_do_not(demo_run, demo_publication_run):
+    from tests.privacy import pdf_text, visible_text
+
+    internal = demo_run[0].output_dir
+    for report in REPORTS:
+        assert BANNER in visible_text(internal / f"{report.name}.html"), report.name
+        pdf = internal / f"{report.name}.pdf"
+        if pdf.is_file():
+            pages = pdf_text(pdf).split("\f")
+            assert all(BANNER in page for page in pages if page.strip()), report.name
+        assert BANNER not in visible_text(demo_publication_run.output_dir / f"{report.name}.html"), report.name

@@ -177,10 +177,11 @@ class OutputSection(_Strict):
 
 
 class ReportSection(_Strict):
-    """How reports are shown: internal (everything, pseudonymised) or for publication (small counts hidden)."""
+    """How reports are shown: for publication (small counts hidden; the default: what leaves the consultancy is
+    safe) or internal (everything, pseudonymised; ``publication: false`` or ``kpbkit run --internal``)."""
 
     #: suppress small counts in every table and chart shown to readers, and leave out top-case lists
-    publication: bool = False
+    publication: bool = True
     #: counts below this are shown as "<threshold" in publication mode
     threshold: Annotated[int, Field(ge=2, le=100)] = 5
 

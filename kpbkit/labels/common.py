@@ -284,3 +284,6 @@ CHARTS = {
     "cost_per_brukare_hist": "Kostnad per brukare",
     "cost_per_brukare_hist_alt": "Histogram över kostnad per brukare {area_in}; median {median}.",
 }
+
+#: the line on every page (and in the workbooks) of internal output: never to leave the consultancy
+INTERNAL_BANNER = "Arbetsmaterial – innehåller uppgifter på individnivå"

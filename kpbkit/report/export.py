@@ -192,12 +192,15 @@ def _fit_table(table: Any, *, source: Path) -> None:
         )
 
 
-def _finish(html: str, *, source: Path) -> str:
-    """Drop CSS comments (the lab theme's cite web pages), mark wide tables, refuse HTML that runs or loads anything."""
+def _finish(html: str, *, source: Path, banner: str | None = None) -> str:
+    """Drop CSS comments (the lab theme's cite web pages), mark wide tables, refuse HTML that runs or loads anything;
+    ``banner``: a line shown at the top of the page on screen and of every printed page."""
     from bs4 import BeautifulSoup
     from bs4.element import Stylesheet
 
     soup = BeautifulSoup(html, "html.parser")
+    if banner:
+        _add_banner(soup, banner)
     problems: list[str] = []
     for style in soup.find_all("style"):
         css = _CSS_COMMENT.sub("", style.get_text())
@@ -230,7 +233,23 @@ def _finish(html: str, *, source: Path) -> str:
     return str(soup)
 
 
-def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = "sv") -> Path:
+def _add_banner(soup: Any, banner: str) -> None:
+    """The banner as the first element of the body and in the top margin of every printed page."""
+    quoted = banner.replace("\\", "\\\\").replace('"', '\\"')
+    style = soup.new_tag("style")
+    style.string = ('@page { @top-center { content: "' + quoted + '"; font-family: "Liberation Sans", "DejaVu Sans", '
+                    'Arial, sans-serif; font-size: 9pt; font-weight: bold; color: #9b1c1c; } }\n'
+                    '.kpb-banner { border: 1px solid #9b1c1c; color: #9b1c1c; font-weight: bold; padding: 0.3em '
+                    '0.6em; margin-bottom: 1em; }\n@media print { .kpb-banner { display: none; } }')
+    (soup.head or soup).append(style)
+    div = soup.new_tag("div", attrs={"class": "kpb-banner", "role": "note"})
+    div.string = banner
+    body = soup.body or soup
+    body.insert(0, div)
+
+
+def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = "sv",
+                     banner: str | None = None) -> Path:
     """Export an executed notebook to one self-contained HTML file (no scripts, nothing remote).
 
     Parameters
@@ -243,6 +262,8 @@ def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = 
         The document title (``<title>``, and the PDF's title).
     language
         ISO 639-1 code for ``<html lang>``.
+    banner
+        A line at the top of the page and of every printed page (internal reports: "Arbetsmaterial ...").
 
     Returns
     -------
@@ -274,7 +295,7 @@ def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = 
         log=logging.getLogger("kpbkit.nbconvert"),
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    _write_atomic(html, _finish(body, source=executed).encode("utf-8"))
+    _write_atomic(html, _finish(body, source=executed, banner=banner).encode("utf-8"))
     log.debug("HTML %s in %.2f s", html, time.perf_counter() - started)
     return html
 

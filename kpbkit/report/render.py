@@ -8,9 +8,11 @@ nothing else (:func:`kpbkit.analyses.load.load_results`). ``kpbkit run`` renders
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from kpbkit import labels
 from kpbkit.report.templates_catalog import PARAMETERS, ReportTemplate, templates_dir
 
 Progress = Callable[[int, int, str], None]
@@ -23,6 +25,17 @@ def check_templates(reports: list[ReportTemplate]) -> None:
     folder = templates_dir()
     for report in reports:
         check_template(folder / f"{report.name}.ipynb", list(PARAMETERS))
+
+
+def _published(period_folder: Path) -> bool:
+    """Whether the run in ``period_folder`` recorded publication mode (run.json's ``report_mode``)."""
+    from kpbkit.privacy import Policy
+
+    try:
+        record = json.loads((Path(period_folder) / "results" / "run.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return Policy.from_report_mode(record.get("report_mode") if isinstance(record, dict) else None).publication
 
 
 def _sha256(path: Path) -> str:
@@ -50,6 +63,7 @@ def render_reports(
     from kpbkit.report import execute_notebook, html_to_pdf, notebook_to_html
 
     templates = templates_dir()
+    banner = None if _published(period_folder) else labels.INTERNAL_BANNER
     rendered = []
     for report in reports:
         template = templates / f"{report.name}.ipynb"
@@ -62,7 +76,8 @@ def render_reports(
             failed_dir=out_folder / "notebooks",  # a staging folder: kept privately with the rest if the run fails
         )
         progress(next(step), steps, f"{report.name}: HTML")
-        html = notebook_to_html(executed, out_folder / f"{report.name}.html", title=f"{report.title} – {title}")
+        html = notebook_to_html(executed, out_folder / f"{report.name}.html", title=f"{report.title} – {title}",
+                                banner=banner)
         progress(next(step), steps, f"{report.name}: PDF" if pdf else f"{report.name}: PDF skipped (--no-pdf)")
         if pdf:
             html_to_pdf(html, out_folder / f"{report.name}.pdf")

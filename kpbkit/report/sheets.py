@@ -87,9 +87,11 @@ class Properties:
 class Book:
     """A workbook being written: add sheets with :class:`Sheet`, then :meth:`save` it once."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, banner: str | None = None) -> None:
         import xlsxwriter
 
+        #: a line printed at the top of every sheet's pages (internal workbooks: "Arbetsmaterial ...")
+        self.banner = banner
         self._buffer = io.BytesIO()
         self.raw = xlsxwriter.Workbook(self._buffer, {
             "constant_memory": True,
@@ -176,6 +178,8 @@ class Sheet:
         self.column_dimensions = _Columns(self)
         self.auto_filter = _AutoFilter(self)
         self._freeze: str | None = None
+        if book.banner:
+            self.raw.set_header("&C&B" + book.banner.replace("&", "&&"))
         book._sheets.append(self)
 
     @property
@@ -255,9 +259,10 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def new_workbook() -> Book:
-    """An empty streamed workbook made by kpbkit; add sheets with :class:`Sheet`."""
-    return Book()
+def new_workbook(*, banner: str | None = None) -> Book:
+    """An empty streamed workbook made by kpbkit; add sheets with :class:`Sheet`. ``banner``: printed at the top of
+    every sheet's pages."""
+    return Book(banner=banner)
 
 
 def write_table_sheet(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from kpbkit import labels
 from kpbkit.analyses import pa_settlement
 from kpbkit.config import ClientConfig
 from kpbkit.io.identity_guard import save_workbook
@@ -33,7 +34,8 @@ def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfi
     from kpbkit.labels import workbook as workbook_labels
 
     policy = policy or Policy(config.report.publication, config.report.threshold)
-    workbook = xlsx.new_workbook()  # streamed: a large municipality's months are tens of thousands of rows
+    # streamed: a large municipality's months are tens of thousands of rows
+    workbook = xlsx.new_workbook(banner=None if policy.publication else labels.INTERNAL_BANNER)
     if policy.publication:
         name, headers, all_columns = ("pa_six_month_published", workbook_labels.PA_PUBLISHED_COLUMNS,
                                       xlsx.PA_PUBLISHED_COLUMNS)
@@ -65,6 +67,8 @@ def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfi
         "margin": f"{lss.rate_margin:.0%}".replace("%", " %"),
     }
     lines = [line.format(**filled) for line in lss_labels.EXCEL_ABOUT]
+    if not policy.publication:
+        lines.insert(1, labels.INTERNAL_BANNER)
     if policy.publication:
         lines[1] = workbook_labels.PA_PUBLICATION_NOTE.format(threshold=policy.threshold)  # instead of "a row per case"
     for i, line in enumerate(lines):

@@ -82,7 +82,7 @@ def write_workbook(config: ClientConfig, results_dir: Path, folder: Path, *, pol
               if (results_dir / f"{name}.csv").is_file()}
     if policy.publication:
         tables = published_tables(tables, policy)
-    book = new_workbook()
+    book = new_workbook(banner=None if policy.publication else labels.INTERNAL_BANNER)
     book.properties.title = text.SUMMARY["title"].format(client=config.client_name, period=config.period.label)
     _summary_sheet(book, config, tables, policy=policy)
     for name, frame in tables.items():
@@ -176,6 +176,8 @@ def _summary_sheet(book: Book, config: ClientConfig, tables: Mapping[str, pd.Dat
 
     period = config.period
     sheet.append([bold(s["title"].format(client=config.client_name, period=period.label), 14)])
+    if not policy.publication:
+        sheet.append([bold(labels.INTERNAL_BANNER)])
     sheet.append([s["client"], config.client_name])
     sheet.append([s["client_id"], config.client_id])
     sheet.append([s["period"], period.label])
