@@ -162,3 +162,34 @@ def test_hvb_share_of_care_days_is_above_the_national_picture_with_long_stays(ta
     length = (end - start).dt.days[hvb.index]
     assert (length > 365).sum() >= 3
     assert (hvb["days"] > 0).sum() >= 15
+
+
+# ------------------------------------------------------------------------------------------------ comparisons
+
+
+@pytest.fixture(scope="module")
+def municipalities(tables) -> dict[str, dict[str, pd.DataFrame]]:
+    out = {"exempelkommun": tables}
+    out.update({c.client_id: demo.comparison_tables(c) for c in demo.COMPARISONS})
+    return out
+
+
+def test_comparison_municipalities_have_their_own_structure(municipalities) -> None:
+    """Not Exempelkommun rescaled: the LOV mix, the age profile and the placement mix differ."""
+    lov, old, hvb = {}, {}, {}
+    for name, t in municipalities.items():
+        regi = dict(zip(t["providers"]["provider_id"], t["providers"]["regi"], strict=True))
+        v = t["visits"]
+        v = v[(v["service_code"] == "hemtjanst") & (pd.to_numeric(v["minutes"]) > 0)]
+        minutes = pd.to_numeric(v["minutes"])
+        lov[name] = minutes[v["provider_id"].map(regi).fillna("extern") == "extern"].sum() / minutes.sum()
+        pop = t["population"].astype({"age": int, "count": int})
+        old[name] = pop.loc[pop["age"] >= 80, "count"].sum() / pop["count"].sum()
+        stays = t["stays"]
+        placed = stays[stays["service_code"].isin(PLACEMENTS)]
+        hvb[name] = (placed["service_code"] == "hvb").mean()
+    for shares in (lov, old, hvb):
+        values = sorted(shares.values())
+        assert all(b / a >= 1.1 for a, b in zip(values, values[1:], strict=False)), shares
+    assert lov["grannby"] > lov["exempelkommun"] > lov["jamforstad"]
+    assert old["jamforstad"] > old["exempelkommun"] > old["grannby"]

@@ -44,7 +44,7 @@ from kpbkit.model.pools import match_rules
 from kpbkit.model.rules import parse_target
 
 #: Bump whenever what this module derives changes: stale folders are regenerated.
-HISTORY_VERSION = "3"
+HISTORY_VERSION = "4"
 #: Exempelkommun's earlier years, as years before the generator's
 YEARS_BACK: tuple[int, ...] = (2, 1)
 EARLIER_YEARS: tuple[int, ...] = tuple(YEAR - k for k in YEARS_BACK)
@@ -235,10 +235,12 @@ def drop_home_care(tables: dict[str, pd.DataFrame], share: float, ages: tuple[in
 
 
 def drop_placements(tables: dict[str, pd.DataFrame], n: int, service: str, rng: np.random.Generator) -> None:
-    """``n`` children whose only stay is a ``service`` placement left out: the stay and its decision (in place)."""
+    """``n`` children whose only stay is a ``service`` placement with its decision left out: both (in place)."""
     stays, dec = tables["stays"], tables["decisions"]
     only = stays.groupby("personnummer")["stay_id"].transform("size") == 1
-    candidates = stays.index[(stays["service_code"] == service) & only].to_numpy()
+    decided = _twelve(stays["personnummer"], YEAR).isin(_twelve(dec.loc[dec["service_code"] == service,
+                                                                        "personnummer"], YEAR))
+    candidates = stays.index[(stays["service_code"] == service) & only & decided].to_numpy()
     chosen = rng.choice(candidates, size=min(n, len(candidates)), replace=False) if len(candidates) else []
     children = set(_twelve(stays.loc[chosen, "personnummer"], YEAR))
     tables["stays"] = stays.drop(index=chosen).reset_index(drop=True)
@@ -247,12 +249,16 @@ def drop_placements(tables: dict[str, pd.DataFrame], n: int, service: str, rng: 
 
 
 def scale_granted(tables: dict[str, pd.DataFrame], service: str, factor: float) -> None:
-    """Granted hours of ``service`` × ``factor`` (to the half hour, in place): delivered / granted moves by 1/factor."""
+    """Granted hours of ``service`` × ``factor`` (to the half hour, in place): delivered / granted moves by 1/factor.
+
+    No decision is raised above the largest one there was (a plausible ceiling stays one).
+    """
     dec = tables["decisions"]
     sel = dec["service_code"] == service
     text = dec.loc[sel, "granted_hours_per_month"]
     granted = pd.to_numeric(text.where(text != ""))
-    dec.loc[sel, "granted_hours_per_month"] = format_numbers(np.maximum(0.5, np.round(granted * factor * 2) / 2))
+    scaled = np.minimum(np.round(granted * factor * 2) / 2, max(float(granted.max()), 0.5))
+    dec.loc[sel, "granted_hours_per_month"] = format_numbers(np.maximum(0.5, scaled))
 
 
 def scale_delivered(tables: dict[str, pd.DataFrame], service: str, factor: float, step: int) -> None:
