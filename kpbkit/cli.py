@@ -200,8 +200,11 @@ def validate(config: Path) -> None:
               help="The demo municipality's config.")
 @click.option("--regenerate", is_flag=True, help="Generate the demo data anew even if it exists.")
 @click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
-@click.option("--publish", is_flag=True, help="Publication mode: suppress small counts, leave out case lists.")
-def demo(config: Path, regenerate: bool, no_pdf: bool, publish: bool) -> None:
+@click.option("--publish", is_flag=True, help="Publication mode (the default) even where the config says "
+              "report.publication: false.")
+@click.option("--internal", is_flag=True, help="Internal working material: individual-level detail, every page "
+              "marked 'Arbetsmaterial'.")
+def demo(config: Path, regenerate: bool, no_pdf: bool, publish: bool, internal: bool) -> None:
     """Generate the demo municipality Exempelkommun and run everything on it.
 
     The demo's raw extracts (synthetic; Skatteverket's test personnummer only) are written under
@@ -213,7 +216,9 @@ def demo(config: Path, regenerate: bool, no_pdf: bool, publish: bool) -> None:
 
     if not config.is_file():
         raise KpbkitError(f"demo config {config} not found", fix="run the demo from the kpbkit project folder")
-    result = run_demo(config, force=regenerate, pdf=not no_pdf, publish=publish)
+    if publish and internal:
+        raise click.UsageError("give --publish or --internal, not both")
+    result = run_demo(config, force=regenerate, pdf=not no_pdf, publish=publish, internal=internal)
     _print_outputs(result.output_dir)
 
 

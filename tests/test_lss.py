@@ -92,7 +92,8 @@ def test_demo_plants_a_few_cases_of_each_flag(res) -> None:
     assert current["settlement_period"].eq("2025-07–2025-12").all()
     check = analysis.reimbursement_check(res, table)
     assert check["booked"] < 0 and check["earned"] < 0
-    assert abs(check["difference"]) < 0.05 * abs(check["earned"])  # booked ≈ earned, not equal
+    # the demo leaves some months' reimbursement unbooked (kpbkit.demo.common.FK_UNBOOKED): a few % short
+    assert 0.03 * abs(check["earned"]) < abs(check["difference"]) < 0.10 * abs(check["earned"])
 
 
 def test_units_add_up_and_differ(res) -> None:

@@ -212,6 +212,7 @@ def run_demo(
     pdf: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
     publish: bool = False,
+    internal: bool = False,
 ) -> RunResult:
     """Generate what is out of date, run the earlier years and comparison municipalities results-only, then the
     main year (with its reports unless ``render`` is false). Returns the main run's
@@ -227,4 +228,5 @@ def run_demo(
         log.info("[%d/%d] %s, results only: %s (%.1f s)", i, len(before), what, result.results_dir,
                  time.perf_counter() - t0)
     kwargs = {"progress": progress} if progress is not None else {}
-    return run_client(demo_set.main, render=render, only=only, pdf=pdf, publish=publish, **kwargs)
+    return run_client(demo_set.main, render=render, only=only, pdf=pdf, publish=publish, internal=internal,
+                      **kwargs)

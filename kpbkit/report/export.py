@@ -199,8 +199,6 @@ def _finish(html: str, *, source: Path, banner: str | None = None) -> str:
     from bs4.element import Stylesheet
 
     soup = BeautifulSoup(html, "html.parser")
-    if banner:
-        _add_banner(soup, banner)
     problems: list[str] = []
     for style in soup.find_all("style"):
         css = _CSS_COMMENT.sub("", style.get_text())
@@ -230,17 +228,22 @@ def _finish(html: str, *, source: Path, banner: str | None = None) -> str:
                 "kpbkit.report.show_figure); interactive outputs that need JavaScript cannot go in a report"
             ),
         )
+    if banner:
+        _add_banner(soup, banner)
     return str(soup)
 
 
 def _add_banner(soup: Any, banner: str) -> None:
     """The banner as the first element of the body and in the top margin of every printed page."""
     quoted = banner.replace("\\", "\\\\").replace('"', '\\"')
+    from bs4.element import Stylesheet
+
     style = soup.new_tag("style")
-    style.string = ('@page { @top-center { content: "' + quoted + '"; font-family: "Liberation Sans", "DejaVu Sans", '
-                    'Arial, sans-serif; font-size: 9pt; font-weight: bold; color: #9b1c1c; } }\n'
-                    '.kpb-banner { border: 1px solid #9b1c1c; color: #9b1c1c; font-weight: bold; padding: 0.3em '
-                    '0.6em; margin-bottom: 1em; }\n@media print { .kpb-banner { display: none; } }')
+    style.string = Stylesheet(
+        '@page { @top-center { content: "' + quoted + '"; font-family: "Liberation Sans", "DejaVu Sans", '
+        'Arial, sans-serif; font-size: 9pt; font-weight: bold; color: #9b1c1c; } }\n'
+        '.kpb-banner { border: 1px solid #9b1c1c; color: #9b1c1c; font-weight: bold; padding: 0.3em '
+        '0.6em; margin-bottom: 1em; }\n@media print { .kpb-banner { display: none; } }')
     (soup.head or soup).append(style)
     div = soup.new_tag("div", attrs={"class": "kpb-banner", "role": "note"})
     div.string = banner

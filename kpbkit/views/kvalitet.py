@@ -23,6 +23,7 @@ from kpbkit.analyses import common
 from kpbkit.analyses import kvalitet as analysis
 from kpbkit.analyses.load import Results
 from kpbkit.labels import kvalitet as text
+from kpbkit.privacy import Policy
 from kpbkit.views import common as common_views
 from kpbkit.views.common import policy_of
 
@@ -130,21 +131,25 @@ def per_table_chart(results: Results) -> HTML:
     return HTML(charts.figure_html(fig, text.CHARTS["per_table_alt"].format(largest=largest)))
 
 
-def finding_html(row: pd.Series | dict) -> str:
+def finding_html(row: pd.Series | dict, policy: Policy | None = None) -> str:
     """One finding as a block: number and check name, then severity, table, count, what the run found (in
-    Swedish, :func:`detail_text`), an example row (:func:`example_text`) and the guidance."""
+    Swedish, :func:`detail_text`), an example row (:func:`example_text`) and the guidance. In publication mode a
+    finding about fewer rows than the threshold shows no count, detail or example."""
+    policy = policy or Policy()
     parts = text.FINDING_PARTS
     color = SEVERITY_COLORS.get(str(row["severity_id"]), charts.PALETTE[0])
+    small = policy.small(float(row["count"]))
     facts = " · ".join([
         f"<strong>{html.escape(str(row['severity']))}</strong>",
         f"{parts['table']}: {html.escape(str(row['table']))}",
-        f"{parts['count']}: {html.escape(formats.count(float(row['count'])))}",
+        f"{parts['count']}: {html.escape(policy.count_text(float(row['count'])))}",
     ])
-    example = example_text(_values_of(row).get("example"))
+    example = None if small else example_text(_values_of(row).get("example"))
+    detail = labels.SENTENCES["publication_hidden"] if small else detail_text(row)
     body = [
         f'<h3>{html.escape(str(row["number"]))} {html.escape(str(row["check"]))}</h3>',
         f'<p class="kpb-text">{facts}</p>',
-        f'<p class="kpb-text"><strong>{parts["detail"]}:</strong> {html.escape(detail_text(row))}</p>',
+        f'<p class="kpb-text"><strong>{parts["detail"]}:</strong> {html.escape(detail)}</p>',
         f'<p class="kpb-text"><strong>{parts["example"]}:</strong> '
         + (html.escape(example) if example else f"<em>{parts['no_example']}</em>") + "</p>",
         f'<p class="kpb-text"><strong>{parts["guidance"]}:</strong> {html.escape(str(row["guidance"]))}</p>',
@@ -316,7 +321,8 @@ def phase_blocks(results: Results, phase: str) -> list[str]:
     f = labelled(analysis.phase_findings(results, phase))
     if not len(f):
         return [_p(text.SENTENCES["no_findings_phase"])]
-    return [finding_html(row) for _, row in f.iterrows()]
+    policy = policy_of(results)
+    return [finding_html(row, policy) for _, row in f.iterrows()]
 
 
 def phase(results: Results, phase: str) -> None:
