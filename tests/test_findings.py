@@ -114,6 +114,37 @@ def test_low_delivery_ratio_is_a_risk_without_kronor(tmp_path) -> None:
     assert low.kind == "risk" and math.isnan(low.kronor) and low.target == SETTINGS.delivery_ratio_low
 
 
+def _providers(tmp_path, hours: tuple[float, ...], delivered_share: tuple[float, ...]) -> Results:
+    """Ten brukare per provider P0, P1, ...: each gets ``hours[i]`` and was granted hours / ``delivered_share[i]``."""
+    persons = pd.concat([_people(10, "K", "1940-03-01", f"p{i}_") for i in range(len(hours))])
+    provider = [f"P{i}" for i in range(len(hours)) for _ in range(10)]
+    volume = [h for h in hours for _ in range(10)]
+    deliveries = pd.DataFrame({"person_id": persons["person_id"], "service_code": "hemtjanst",
+                               "provider_id": provider, "regi": "extern", "volume": volume})
+    granted = pd.DataFrame({"person_id": persons["person_id"], "service_code": "hemtjanst",
+                            "granted_hours": [h / s for h, s in zip(hours, delivered_share, strict=True)
+                                              for _ in range(10)]})
+    kpis = [("aldreomsorg", "cost_per_hour", "total", 500.0, "SEK/hour"),
+            ("aldreomsorg", "cost_per_hour", "extern", 450.0, "SEK/hour")]
+    return make_results(tmp_path, kpis=kpis, persons=persons, deliveries=deliveries, granted=granted)
+
+
+def test_a_provider_whose_brukare_get_more_hours_than_the_providers_median(tmp_path) -> None:
+    results = _providers(tmp_path, (100.0, 110.0, 150.0), (0.9, 0.9, 0.9))
+    [more] = [f for f in hemtjanst.findings(results, SETTINGS) if f.rule == "provider_hours_per_brukare"]
+    assert more.subject == "P2:extern" and more.observed == 150.0 and more.target == 110.0
+    assert more.volume == pytest.approx(10 * 40) and more.kronor == pytest.approx(10 * 40 * 450)
+    close = _providers(tmp_path, (100.0, 110.0, 120.0), (0.9, 0.9, 0.9))      # 9 % over the median: none
+    assert not [f for f in hemtjanst.findings(close, SETTINGS) if f.rule == "provider_hours_per_brukare"]
+
+
+def test_a_provider_delivering_little_of_what_was_granted(tmp_path) -> None:
+    results = _providers(tmp_path, (100.0, 100.0, 100.0), (0.95, 0.95, 0.7))
+    [low] = [f for f in hemtjanst.findings(results, SETTINGS) if f.rule == "provider_low_delivery"]
+    assert low.subject == "P2" and low.observed == pytest.approx(0.7) and math.isnan(low.kronor)
+    assert low.volume == pytest.approx(10 * (100 / 0.7 - 100))
+
+
 # --- personal assistance -----------------------------------------------------------------------------------
 
 def _pa(tmp_path, *, refs=None) -> Results:

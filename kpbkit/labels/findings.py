@@ -28,7 +28,7 @@ ASSUMPTION = ", antagande"
 NOT_VALUED = "ej värderat i kronor"
 
 BASIS = {
-    "reference": "referensvärdet {source}, {year}",
+    "reference": "{source}, {year}",
     "median": "jämförelsekommunernas median",
     "fk_rate": "Försäkringskassans timbelopp {year}",
     "granted": "beviljad tid",
@@ -36,6 +36,8 @@ BASIS = {
     "threshold": "tröskelvärdet",
     "budget": "budgetramen",
     "ledger": "huvudboken",
+    "providers_median": "utförarnas median",
+    "all_providers": "alla utförare",
 }
 
 #: rule → headline (short; also the table's "Fynd" column)
@@ -51,6 +53,8 @@ HEADLINES = {
     "long_hvb_stays": "Långa HVB-placeringar",
     "forecast_above_budget": "Prognosen för {year} överskrider budgetramen",
     "ledger_not_allocated": "Kostnader som inte kunde fördelas till brukare",
+    "provider_hours_per_brukare": "Fler timmar per brukare hos {provider}",
+    "provider_low_delivery": "Låg utförandegrad hos {provider}",
 }
 
 #: rule → what was seen, with its size
@@ -103,6 +107,16 @@ SENTENCES = {
     ),
 }
 
+SENTENCES["provider_hours_per_brukare"] = (
+    "Brukarna hos {provider} ({regi}) fick i genomsnitt {observed} timmar under året mot {target} i mitten av "
+    "utförarna ({basis}). Skillnaden är {volume} timmar, {kronor} per år med {regi}s kostnad per timme; den kan bero "
+    "på tyngre behov och ska kunna förklaras."
+)
+SENTENCES["provider_low_delivery"] = (
+    "{provider} utförde {observed} av de beviljade timmarna för sina brukare mot {target} för alla utförare: "
+    "{volume} beviljade timmar utfördes inte."
+)
+
 #: action code → proposed action
 ACTIONS = {
     "home_care_productivity": (
@@ -131,6 +145,12 @@ ACTIONS = {
     "review_long_stays": "Gå igenom placeringar längre än ett år: plan för hemflytt eller familjehem.",
     "agree_forecast_with_budget": "Stäm av prognosen med budgetansvariga och besluta om åtgärder eller ny ram.",
     "map_ledger_rows": "Komplettera fördelningsreglerna så att varje kostnad når en insats.",
+    "provider_hours_review": (
+        "Gå igenom besluten och genomförandeplanerna för utförarens brukare: stämmer tiden med behoven?"
+    ),
+    "provider_delivery_follow_up": (
+        "Följ upp utföraren: utförs insatserna som beslutats, och betalas utföraren för beviljad eller utförd tid?"
+    ),
 }
 ACTION_PREFIX = "Förslag: "
 FOLLOW_PREFIX = "Följs upp med: "
@@ -152,6 +172,7 @@ FOLLOW = {
     "hvb_stays_over_12_months": "antal HVB-placeringar längre än ett år",
     "budget_gap": "prognosens avvikelse mot budgetramen",
     "residual": "ej fördelat belopp i avstämningen mot huvudboken",
+    "hours_per_brukare_provider": "timmar per brukare per utförare",
 }
 
 SEX = {"K": "kvinnor", "M": "män"}

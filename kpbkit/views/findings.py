@@ -37,7 +37,7 @@ def _fields(row: dict[str, object]) -> dict[str, str]:
     band, _, sex = subject.partition(":")
     sex_low = {"K": "M", "M": "K"}.get(sex, "")
     observed, target = float(row["observed"]), float(row["target"])  # type: ignore[arg-type]
-    return {
+    out = {
         "kpi": kpi_text(kpi, group or "total") if group else "",
         "basis": _basis(row),
         "observed": value_text(observed, unit),
@@ -52,6 +52,11 @@ def _fields(row: dict[str, object]) -> dict[str, str]:
         "sex_low": text.SEX.get(sex_low, ""), "band": f"{band.replace('-', '–')} år" if sex else "",
         "regi": text.REGI.get(subject, subject), "year": subject if str(row["rule"]) == "forecast_above_budget" else "",
     }
+    if str(row["rule"]).startswith("provider_"):
+        code, _, regi = subject.partition(":")
+        out["provider"] = str(row.get("provider_name") or code)
+        out["regi"] = text.REGI.get(regi, regi)
+    return out
 
 
 def kronor_text(value: float) -> str:
@@ -94,6 +99,10 @@ def rows(results: Results, area: str, *, policy: Policy) -> tuple[pd.DataFrame, 
         found = found[~small]
     recorded = results.run.get("findings")
     top = int(recorded.get("top", analysis.DEFAULT_TOP)) if isinstance(recorded, dict) else analysis.DEFAULT_TOP
+    providers = results.tables.get("providers")
+    if providers is not None and len(found):
+        names = dict(zip(providers["provider_id"].astype(str), providers["name"].astype(str), strict=True))
+        found = found.assign(provider_name=[names.get(s.partition(":")[0], "") for s in found["subject"]])
     out = []
     for number, row in enumerate(found.head(top).to_dict("records"), start=1):
         out.append({**row, "number": number, "headline": headline(row), "sentence": sentence(row)})
@@ -124,7 +133,8 @@ def conclusions(results: Results, area: str) -> HTML:
             persons=text.PERSONS.format(n=formats.count(row["group_size"])) if not _nan(row["group_size"]) else "")
         lines.append(html.escape(f"{text.FOLLOW_PREFIX}{follow}. {certainty}" if follow else certainty))
         if row["overlaps_shown"]:
-            ranks = f" {text.OVERLAP_WORD} ".join(str(r) for r in row["overlaps_shown"])
+            shown = [str(r) for r in row["overlaps_shown"]]
+            ranks = shown[0] if len(shown) == 1 else f"{', '.join(shown[:-1])} {text.OVERLAP_WORD} {shown[-1]}"
             lines.append(f"<em>{html.escape(text.OVERLAPS.format(ranks=ranks))}</em>")
         items.append("<li>" + "<br>".join(lines) + "</li>")
     if items:

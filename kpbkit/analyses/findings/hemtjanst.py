@@ -33,7 +33,75 @@ def findings(results: Results, settings: FindingSettings) -> list[Finding]:
     if math.isnan(cost_per_hour):
         return []
     return [*_above_granted(results, settings, cost_per_hour), *_low_delivery(results, settings),
-            *_gender(results, settings, cost_per_hour)]
+            *_gender(results, settings, cost_per_hour), *_provider_hours(results, settings),
+            *_provider_delivery(results, settings)]
+
+
+def _by_provider(results: Results) -> pd.DataFrame:
+    """Per person: hemtjänst hours, the provider that delivered most of them, its regi, and the granted hours."""
+    deliveries = results.tables.get("deliveries")
+    if deliveries is None or not {"provider_id", "regi"} <= set(deliveries.columns):
+        return pd.DataFrame(columns=["person_id", "hours", "provider_id", "regi", "granted"])
+    rows = deliveries[(deliveries["service_code"] == SERVICE) & deliveries["provider_id"].notna()]
+    per = rows.groupby(["person_id", "provider_id", "regi"], dropna=False)["volume"].sum().reset_index()
+    main = per.sort_values("volume", ascending=False).drop_duplicates("person_id")
+    hours = rows.groupby("person_id")["volume"].sum()
+    out = main.drop(columns="volume").set_index("person_id").assign(hours=hours)
+    granted = _per_person(results).set_index("person_id")["granted"]
+    return out.assign(granted=granted.reindex(out.index)).reset_index()
+
+
+def _provider_hours(results: Results, settings: FindingSettings) -> list[Finding]:
+    """A provider whose brukare get more hours each than the providers' median (each brukare counted at the
+    provider that delivered most of their hours); the extra hours valued at the cost per hour of its regi."""
+    people = _by_provider(results)
+    people = people[people["hours"] > 0]
+    per = people.groupby(["provider_id", "regi"]).agg(brukare=("person_id", "nunique"), hours=("hours", "sum"))
+    per = per[per["brukare"] >= settings.min_group]
+    if len(per) < 3:
+        return []
+    per["per_brukare"] = per["hours"] / per["brukare"]
+    median = float(per["per_brukare"].median())
+    out = []
+    for (provider, regi), row in per.iterrows():
+        if row["per_brukare"] <= median * (1 + max(settings.min_deviation, 0.15)):
+            continue
+        cost = results.kpi(AREA, "cost_per_hour", str(regi))
+        extra = (row["per_brukare"] - median) * row["brukare"]
+        out.append(Finding(
+            area=AREA, rule="provider_hours_per_brukare", subject=f"{provider}:{regi}", kind="saving",
+            observed=float(row["per_brukare"]), target=median, unit="hours", basis="providers_median", source="",
+            source_year=math.nan, assumption=False, volume=float(extra), volume_unit="hour",
+            kronor=float(extra * cost) if not math.isnan(cost) else math.nan,
+            certainty=certainty(float(row["brukare"]), settings, solid_target=False),
+            group_size=float(row["brukare"]), action="provider_hours_review", follow_kpi="hours_per_brukare_provider",
+            overlap=f"{AREA}:home_care_volume"))
+    return out
+
+
+def _provider_delivery(results: Results, settings: FindingSettings) -> list[Finding]:
+    """A provider delivering less than ``delivery_ratio_low`` of its brukare's granted hours (each brukare at the
+    provider that delivered most of their hours) while the area as a whole delivers more."""
+    people = _by_provider(results).dropna(subset=["granted"])
+    per = people.groupby("provider_id").agg(brukare=("person_id", "nunique"), hours=("hours", "sum"),
+                                            granted=("granted", "sum"))
+    per = per[(per["brukare"] >= settings.min_group) & (per["granted"] > 0)]
+    if len(per) < 2:
+        return []
+    overall = float(per["hours"].sum() / per["granted"].sum())
+    out = []
+    for provider, row in per.iterrows():
+        ratio = float(row["hours"] / row["granted"])
+        if ratio >= settings.delivery_ratio_low or ratio >= overall:
+            continue
+        out.append(Finding(
+            area=AREA, rule="provider_low_delivery", subject=str(provider), kind="risk", observed=ratio,
+            target=overall, unit="share", basis="all_providers", source="", source_year=math.nan, assumption=False,
+            volume=float(row["granted"] - row["hours"]), volume_unit="hour", kronor=math.nan,
+            certainty=certainty(float(row["brukare"]), settings, solid_target=False),
+            group_size=float(row["brukare"]), action="provider_delivery_follow_up", follow_kpi="delivery_ratio",
+            overlap=""))
+    return out
 
 
 def _above_granted(results: Results, settings: FindingSettings, cost_per_hour: float) -> list[Finding]:
