@@ -18,6 +18,7 @@ run, and written into the run's own results folder, so that the reports need not
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass, field
@@ -163,16 +164,22 @@ class RunFigures:
     inhabitants: dict[str, float] = field(default_factory=dict)
     folder: Path | None = None
 
+    @functools.cached_property
+    def _by_key(self) -> dict[tuple[str, str, str], tuple[float, str]]:
+        """(area, kpi, group) → (value, unit), the first row of each (looked up hundreds of times per report)."""
+        k = self.kpis
+        out: dict[tuple[str, str, str], tuple[float, str]] = {}
+        for area, kpi, group, value, unit in zip(k["area"].astype(str), k["kpi"].astype(str),
+                                                 k["group"].astype(str), k["value"], k["unit"], strict=True):
+            out.setdefault((area, kpi, group), (float(value) if pd.notna(value) else math.nan, str(unit)))
+        return out
+
     def value(self, area: str, kpi: str, group: str = "total") -> float:
         """One KPI value (NaN where it is empty or absent)."""
-        k = self.kpis
-        sel = k[(k["area"] == area) & (k["kpi"] == kpi) & (k["group"] == group)]
-        return float(sel["value"].iloc[0]) if len(sel) and pd.notna(sel["value"].iloc[0]) else math.nan
+        return self._by_key.get((area, kpi, group), (math.nan, ""))[0]
 
     def unit(self, area: str, kpi: str, group: str = "total") -> str:
-        k = self.kpis
-        sel = k[(k["area"] == area) & (k["kpi"] == kpi) & (k["group"] == group)]
-        return str(sel["unit"].iloc[0]) if len(sel) else ""
+        return self._by_key.get((area, kpi, group), (math.nan, ""))[1]
 
     def service(self, code: str, group: str = "total", column: str = "volume") -> float:
         """Volume (or ``brukare``, ``cost``, ``gross_cost``) of a service, in total or per regi."""
@@ -198,7 +205,8 @@ def service_totals(person_costs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([total, by_regi], ignore_index=True)[columns]
 
 
-def derived_kpis(kpis: pd.DataFrame, person_costs: pd.DataFrame | None) -> pd.DataFrame:
+def derived_kpis(kpis: pd.DataFrame, person_costs: pd.DataFrame | None, *,
+                 services: pd.DataFrame | None = None) -> pd.DataFrame:
     """KPIs the references need that the data contract does not name, derived from a run's results.
 
     - ``aldreomsorg/cost_per_granted_hour/total``: (direct + overhead) of hemtjänst ÷ granted hours
@@ -218,7 +226,8 @@ def derived_kpis(kpis: pd.DataFrame, person_costs: pd.DataFrame | None) -> pd.Da
     rows.append(("aldreomsorg", "cost_per_granted_hour", "total",
                  value("cost_per_hour", "total") * value("delivered_hours", "total") / granted
                  if granted > 0 else math.nan, "SEK/hour"))
-    services = service_totals(person_costs) if person_costs is not None else pd.DataFrame()
+    if services is None:  # service_totals of person_costs, when the caller has not computed them
+        services = service_totals(person_costs) if person_costs is not None else pd.DataFrame()
     if len(services):
         sabo = services[services["service_code"] == "sarskilt_boende"].set_index("group")
         for group in REGI_GROUPS:
@@ -261,10 +270,11 @@ def figures_from_tables(kpis: pd.DataFrame, person_costs: pd.DataFrame | None = 
     if person_costs is not None and len(person_costs):
         pc = person_costs.assign(service_code=person_costs["service_code"].astype(str),
                                  regi=person_costs["regi"].astype(str), person_id=person_costs["person_id"].astype(str))
-    derived = derived_kpis(k, pc)
+    services = service_totals(pc)
+    derived = derived_kpis(k, pc, services=services if pc is not None else None)
     all_kpis = pd.concat([k, derived], ignore_index=True) if len(derived) else k
     return RunFigures(name=name, year=year, label=label or (str(year) if year else ""), kpis=all_kpis,
-                      services=service_totals(pc) if pc is not None else service_totals(None),
+                      services=services,
                       inhabitants=inhabitants(population, year), folder=folder)
 
 

@@ -259,16 +259,22 @@ def chosen_reference(refs: pd.DataFrame, area: str, kpi: str, group: str, *, yea
     before ``year`` (ties: the first in the file); a reference without a year is never chosen. Returns the chosen
     row (``None``: there is none) and every other reference of the KPI and group, most recent first.
     """
-    sel = refs[(refs["area"] == area) & (refs["kpi"] == kpi) & (refs["group"] == group)] if len(refs) else refs
-    if not len(sel):
-        return None, sel
-    recent = sel[sel["year"].notna() & (sel["year"] >= year - max_age)]
+    if not len(refs):
+        return None, refs
+    # plain arrays: this runs for every KPI of every report and finding, on a small table
+    match = ((refs["area"].to_numpy(dtype=object) == area) & (refs["kpi"].to_numpy(dtype=object) == kpi)
+             & (refs["group"].to_numpy(dtype=object) == group))
+    if not match.any():
+        return None, refs.iloc[0:0]
+    sel = refs[match]
+    years = pd.to_numeric(sel["year"], errors="coerce").to_numpy(dtype=float)
+    recent = np.flatnonzero(~np.isnan(years) & (years >= year - max_age))
     chosen = None
     if len(recent):
-        index = recent["year"].astype(float).to_numpy().argmax()  # argmax: the first of equal years
-        chosen = recent.iloc[index].to_dict()
-        sel = sel.drop(index=recent.index[index])
-    return chosen, sel.sort_values("year", ascending=False, na_position="last")
+        position = recent[years[recent].argmax()]  # argmax: the first of equal years
+        chosen = sel.iloc[position].to_dict()
+        sel = sel.drop(index=sel.index[position])
+    return chosen, sel.sort_values("year", ascending=False, na_position="last") if len(sel) > 1 else sel
 
 
 def _targets(client: RunFigures, refs: pd.DataFrame, medians: pd.DataFrame, area: str, kpi: str, group: str,

@@ -32,12 +32,14 @@ def findings(results: Results, settings: FindingSettings) -> list[Finding]:
     cost_per_hour = results.kpi(AREA, "cost_per_hour")
     if math.isnan(cost_per_hour):
         return []
-    return [*_above_granted(results, settings, cost_per_hour), *_low_delivery(results, settings),
-            *_gender(results, settings, cost_per_hour), *_provider_hours(results, settings),
-            *_provider_delivery(results, settings)]
+    people = _per_person(results)
+    by_provider = _by_provider(results, people)
+    return [*_above_granted(people, settings, cost_per_hour), *_low_delivery(results, people, settings),
+            *_gender(results, settings, cost_per_hour), *_provider_hours(results, by_provider, settings),
+            *_provider_delivery(by_provider, settings)]
 
 
-def _by_provider(results: Results) -> pd.DataFrame:
+def _by_provider(results: Results, people: pd.DataFrame) -> pd.DataFrame:
     """Per person: hemtjänst hours, the provider that delivered most of them, its regi, and the granted hours."""
     deliveries = results.tables.get("deliveries")
     if deliveries is None or not {"provider_id", "regi"} <= set(deliveries.columns):
@@ -47,15 +49,14 @@ def _by_provider(results: Results) -> pd.DataFrame:
     main = per.sort_values("volume", ascending=False).drop_duplicates("person_id")
     hours = rows.groupby("person_id")["volume"].sum()
     out = main.drop(columns="volume").set_index("person_id").assign(hours=hours)
-    granted = _per_person(results).set_index("person_id")["granted"]
+    granted = people.set_index("person_id")["granted"]
     return out.assign(granted=granted.reindex(out.index)).reset_index()
 
 
-def _provider_hours(results: Results, settings: FindingSettings) -> list[Finding]:
+def _provider_hours(results: Results, by_provider: pd.DataFrame, settings: FindingSettings) -> list[Finding]:
     """A provider whose brukare get more hours each than the providers' median (each brukare counted at the
     provider that delivered most of their hours); the extra hours valued at the cost per hour of its regi."""
-    people = _by_provider(results)
-    people = people[people["hours"] > 0]
+    people = by_provider[by_provider["hours"] > 0]
     per = people.groupby(["provider_id", "regi"]).agg(brukare=("person_id", "nunique"), hours=("hours", "sum"))
     per = per[per["brukare"] >= settings.min_group]
     if len(per) < 3:
@@ -79,10 +80,10 @@ def _provider_hours(results: Results, settings: FindingSettings) -> list[Finding
     return out
 
 
-def _provider_delivery(results: Results, settings: FindingSettings) -> list[Finding]:
+def _provider_delivery(by_provider: pd.DataFrame, settings: FindingSettings) -> list[Finding]:
     """A provider delivering less than ``delivery_ratio_low`` of its brukare's granted hours (each brukare at the
     provider that delivered most of their hours) while the area as a whole delivers more."""
-    people = _by_provider(results).dropna(subset=["granted"])
+    people = by_provider.dropna(subset=["granted"])
     per = people.groupby("provider_id").agg(brukare=("person_id", "nunique"), hours=("hours", "sum"),
                                             granted=("granted", "sum"))
     per = per[(per["brukare"] >= settings.min_group) & (per["granted"] > 0)]
@@ -104,9 +105,8 @@ def _provider_delivery(results: Results, settings: FindingSettings) -> list[Find
     return out
 
 
-def _above_granted(results: Results, settings: FindingSettings, cost_per_hour: float) -> list[Finding]:
+def _above_granted(people: pd.DataFrame, settings: FindingSettings, cost_per_hour: float) -> list[Finding]:
     """Hours delivered beyond the granted hours, per person, valued at the cost per delivered hour."""
-    people = _per_person(results)
     over = people[people["delivered"] > people["granted"]]
     if not len(over):
         return []
@@ -120,12 +120,11 @@ def _above_granted(results: Results, settings: FindingSettings, cost_per_hour: f
         action="delivery_above_decision", follow_kpi="delivery_ratio", overlap=f"{AREA}:home_care_volume")]
 
 
-def _low_delivery(results: Results, settings: FindingSettings) -> list[Finding]:
+def _low_delivery(results: Results, people: pd.DataFrame, settings: FindingSettings) -> list[Finding]:
     """A delivery ratio below the threshold: decisions larger than what is delivered (planning, budget)."""
     ratio = results.kpi(AREA, "delivery_ratio")
     if math.isnan(ratio) or ratio >= settings.delivery_ratio_low:
         return []
-    people = _per_person(results)
     undelivered = float((people["granted"] - people["delivered"]).clip(lower=0).sum())
     return [Finding(
         area=AREA, rule="low_delivery_ratio", subject=SERVICE, kind="risk", observed=ratio,

@@ -60,7 +60,10 @@ def findings(results: Results, settings: FindingSettings) -> list[Finding]:
     others = [figures for _name, figures in compare.comparison_runs(results) if figures is not None]
     index = float(results.config.comparison.price_index)
     out: list[Finding] = []
+    areas_with_costs = set(results.person_costs.loc[results.person_costs["volume"] > 0, "area"].astype(str))
     for area in ("aldreomsorg", "lss", "barn_unga"):
+        if area not in areas_with_costs:  # nothing delivered in the area: no unit cost or rate to compare
+            continue
         rows = compare.savings_potential(client, refs, others, area, price_index=index)
         for (kpi, group), options in rows.groupby(["kpi", "group"], sort=False):
             if kpi in OWN_RULES:
