@@ -31,9 +31,10 @@ test: system $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m pytest -q -n 2
 
-# The everyday loop: every test but those that render reports (papermill, HTML, PDF; marker `render`)
+# The everyday loop: every test but those that render reports (papermill, HTML, PDF; marker `render`); the property
+# tests draw a quarter of their random cases (tests/examples.py)
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -m "not render" -n 2
+	KPBKIT_QUICK_PROPERTIES=1 $(PY) -m pytest -q -m "not render" -n 2
 
 bench: $(STAMP)
 	$(PY) bench/run_bench.py

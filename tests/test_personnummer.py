@@ -13,6 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from examples import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -520,7 +521,7 @@ def written_forms(number: str, reference_year: int) -> list[str]:
     return forms
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(number_and_reference_year())
 def test_property_every_written_form_normalises_alike(case: tuple[str, int]) -> None:
     number, reference_year = case
@@ -534,7 +535,7 @@ def test_property_every_written_form_normalises_alike(case: tuple[str, int]) -> 
     assert (pseudonymise(parsed["normalized"], KEY) == expected_pseudonym(number)).all()
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     number=st.sampled_from(TEST_NUMBERS),
     position=st.integers(min_value=0, max_value=11),

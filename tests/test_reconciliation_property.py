@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+from examples import examples
 from frames import CATALOG, YEAR, new_findings, providers, rules, table
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -67,7 +68,7 @@ def case(draw):
     return visits, stays, decisions, ledger, rule_list
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(100), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case())
 def test_allocated_plus_residual_equals_ledger_on_random_cases(data) -> None:
     visits, stays, decisions, ledger_rows, rule_tuples = data

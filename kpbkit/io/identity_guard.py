@@ -57,6 +57,8 @@ _IN_TEXT = re.compile(
 _WHOLE = re.compile(r"^\s*(?:[0-9]{2})?[0-9]{6}[-+]?[0-9]{4}\s*$")
 _QUICK = re.compile(r"[0-9]{6}[-+]?[0-9]{4}")
 _CENTURIES = ("18", "19", "20")
+#: up to this many distinct values a column is screened value by value in Python (faster than pandas' string ops)
+_SMALL = 5000
 
 
 class PersonnummerLeakError(KpbkitError):
@@ -93,7 +95,11 @@ def _text_hits(values: pd.Series) -> np.ndarray:
     """For each distinct text: does it hold a personnummer-shaped value (alone or inside other text)?"""
     text = values.astype("string")
     out = np.zeros(len(text), dtype=bool)
-    maybe = text.str.contains(_QUICK, regex=True).to_numpy(dtype=bool, na_value=False)
+    if len(text) <= _SMALL:  # a few values: Python's regex, without pandas' per-call cost
+        maybe = np.array([isinstance(v, str) and _QUICK.search(v) is not None
+                          for v in text.to_numpy(dtype=object, na_value=None)], dtype=bool)
+    else:
+        maybe = text.str.contains(_QUICK, regex=True).to_numpy(dtype=bool, na_value=False)
     if not maybe.any():
         return out
     candidates = text[maybe].reset_index(drop=True)
