@@ -140,9 +140,9 @@ SENTENCES = {
         "FK:s timbelopp."
     ),
     "six_month_intro": (
-        "Aktuell avräkningsperiod är {current}. FK:s timbelopp för {year} är {rate} per timme. Ett ärende flaggas när "
-        "utförd tid är under {threshold} av beviljad tid, när kostnaden per timme är mer än {margin} över "
-        "timbeloppet ({limit}), och när utförd tid överstiger beviljad."
+        "Aktuell avräkningsperiod är {current}. FK:s timbelopp för {year} är {rate} per timme{assumed}. "
+        "Ett ärende flaggas när utförd tid är under {threshold} av beviljad tid, när kostnaden per timme är mer än "
+        "{margin} över timbeloppet ({limit}), och när utförd tid överstiger beviljad."
     ),
     "six_month_totals": (
         "Under {current} fick {cases} ärenden med assistansersättning {delivered} utförda timmar av {granted} "
@@ -248,3 +248,6 @@ REPORT_COLUMNS = {
     "net_cost_per_hour": "Netto per timme, kr",
     "fk_rate": "FK:s timbelopp, kr",
 }
+
+#: after an FK hourly rate that is the config's assumption (not yet among the published references)
+ASSUMED_RATE = " (antagande: årets timbelopp är ännu inte publicerat bland referensvärdena)"

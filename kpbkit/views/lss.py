@@ -16,6 +16,7 @@ from IPython.display import HTML, display
 from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import common, pa_settlement
 from kpbkit.analyses import lss as analysis
+from kpbkit.analyses.findings.lss import fk_rate
 from kpbkit.analyses.load import Results
 from kpbkit.labels import lss as text
 from kpbkit.privacy import Policy
@@ -168,8 +169,10 @@ def six_month_summary(results: Results) -> HTML:
     rates = lss.fk_hourly_rates
     year = period.end.year
     rate = rates.get(year, math.nan)
+    _rate, assumed = fk_rate(results)  # a rate not among the published references is the config's assumption
     intro = text.SENTENCES["six_month_intro"].format(
-        current=current, year=year, rate=formats.kr(rate, 2), threshold=formats.percent(lss.shortfall_threshold, 0),
+        current=current, year=year, rate=formats.kr(rate, 2), assumed=text.ASSUMED_RATE if assumed else "",
+        threshold=formats.percent(lss.shortfall_threshold, 0),
         margin=formats.percent(lss.rate_margin, 0), limit=formats.kr(rate * (1 + lss.rate_margin), 2),
     )
     totals = analysis.six_month_totals(table)
