@@ -141,7 +141,7 @@ def _form_bars(long: pd.DataFrame) -> Figure:
         ax.barh(pos, values.to_numpy(), height=height, color=color, label=measure)
         for yy, v in zip(pos, values, strict=True):
             if v > 0:
-                ax.text(v + span * 0.01, yy, formats.kr(v), va="center", fontsize=7.5)
+                ax.text(v + span * 0.01, yy, formats.kr(v), va="center", fontsize=8)
     ax.set_yticks(y, forms_)
     ax.set_xlim(0, span * 1.22)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.kr(v)))

@@ -526,13 +526,16 @@ def _trend_chart(runs, area: str, *, year: int, index: float) -> str:
         ax.set_xticks(sorted(sel["year"].dropna().astype(int).unique()))
         ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: str(int(v))))
         shown = pd.concat([sel["value_fixed"], sel["value"]]).dropna() / scale * (100 if unit == "share" else 1)
-        span = float(shown.max() - shown.min()) if len(shown) else 0.0
+        from_zero = bool(len(shown)) and shown.min() >= 0  # levels start at zero: a few % is not drawn as a cliff
+        span = float(shown.max() - (0 if from_zero else shown.min())) if len(shown) else 0.0
         decimals = 0 if span >= 20 else (1 if span >= 2 else 2)
         ax.yaxis.set_major_locator(MaxNLocator(5))
         ax.yaxis.set_major_formatter(plt.FuncFormatter(
             lambda v, _p, d=decimals, share=unit == "share": formats.percent(v, d) if share else formats.number(v, d)))
+        if from_zero:
+            ax.set_ylim(bottom=0, top=float(shown.max()) / (100 if unit == "share" else 1) * 1.12)
         if unit in KRONOR_UNITS:
-            ax.legend(frameon=False, fontsize=7.5)
+            ax.legend(frameon=False, fontsize=8, loc="lower right")
     for ax in list(axes.flat)[len(kpis):]:
         ax.set_visible(False)
     fig.suptitle(text.CHARTS["trends"], x=0.0, ha="left", fontweight="bold", fontsize=11)
