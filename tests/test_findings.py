@@ -266,3 +266,15 @@ def test_a_run_writes_its_findings_and_the_reports_read_them(tmp_path, write_cas
     assert len(again) == len(written)
     recorded = json.loads((result.results_dir / "run.json").read_text(encoding="utf-8"))["findings"]
     assert recorded == FindingSettings(min_kronor=0, top=3).model_dump()
+
+
+def test_a_section_shows_its_rules_findings_with_page_one_numbers_or_says_there_are_none(tmp_path) -> None:
+    results = _home_care(tmp_path, 12, 12, 100.0, 130.0)
+    findings.find(results, SETTINGS).to_csv(tmp_path / findings.FINDINGS_FILE, index=False)
+    report = Report.of(results, Policy())
+    shown = views.section(report, "aldreomsorg", ("gender_difference",), none="gender").data
+    page_one = views.rows(report, "aldreomsorg", policy=Policy())[0]
+    number = int(page_one.loc[page_one["rule"] == "gender_difference", "number"].iloc[0])
+    assert f"Fynd {number} i sammanfattningen" in shown and views.kronor_text(12 * 30 * 500) in shown
+    none = views.section(report, "aldreomsorg", ("provider_low_delivery",), none="providers").data
+    assert "Ingen utförare" in none

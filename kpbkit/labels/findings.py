@@ -182,3 +182,12 @@ VOLUME_UNITS = {"hour": "timmar", "day": "vårddygn", "granted_hour": "beviljade
 
 COLUMNS = {"rank": "Nr", "headline": "Fynd", "kind": "Slag", "kronor": "Kronor per år", "certainty": "Säkerhet",
            "overlaps": "Överlappar med"}
+
+#: before a finding shown where the report treats its subject, when page 1 lists it too
+SECTION_LEAD = "Fynd {number} i sammanfattningen: "
+SECTION_NONE = {
+    "gender": ("Inom varje åldersgrupp skiljer sig kvinnors och mäns timmar per brukare mindre än tröskelvärdet, "
+               "eller så är grupperna för små för att jämföras."),
+    "providers": ("Ingen utförare avviker mer än tröskelvärdet från de andra i timmar per brukare eller "
+                  "utförandegrad."),
+}

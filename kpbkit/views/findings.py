@@ -89,8 +89,9 @@ def sentence(row: dict[str, object]) -> str:
     return text.SENTENCES[rule].format(**fields)
 
 
-def rows(results: Results, area: str, *, policy: Policy) -> tuple[pd.DataFrame, int]:
-    """The area's top findings as display rows, and how many were withheld in publication mode."""
+def rows(results: Results, area: str, *, policy: Policy, top: int | None | bool = True) -> tuple[pd.DataFrame, int]:
+    """The area's top findings as display rows (``top=None``: all of them), and how many were withheld in
+    publication mode."""
     found = analysis.for_area(analysis.read_findings(results), area)
     withheld = 0
     if policy.publication and len(found):
@@ -98,13 +99,15 @@ def rows(results: Results, area: str, *, policy: Policy) -> tuple[pd.DataFrame, 
         withheld = int(small.sum())
         found = found[~small]
     recorded = results.run.get("findings")
-    top = int(recorded.get("top", analysis.DEFAULT_TOP)) if isinstance(recorded, dict) else analysis.DEFAULT_TOP
+    if top is True:
+        top = int(recorded.get("top", analysis.DEFAULT_TOP)) if isinstance(recorded, dict) else analysis.DEFAULT_TOP
     providers = results.tables.get("providers")
     if providers is not None and len(found):
         names = dict(zip(providers["provider_id"].astype(str), providers["name"].astype(str), strict=True))
         found = found.assign(provider_name=[names.get(s.partition(":")[0], "") for s in found["subject"]])
     out = []
-    for number, row in enumerate(found.head(top).to_dict("records"), start=1):
+    shown = found if top is None else found.head(int(top))
+    for number, row in enumerate(shown.to_dict("records"), start=1):
         out.append({**row, "number": number, "headline": headline(row), "sentence": sentence(row)})
     frame = pd.DataFrame(out)
     if len(frame):  # ranks renumbered after withheld findings: overlaps point at the shown numbers
@@ -155,4 +158,22 @@ def conclusions(results: Results, area: str) -> HTML:
     return HTML("".join(parts))
 
 
-__all__ = ["conclusions", "headline", "lower_first", "rows", "sentence"]
+def section(results: Results, area: str, rules: tuple[str, ...], *, none: str) -> HTML:
+    """The area's findings of some rules written as text where the report treats their subject (the gender
+    analysis beside age and sex, the providers beside regi): the same rows, numbers and ranks as page 1, or the
+    sentence ``none`` (a key of ``labels.findings.SECTION_NONE``) when there are none."""
+    policy = policy_of(results)
+    frame, _withheld = rows(results, area, policy=policy, top=None)
+    chosen = frame[frame["rule"].isin(rules)] if len(frame) else frame
+    if not len(chosen):
+        return HTML(f'<p class="kpb-text">{html.escape(text.SECTION_NONE[none])}</p>')
+    on_page_one = len(rows(results, area, policy=policy)[0])
+    parts = []
+    for row in chosen.to_dict("records"):
+        lead = text.SECTION_LEAD.format(number=row["number"]) if row["number"] <= on_page_one else ""
+        parts.append(f'<p class="kpb-text"><strong>{html.escape(lead + row["headline"])}.</strong> '
+                     f'{html.escape(row["sentence"])}</p>')
+    return HTML("".join(parts))
+
+
+__all__ = ["conclusions", "headline", "lower_first", "rows", "section", "sentence"]
