@@ -190,4 +190,6 @@ SECTION_NONE = {
                "eller så är grupperna för små för att jämföras."),
     "providers": ("Ingen utförare avviker mer än tröskelvärdet från de andra i timmar per brukare eller "
                   "utförandegrad."),
+    "placements": ("Andelen placerade barn i familjehem är inte lägre än referensvärdet, och ingen HVB-placering "
+                   "har pågått längre än tröskelvärdet."),
 }
