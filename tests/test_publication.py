@@ -395,3 +395,13 @@ def test_internal_reports_say_so_on_every_page_and_published_ones_do_not(demo_ru
             pages = pdf_text(pdf).split("\f")
             assert all(BANNER in page for page in pages if page.strip()), report.name
         assert BANNER not in visible_text(demo_publication_run.output_dir / f"{report.name}.html"), report.name
+
+
+def test_every_chart_carries_its_source_and_period(demo_run):
+    output = demo_run[0].output_dir
+    for report in REPORTS:
+        soup = BeautifulSoup((output / f"{report.name}.html").read_text(encoding="utf-8"), "html.parser")
+        figures = soup.find_all("figure", class_="kpb-figure")
+        sources = [f.find("p", class_="kpb-source") for f in figures]
+        assert all(s is not None and "Exempelkommuns" in s.get_text() and "2025" in s.get_text()
+                   for s in sources), report.name

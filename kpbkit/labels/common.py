@@ -287,3 +287,6 @@ CHARTS = {
 
 #: the line on every page (and in the workbooks) of internal output: never to leave the consultancy
 INTERNAL_BANNER = "Arbetsmaterial – innehåller uppgifter på individnivå"
+#: the line under every chart of a report: its source and period
+CHART_SOURCE = ("Källa: {client} individdata och huvudbok, {period}; referensvärden och jämförelsekommuner enligt "
+                "tabellerna. Bearbetning: KPB-analys.")

@@ -192,9 +192,10 @@ def _fit_table(table: Any, *, source: Path) -> None:
         )
 
 
-def _finish(html: str, *, source: Path, banner: str | None = None) -> str:
+def _finish(html: str, *, source: Path, banner: str | None = None, chart_source: str | None = None) -> str:
     """Drop CSS comments (the lab theme's cite web pages), mark wide tables, refuse HTML that runs or loads anything;
-    ``banner``: a line shown at the top of the page on screen and of every printed page."""
+    ``banner``: a line shown at the top of the page on screen and of every printed page; ``chart_source``: a line
+    under every chart."""
     from bs4 import BeautifulSoup
     from bs4.element import Stylesheet
 
@@ -230,6 +231,11 @@ def _finish(html: str, *, source: Path, banner: str | None = None) -> str:
         )
     if banner:
         _add_banner(soup, banner)
+    if chart_source:
+        for figure in soup.find_all("figure", class_="kpb-figure"):
+            line = soup.new_tag("p", attrs={"class": "kpb-source"})
+            line.string = chart_source
+            figure.append(line)
     return str(soup)
 
 
@@ -252,7 +258,7 @@ def _add_banner(soup: Any, banner: str) -> None:
 
 
 def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = "sv",
-                     banner: str | None = None) -> Path:
+                     banner: str | None = None, chart_source: str | None = None) -> Path:
     """Export an executed notebook to one self-contained HTML file (no scripts, nothing remote).
 
     Parameters
@@ -267,6 +273,8 @@ def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = 
         ISO 639-1 code for ``<html lang>``.
     banner
         A line at the top of the page and of every printed page (internal reports: "Arbetsmaterial ...").
+    chart_source
+        A line under every chart (its source and period).
 
     Returns
     -------
@@ -298,7 +306,7 @@ def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = 
         log=logging.getLogger("kpbkit.nbconvert"),
     )
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    _write_atomic(html, _finish(body, source=executed, banner=banner).encode("utf-8"))
+    _write_atomic(html, _finish(body, source=executed, banner=banner, chart_source=chart_source).encode("utf-8"))
     log.debug("HTML %s in %.2f s", html, time.perf_counter() - started)
     return html
 

@@ -27,15 +27,30 @@ def check_templates(reports: list[ReportTemplate]) -> None:
         check_template(folder / f"{report.name}.ipynb", list(PARAMETERS))
 
 
-def _published(period_folder: Path) -> bool:
-    """Whether the run in ``period_folder`` recorded publication mode (run.json's ``report_mode``)."""
-    from kpbkit.privacy import Policy
-
+def _record(period_folder: Path) -> dict:
+    """The run's run.json (empty when it cannot be read)."""
     try:
         record = json.loads((Path(period_folder) / "results" / "run.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return Policy.from_report_mode(record.get("report_mode") if isinstance(record, dict) else None).publication
+        return {}
+    return record if isinstance(record, dict) else {}
+
+
+def _published(record: dict) -> bool:
+    """Whether the run recorded publication mode (run.json's ``report_mode``)."""
+    from kpbkit.privacy import Policy
+
+    return Policy.from_report_mode(record.get("report_mode")).publication
+
+
+def _chart_source(record: dict) -> str | None:
+    """The source line under every chart: the client's data for the period (run.json's client and period)."""
+    name, period = record.get("client_name"), record.get("period")
+    if not name or not isinstance(period, dict):
+        return None
+    label = str(period.get("label") or f"{period.get('start')} – {period.get('end')}")
+    genitive = name if str(name).endswith(("s", "x", "z")) else f"{name}s"
+    return labels.CHART_SOURCE.format(client=genitive, period=label)
 
 
 def _sha256(path: Path) -> str:
@@ -63,7 +78,9 @@ def render_reports(
     from kpbkit.report import execute_notebook, html_to_pdf, notebook_to_html
 
     templates = templates_dir()
-    banner = None if _published(period_folder) else labels.INTERNAL_BANNER
+    record = _record(period_folder)
+    banner = None if _published(record) else labels.INTERNAL_BANNER
+    source = _chart_source(record)
     rendered = []
     for report in reports:
         template = templates / f"{report.name}.ipynb"
@@ -77,7 +94,7 @@ def render_reports(
         )
         progress(next(step), steps, f"{report.name}: HTML")
         html = notebook_to_html(executed, out_folder / f"{report.name}.html", title=f"{report.title} – {title}",
-                                banner=banner)
+                                banner=banner, chart_source=source)
         progress(next(step), steps, f"{report.name}: PDF" if pdf else f"{report.name}: PDF skipped (--no-pdf)")
         if pdf:
             html_to_pdf(html, out_folder / f"{report.name}.pdf")
