@@ -89,24 +89,27 @@ def sentence(row: dict[str, object]) -> str:
     return text.SENTENCES[rule].format(**fields)
 
 
-def rows(results: Results, area: str, *, policy: Policy, top: int | None | bool = True) -> tuple[pd.DataFrame, int]:
-    """The area's top findings as display rows (``top=None``: all of them), and how many were withheld in
-    publication mode."""
+def page_one_top(results: Results) -> int:
+    """How many findings page 1 shows: the run's recorded ``findings.top``."""
+    recorded = results.run.get("findings")
+    return int(recorded.get("top", analysis.DEFAULT_TOP)) if isinstance(recorded, dict) else analysis.DEFAULT_TOP
+
+
+def rows(results: Results, area: str, *, policy: Policy, top: int | None = None) -> tuple[pd.DataFrame, int]:
+    """The area's findings as display rows numbered in rank order (the first ``top``; ``None``: all), and how
+    many were withheld in publication mode."""
     found = analysis.for_area(analysis.read_findings(results), area)
     withheld = 0
     if policy.publication and len(found):
         small = found["group_size"].map(lambda n: not _nan(n) and policy.small(n))
         withheld = int(small.sum())
         found = found[~small]
-    recorded = results.run.get("findings")
-    if top is True:
-        top = int(recorded.get("top", analysis.DEFAULT_TOP)) if isinstance(recorded, dict) else analysis.DEFAULT_TOP
     providers = results.tables.get("providers")
     if providers is not None and len(found):
         names = dict(zip(providers["provider_id"].astype(str), providers["name"].astype(str), strict=True))
         found = found.assign(provider_name=[names.get(s.partition(":")[0], "") for s in found["subject"]])
     out = []
-    shown = found if top is None else found.head(int(top))
+    shown = found if top is None else found.head(top)
     for number, row in enumerate(shown.to_dict("records"), start=1):
         out.append({**row, "number": number, "headline": headline(row), "sentence": sentence(row)})
     frame = pd.DataFrame(out)
@@ -120,7 +123,7 @@ def rows(results: Results, area: str, *, policy: Policy, top: int | None | bool 
 def conclusions(results: Results, area: str) -> HTML:
     """The ranked findings with their kronor, actions and key figure to follow, then a table of the same."""
     policy = policy_of(results)
-    frame, withheld = rows(results, area, policy=policy)
+    frame, withheld = rows(results, area, policy=policy, top=page_one_top(results))
     parts = [f'<p class="kpb-text">{html.escape(text.HEADING_INTRO)}</p>']
     if not len(frame):
         parts.append(f'<p class="kpb-text">{html.escape(text.NONE)}</p>')
@@ -163,11 +166,11 @@ def section(results: Results, area: str, rules: tuple[str, ...], *, none: str) -
     analysis beside age and sex, the providers beside regi): the same rows, numbers and ranks as page 1, or the
     sentence ``none`` (a key of ``labels.findings.SECTION_NONE``) when there are none."""
     policy = policy_of(results)
-    frame, _withheld = rows(results, area, policy=policy, top=None)
+    frame, _withheld = rows(results, area, policy=policy)
     chosen = frame[frame["rule"].isin(rules)] if len(frame) else frame
     if not len(chosen):
         return HTML(f'<p class="kpb-text">{html.escape(text.SECTION_NONE[none])}</p>')
-    on_page_one = len(rows(results, area, policy=policy)[0])
+    on_page_one = page_one_top(results)  # the numbering is page 1's: the first rows are the ones it shows
     parts = []
     for row in chosen.to_dict("records"):
         lead = text.SECTION_LEAD.format(number=row["number"]) if row["number"] <= on_page_one else ""
