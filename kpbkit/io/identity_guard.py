@@ -195,6 +195,26 @@ def text_holds_personnummer(text: str) -> bool:
     return bool(tokens) and bool(is_personnummer(pd.Series(tokens, dtype="string")).any())
 
 
+def _may_hold(values: pd.Series) -> bool:
+    """``False`` when no value can be personnummer-shaped: no number of 10 digits or more, and no run of 10 digits
+    in the text of any value (of a small column: a large one is screened on its distinct values); ``True``: look
+    closer with :func:`holds_personnummer`. Most columns a run writes end here, at a fraction of the full check."""
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        values = pd.Series(values.cat.categories)
+        dtype = values.dtype
+    if (pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_datetime64_any_dtype(dtype)
+            or pd.api.types.is_timedelta64_dtype(dtype)):
+        return False
+    if pd.api.types.is_numeric_dtype(dtype):
+        with np.errstate(invalid="ignore"):
+            return bool((np.abs(values.to_numpy(dtype=float, na_value=np.nan)) >= 1e9).any())
+    if len(values) > _SMALL:
+        return True
+    # whole numbers from 1e9 to 2.1e11 print as 10-12 digits, so the text screen also covers numbers in text columns
+    return _QUICK.search("\x00".join(map(str, values.to_numpy(dtype=object)))) is not None
+
+
 def find_in_frame(frame: pd.DataFrame, *, skip: Iterable[str] = (), computed: bool = False) -> IdentityHit | None:
     """The first column (in frame order) holding a personnummer-shaped value, with its first row; ``None`` if none.
 
@@ -202,7 +222,7 @@ def find_in_frame(frame: pd.DataFrame, *, skip: Iterable[str] = (), computed: bo
     """
     skipped = set(skip)
     for position, column in enumerate(frame.columns):
-        if column in skipped:
+        if column in skipped or not _may_hold(frame.iloc[:, position]):
             continue
         hits = holds_personnummer(frame.iloc[:, position], computed=computed).to_numpy(dtype=bool)
         if hits.any():
