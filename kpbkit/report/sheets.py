@@ -107,9 +107,10 @@ class Book:
         """The XlsxWriter format of ``style`` (one per distinct style); ``None`` for no style."""
         if style is None:
             return None
-        if style not in self._formats:
-            self._formats[style] = self.raw.add_format(style.options())
-        return self._formats[style]
+        fmt = self._formats.get(style)
+        if fmt is None:
+            fmt = self._formats[style] = self.raw.add_format(style.options())
+        return fmt
 
     @property
     def sheetnames(self) -> list[str]:
@@ -209,6 +210,14 @@ class Sheet:
             else:
                 self._write(row, column, value, None)
 
+    def append_styled(self, values: Sequence[object], styles: Sequence[Style | None]) -> None:
+        """One row after the last one, each value with its style (what :meth:`append` of :class:`Cell` values
+        writes, without making a Cell per value: the tables' rows)."""
+        row = self._row
+        self._row += 1
+        for column, value in enumerate(values):
+            self._write(row, column, value, styles[column])
+
     def _write(self, row: int, column: int, value: object, style: Style | None) -> None:
         """Every cell of kpbkit's workbooks is written here.
 
@@ -218,14 +227,19 @@ class Sheet:
         empty. Only a :class:`Formula` is written as a formula.
         """
         sheet, fmt = self.raw, self.book.format(style)
-        if value is None:
+        kind = type(value)
+        if kind is float:  # the most frequent cell first; subclasses go the general way below
+            if math.isfinite(value):  # type: ignore[arg-type]
+                sheet.write_number(row, column, value, fmt)
+            elif fmt is not None:
+                sheet.write_blank(row, column, None, fmt)
+        elif kind is str:
+            self._write_text(row, column, value, style, fmt)  # type: ignore[arg-type]
+        elif value is None:
             if fmt is not None:
                 sheet.write_blank(row, column, None, fmt)
         elif isinstance(value, str):
-            text = _ILLEGAL.sub("\ufffd", value).replace("\r\n", "\n").replace("\r", "\n")
-            if value.startswith(FORMULA_TRIGGERS):
-                fmt = self.book.format(replace(style or Style(), quote=True))
-            sheet.write_string(row, column, text, fmt)
+            self._write_text(row, column, value, style, fmt)
         elif isinstance(value, Formula):
             sheet.write_formula(row, column, value.text, fmt)
         elif isinstance(value, bool):
@@ -240,6 +254,14 @@ class Sheet:
             sheet.write_datetime(row, column, value, fmt)
         else:
             self._write(row, column, str(value), style)
+
+    def _write_text(self, row: int, column: int, value: str, style: Style | None, fmt: Any) -> None:
+        text = _ILLEGAL.sub("\ufffd", value) if _ILLEGAL.search(value) else value
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if value.startswith(FORMULA_TRIGGERS):
+            fmt = self.book.format(replace(style or Style(), quote=True))
+        self.raw.write_string(row, column, text, fmt)
 
 
 def column_index(letter: str) -> int:
@@ -289,16 +311,25 @@ def write_table_sheet(
     sheet.append([sheet.cell(h, bold=True, wrap="bottom") for h in headers])
     per_row = [formats.get(c) if isinstance(formats.get(c), list) else None for c in columns]
     fixed = [None if isinstance(formats.get(c), list) else formats.get(c) for c in columns]
-    styles: dict[str, Style] = {}
+    styles: dict[str | None, Style | None] = {None: None}
 
-    def styled(value: object, number_format: str | None) -> object:
-        if number_format is None or value is None:
-            return value
-        style = styles.get(number_format) or styles.setdefault(number_format, Style(number_format))
-        return Cell(value, style)
+    def style(number_format: str | None) -> Style | None:
+        found = styles.get(number_format)
+        return found if found is not None or number_format is None else styles.setdefault(number_format,
+                                                                                          Style(number_format))
 
+    fixed_styles = [style(f) for f in fixed]
+    varying = [i for i, f in enumerate(per_row) if f is not None]
     for r, record in enumerate(zip(*(values[c] for c in columns), strict=True)):
-        sheet.append([styled(v, fixed[i] if per_row[i] is None else per_row[i][r]) for i, v in enumerate(record)])
+        row_styles = fixed_styles
+        if varying:
+            row_styles = list(fixed_styles)
+            for i in varying:
+                row_styles[i] = style(per_row[i][r])  # type: ignore[index]
+        # an empty cell carries no number format (as a Cell of None never did)
+        if any(v is None for v in record):
+            row_styles = [None if v is None else st for v, st in zip(record, row_styles, strict=True)]
+        sheet.append_styled(record, row_styles)
     return sheet
 
 
