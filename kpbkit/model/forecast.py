@@ -108,9 +108,17 @@ def age_groups(age: pd.Series, bands: Sequence[AgeBand]) -> pd.Series:
             inside = (age >= band.low) & ((age <= band.high) if band.high is not None else True)
             out[inside.fillna(False).astype(bool)] = band.label
         return out
-    capped = age.clip(upper=MAX_AGE)
-    out = capped.astype("Int64").astype("string")
-    return out.mask((capped == MAX_AGE).fillna(False).astype(bool), f"{MAX_AGE}+")
+    values = age.to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(values)
+    whole = values[known]
+    if not (whole == np.floor(whole)).all():  # a fractional age: the exact path, which refuses it as before
+        capped = age.clip(upper=MAX_AGE)
+        out = capped.astype("Int64").astype("string")
+        return out.mask((capped == MAX_AGE).fillna(False).astype(bool), f"{MAX_AGE}+")
+    labels = np.array(age_group_order(()), dtype=object)  # "0" … "99", "100+": looked up, not formatted per row
+    out = np.full(len(values), None, dtype=object)
+    out[known] = labels[np.minimum(whole, MAX_AGE).astype(int)]
+    return pd.Series(out, index=age.index, dtype="string")
 
 
 def is_80_plus(groups: pd.Series, bands: Sequence[AgeBand]) -> pd.Series:
@@ -192,6 +200,8 @@ def consumption_rates(
     catalog: Catalog,
     bands: Sequence[AgeBand] = (),
     volume_factor: float = 1.0,
+    grouped_rows: pd.DataFrame | None = None,
+    base_population: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Brukare and volume per inhabitant per service, age group and sex in the base year, and the unit cost.
 
@@ -208,6 +218,9 @@ def consumption_rates(
         (empty: one-year ages).
     volume_factor
         Volumes are multiplied by this to make them a year's (1 for a calendar-year period).
+    grouped_rows, base_population
+        What :func:`for_run` has computed already: ``person_costs`` with age group and sex (``_with_groups``),
+        the base year's :func:`population_by_group`.
 
     Returns
     -------
@@ -222,8 +235,10 @@ def consumption_rates(
     >>> consumption_rates(pc, attrs, pop, base_year=2025, services=["hemtjanst"], catalog=Catalog(),
     ...                   bands=parse_age_bands(["0-79", "80+"]))  # doctest: +SKIP
     """
-    rows = _with_groups(person_costs, attributes, services, bands)
-    pop = population_by_group(population, [base_year], bands).drop(columns="year")
+    rows = grouped_rows if grouped_rows is not None else _with_groups(person_costs, attributes, services, bands)
+    if base_population is None:
+        base_population = population_by_group(population, [base_year], bands)
+    pop = base_population.drop(columns="year")
     grid = pd.MultiIndex.from_product([list(services), age_group_order(bands), list(SEXES)],
                                       names=["service_code", "age_group", "sex"])
     known = rows[rows["assigned"]]
@@ -257,11 +272,13 @@ def unit_costs(person_costs: pd.DataFrame, services: Sequence[str]) -> pd.Series
 
 
 def service_base(person_costs: pd.DataFrame, attributes: pd.DataFrame, rates: pd.DataFrame, *,
-                 services: Sequence[str], catalog: Catalog, bands: Sequence[AgeBand] = ()) -> pd.DataFrame:
+                 services: Sequence[str], catalog: Catalog, bands: Sequence[AgeBand] = (),
+                 grouped_rows: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per forecast service in the base period: brukare, volume, cost (direct + overhead), unit cost, and what
     the rates leave out: brukare and volume of persons of unknown age or sex (and its share of the volume),
-    and volume in age groups that had no inhabitants in the base year (their rate is undefined)."""
-    rows = _with_groups(person_costs, attributes, services, bands)
+    and volume in age groups that had no inhabitants in the base year (their rate is undefined).
+    ``grouped_rows`` as for :func:`consumption_rates`."""
+    rows = grouped_rows if grouped_rows is not None else _with_groups(person_costs, attributes, services, bands)
     rows = rows.assign(cost=rows["direct_cost"] + rows["overhead_cost"])
     total = rows.groupby("service_code").agg(volume=("volume", "sum"), cost=("cost", "sum"))
     brukare = rows[rows["volume"] > 0].groupby("service_code")["person_id"].nunique()
@@ -443,16 +460,19 @@ def for_run(
     services = check_settings(config, person_costs)
     attributes = person_attributes(persons, config.period)
     factor = volume_factor(config.period)
+    grouped = _with_groups(person_costs, attributes, services, bands)
+    base_population = population_by_group(population, [base_year], bands)
     rates = consumption_rates(person_costs, attributes, population, base_year=base_year, services=services,
-                              catalog=config.catalog, bands=bands, volume_factor=factor)
+                              catalog=config.catalog, bands=bands, volume_factor=factor, grouped_rows=grouped,
+                              base_population=base_population)
     years = list(range(base_year + 1, base_year + section.horizon + 1))
-    pop = pd.concat([population_by_group(population, [base_year], bands),
-                     population_by_group(population_forecast, years, bands)], ignore_index=True)
+    pop = pd.concat([base_population, population_by_group(population_forecast, years, bands)], ignore_index=True)
     forecast = project(rates, pop, base_year=base_year, horizon=section.horizon,
                        scenarios=[Scenario.from_config(s) for s in section.scenarios], bands=bands)
     sources = sources or {}
     forecast["population_source"] = np.where(forecast["year"] == base_year, sources.get("population", ""),
                                              sources.get("population_forecast", ""))
-    base = service_base(person_costs, attributes, rates, services=services, catalog=config.catalog, bands=bands)
+    base = service_base(person_costs, attributes, rates, services=services, catalog=config.catalog, bands=bands,
+                        grouped_rows=grouped)
     return ForecastTables(rates, forecast, budget_gap(forecast, section.budget), base)
 
