@@ -173,10 +173,14 @@ def test_savings_of_a_unit_cost_against_the_reference_and_the_median() -> None:
     assert ref["target"] == pytest.approx(target) and ref["source"] == "R1"  # not R0: 2016 is context only
     assert ref["base"] == 1000.0                                             # delivered hours
     assert ref["current_cost"] == pytest.approx(600_000.0)
-    assert ref["cost_at_target"] == pytest.approx(1000 * target)
-    assert ref["potential"] == pytest.approx(1000 * (600 - target))         # 69 396 kr
+    # the potential is the product of the printed factors: 1 000 hours × (600,00 − 530,60 kr) = 69 400 kr, not
+    # the unrounded 69 396 kr
+    assert ref["difference"] == pytest.approx(69.40)
+    assert ref["potential"] == pytest.approx(69_400.0)
+    assert ref["cost_at_target"] == pytest.approx(600_000.0 - 69_400.0)
     assert ref["assumption"] == "unit_cost"
-    assert "1\u00a0000 timmar" in _said(ref) and "531\u00a0kr" in _said(ref)
+    said = _said(ref).replace("\u00a0", " ")
+    assert "vore 530,60 kr i stället för 600,00 kr: 1 000 timmar × 69,40 kr per timme = 69 400 kr" in said
     med = _row(s, "cost_per_hour", "total", "median")
     assert med["target"] == pytest.approx(591.6)
     assert med["potential"] == pytest.approx(1000 * (600 - 591.6))         # 8 400 kr
@@ -184,6 +188,14 @@ def test_savings_of_a_unit_cost_against_the_reference_and_the_median() -> None:
     egen = _row(s, "cost_per_hour", "egen", "reference")
     assert egen["potential"] == 0.0 and egen["cost_at_target"] == pytest.approx(600 * 650)
     assert egen["assumption"] == "not_above" and "inte över" in _said(egen)
+
+
+def test_a_target_displayed_as_the_municipalitys_own_value_is_not_a_savings_row() -> None:
+    data = pd.DataFrame({"client": [381.2, 381.2, 10.46, 0.2161, 381.2],
+                         "target": [380.9, 375.0, 10.54, 0.2159, float("nan")],
+                         "unit": ["SEK/hour", "SEK/hour", "per_1000", "share", "SEK/hour"]})
+    # 381 kr vs 381 kr, 10,5 vs 10,5 and 21,6 % vs 21,6 % read as no difference; a missing target is said as such
+    assert views.shown_as_target(data) == [True, False, True, True, False]
 
 
 def test_savings_of_consumption_rates() -> None:

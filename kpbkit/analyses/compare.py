@@ -299,6 +299,10 @@ def _targets(client: RunFigures, refs: pd.DataFrame, medians: pd.DataFrame, area
     return out
 
 
+#: the decimals of a unit cost in a savings calculation: kronor and öre
+KRONOR_DECIMALS = 2
+
+
 def _no_target(target: dict[str, object]) -> str:
     return "old_reference" if target["basis"] == "old_reference" else "no_target"
 
@@ -317,11 +321,15 @@ def _unit_cost_row(client: RunFigures, area: str, spec: tuple[str, str, tuple[st
         return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": _no_target(target)}
     if math.isnan(value) or math.isnan(volume):
         return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": "no_client"}
-    if value <= t:
+    # the potential is the product of the factors the report shows: whole units × the difference in öre
+    # (KRONOR_DECIMALS), so "7 150 dygn × 74,80 kr per dygn = 534 820 kr" multiplies out as printed
+    difference = round(value, KRONOR_DECIMALS) - round(t, KRONOR_DECIMALS)
+    if difference <= 0:
         return {**row, "unit_value": 0.0, "cost_at_target": volume * value, "potential": 0.0,
                 "assumption": "not_above"}
-    potential = volume * (value - t)
-    return {**row, "cost_at_target": volume * t, "potential": potential, "assumption": "unit_cost"}
+    potential = round(volume) * difference
+    return {**row, "difference": difference, "unit_value": difference, "cost_at_target": volume * value - potential,
+            "potential": potential, "assumption": "unit_cost"}
 
 
 def _rate_row(client: RunFigures, area: str, kpi: str, target: dict[str, object]) -> dict[str, object]:
@@ -366,8 +374,9 @@ def savings_potential(client: RunFigures, refs: pd.DataFrame, others: list[RunFi
                       price_index: float) -> pd.DataFrame:
     """What the cost would be if a unit cost or a consumption rate moved to the reference or the median.
 
-    Unit costs (:data:`UNIT_COST_SAVINGS`): potential = client volume × (client unit cost − target), where
-    the client is dearer. Consumption rates (:data:`RATE_SAVINGS`): the volume change (client rate − target)
+    Unit costs (:data:`UNIT_COST_SAVINGS`): potential = client volume in whole units × (client unit cost − target,
+    both in kronor and öre), where the client is dearer: the product of the factors the report prints.
+    Consumption rates (:data:`RATE_SAVINGS`): the volume change (client rate − target)
     × population (÷ 1000 for per-1000 rates) valued at the client's own unit cost: kr per delivered hour
     for hours per inhabitant 80+; hours per brukare 80+ × kr per hour for coverage 80+; gross placement
     cost per placed child for placements per 1 000. Targets: the KPI's one chosen reference (the most recent

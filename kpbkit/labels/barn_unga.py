@@ -191,8 +191,8 @@ SENTENCES = {
         "efter ersättning var {net}."
     ),
     "concentration": (
-        "De dyraste 10 procenten av brukarna inom barn och unga ({n10} personer) bar {top10} av kostnaden och den "
-        "dyraste procenten ({n1} personer) {top1}."
+        "De dyraste 10 procenten av brukarna inom barn och unga ({n10}) bar {top10} av kostnaden och den "
+        "dyraste procenten ({n1}) {top1}."
     ),
     "no_placements": "Inga placeringar under perioden.",
 }

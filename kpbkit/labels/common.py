@@ -43,6 +43,12 @@ UNITS = {"hour": "timmar", "day": "dygn", "weekday": "vardagar", "month": "måna
 UNIT_SINGULAR = {"hour": "timme", "day": "dygn", "weekday": "vardag", "month": "månad"}
 SEVERITY = {"error": "Fel", "warning": "Varning", "info": "Information"}
 UNKNOWN = "Okänd"
+#: a count of persons in running text: "1 person", "12 personer"
+PERSONS = {"one": "person", "many": "personer"}
+#: the rows and columns of the cost-concentration table beside the sentence on the costliest brukare
+CONCENTRATION = {"n10": "Brukare bland de dyraste 10 procenten", "top10": "Deras andel av kostnaden",
+                 "n1": "Brukare bland den dyraste procenten", "top1": "Deras andel av kostnaden",
+                 "median": "Kostnad per brukare, median", "measure": "Mått", "value": "Värde"}
 TOTAL = "Totalt"
 
 KPIS = {
@@ -225,8 +231,8 @@ SENTENCES = {
         "invånare 80+. {under_65} av brukarna var yngre än 65 år."
     ),
     "concentration": (
-        "De dyraste 10 procenten av brukarna ({n10} personer) bar {top10} av kostnaden {area_in} och den "
-        "dyraste procenten ({n1} personer) {top1}."
+        "De dyraste 10 procenten av brukarna ({n10}) bar {top10} av kostnaden {area_in} och den "
+        "dyraste procenten ({n1}) {top1}."
     ),
     "hours_distribution": (
         "En brukare fick i genomsnitt {mean} utförda timmar per beslutsmånad (median {median}); {above} fick mer "

@@ -180,8 +180,14 @@ REGI = {"egen": "egen regi", "extern": "extern regi"}
 VOLUME_UNITS = {"hour": "timmar", "day": "vårddygn", "granted_hour": "beviljade timmar", "brukare_80": "brukare 80+",
                 "children": "placerade barn"}
 
-COLUMNS = {"rank": "Nr", "headline": "Fynd", "kind": "Slag", "kronor": "Kronor per år", "certainty": "Säkerhet",
-           "overlaps": "Överlappar med"}
+COLUMNS = {"rank": "Nr", "headline": "Fynd", "kind": "Slag", "kronor": "Kronor per år", "figures": "Underlag",
+           "certainty": "Säkerhet", "overlaps": "Överlappar med"}
+
+#: the findings table's "Underlag": the figures the finding's text states, each as the text shows it
+FIGURES_VERSUS = "{observed} mot {target}"
+FIGURES_VOLUME = "{volume} {volume_unit}"
+FIGURES_PERSONS = {"one": "1 person", "many": "{n} personer"}
+FIGURES_JOIN = "; "
 
 #: before a finding shown where the report treats its subject, when page 1 lists it too
 SECTION_LEAD = "Fynd {number} i sammanfattningen: "

@@ -126,8 +126,8 @@ SENTENCES = {
         "kostade {gb_day} ({gb_egen} i egen regi, {gb_extern} hos externa utförare)."
     ),
     "concentration": (
-        "De dyraste 10 procenten av brukarna ({n10} personer) bar {top10} av LSS-kostnaden och den dyraste procenten "
-        "({n1} personer) {top1}."
+        "De dyraste 10 procenten av brukarna ({n10}) bar {top10} av LSS-kostnaden och den dyraste procenten "
+        "({n1}) {top1}."
     ),
     "units_note": (
         "Kostnaden per dygn är enhetens andel av insatsens KPB-kostnad (direkt kostnad och overhead). Inom en regi "

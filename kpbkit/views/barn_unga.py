@@ -416,12 +416,7 @@ def cost_distribution(results: Results) -> HTML:
     costs = common_analysis.cost_per_person(results, AREA)
     conc = common_analysis.cost_concentration(results, AREA)
     n = int(conc["brukare"])
-    text = bl.SENTENCES["concentration"].format(
-        n10=policy.count_text(math.ceil(n * 0.1)),
-        top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
-        n1=policy.count_text(math.ceil(n * 0.01)),
-        top1=policy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
-    )
+    text = bl.SENTENCES["concentration"].format(**common_views.concentration_figures(policy, n, conc))
     lorenz = charts.figure_html(
         charts.lorenz(common_analysis.lorenz_curve(costs), title=bl.CHARTS["lorenz"]),
         bl.CHARTS["lorenz_alt"].format(top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
@@ -432,7 +427,7 @@ def cost_distribution(results: Results) -> HTML:
                          marker_label=f"median {formats.kr(median)}", policy=policy),
         bl.CHARTS["cost_hist_alt"].format(median=formats.kr(median)),
     )
-    return HTML(_text(text) + lorenz + hist)
+    return HTML(_text(text) + common_views.concentration_table(policy, n, conc, median) + lorenz + hist)
 
 
 def top_placements(results: Results, n: int = 10) -> HTML:

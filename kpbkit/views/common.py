@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass, fields
 
 import pandas as pd
@@ -13,6 +14,8 @@ from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import common
 from kpbkit.analyses.load import Results, load_results
 from kpbkit.privacy import COUNT_COLUMNS, Policy
+
+_RANGE = re.compile(r"(?<=\d)-(?=\d)")
 
 H = labels.COLUMNS
 
@@ -59,10 +62,15 @@ def sex_label(code: str) -> str:
     return labels.SEX.get(code, labels.UNKNOWN)
 
 
+def en_dash(label: str) -> str:
+    """A numeric range with an en dash, as Swedish typography writes it: ``0-64`` is ``0–64``."""
+    return _RANGE.sub("\u2013", label)
+
+
 def age_band_label(band: str) -> str:
-    """An age band as shown: the band's own label, ``Okänd`` for an unknown age
+    """An age band as shown: the band's own label with an en dash (``0–64``), ``Okänd`` for an unknown age
     (:data:`kpbkit.analyses.common.UNKNOWN_AGE`)."""
-    return labels.UNKNOWN if band == common.UNKNOWN_AGE else band
+    return labels.UNKNOWN if band == common.UNKNOWN_AGE else en_dash(str(band))
 
 
 def age_bands_shown(bands: pd.Series) -> pd.Series:
@@ -114,19 +122,44 @@ def unit_costs(results: Results, area: str) -> HTML:
     )
 
 
+def persons_text(policy: Policy, n: int) -> str:
+    """A count of persons with its noun for running text, singular for one: ``1 person``, ``12 personer``,
+    ``färre än 5 personer``."""
+    shown = policy.count_text(n)
+    return f"{shown} {labels.PERSONS['one'] if shown == formats.count(1) else labels.PERSONS['many']}"
+
+
+def concentration_figures(policy: Policy, n: int, conc: dict | pd.Series) -> dict[str, str]:
+    """The costliest 10 % and 1 % of ``n`` brukare: their counts (with the noun) and cost shares as the sentence
+    shows them, in publication mode with small groups' figures withheld."""
+    n10, n1 = math.ceil(n * 0.1), math.ceil(n * 0.01)
+    return {"n10": persons_text(policy, n10), "top10": policy.guard(n10, formats.percent(conc["top10"])),
+            "n1": persons_text(policy, n1), "top1": policy.guard(n1, formats.percent(conc["top1"]))}
+
+
+def concentration_table(policy: Policy, n: int, conc: dict | pd.Series, median: float) -> str:
+    """The figures of the cost-concentration sentence and the histogram's median as a table (the same counts and
+    shares, withheld in publication mode as in the sentence)."""
+    n10, n1 = math.ceil(n * 0.1), math.ceil(n * 0.01)
+    c = labels.CONCENTRATION
+    values = {"n10": policy.count_text(n10, words=False),
+              "top10": policy.guard(n10, formats.percent(conc["top10"]), marker=policy.marker),
+              "n1": policy.count_text(n1, words=False),
+              "top1": policy.guard(n1, formats.percent(conc["top1"]), marker=policy.marker),
+              "median": formats.kr(median)}
+    frame = pd.DataFrame({"measure": [c[k] for k in values], "value": list(values.values())})
+    # pre-formatted cells: the 1 % lie inside the 10 %, so the table's part-of-a-whole suppression does not apply
+    return tables.render_html(frame, {"measure": "text", "value": "numtext"},
+                              {"measure": c["measure"], "value": c["value"]}, policy=Policy())
+
+
 def cost_distribution(results: Results, area: str) -> HTML:
     """Top 10 % / 1 % cost shares, a Lorenz curve and the distribution of cost per brukare."""
     costs = common.cost_per_person(results, area)
     conc = common.cost_concentration(results, area)
     n = int(conc["brukare"])
     policy = policy_of(results)
-    text = labels.SENTENCES["concentration"].format(
-        area_in=_area_in(area),
-        n10=policy.count_text(math.ceil(n * 0.1)),
-        top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
-        n1=policy.count_text(math.ceil(n * 0.01)),
-        top1=policy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
-    )
+    text = labels.SENTENCES["concentration"].format(area_in=_area_in(area), **concentration_figures(policy, n, conc))
     lorenz = charts.figure_html(
         charts.lorenz(common.lorenz_curve(costs), title=labels.CHARTS["lorenz"]),
         labels.CHARTS["lorenz_alt"].format(top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
@@ -137,7 +170,8 @@ def cost_distribution(results: Results, area: str) -> HTML:
                          policy=policy, marker=median, marker_label=f"median {formats.kr(median)}"),
         labels.CHARTS["cost_per_brukare_hist_alt"].format(median=formats.kr(median), area_in=_area_in(area)),
     )
-    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + lorenz + hist)
+    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + concentration_table(policy, n, conc, median)
+                + lorenz + hist)
 
 
 def top_cases(results: Results, area: str, n: int = 10) -> HTML:

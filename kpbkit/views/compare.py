@@ -350,10 +350,12 @@ def assumption_text(row: dict[str, object]) -> str:
     potential = _fmt(float(row["potential"]), "kr")  # type: ignore[arg-type]
     if key == "unit_cost":
         base_unit = str(row["base_unit"])
+        # the factors the potential is the product of (analyses.compare: whole units × kronor and öre)
         return sentence.format(
-            kpi=lower_first(kpi_text(str(row["kpi"]), str(row["group"]))), target=_fmt(t, unit),
-            client=_fmt(value, unit), volume=formats.number(row["base"], 0), unit=text.UNITS[base_unit],
-            difference=_fmt(value - t, unit), per=text.UNIT_SINGULAR[base_unit], potential=potential)
+            kpi=lower_first(kpi_text(str(row["kpi"]), str(row["group"]))), target=formats.kr(t, 2),
+            client=formats.kr(value, 2), volume=formats.number(round(float(row["base"])), 0),  # type: ignore[arg-type]
+            unit=text.UNITS[base_unit], difference=formats.kr(row["difference"], 2),  # type: ignore[arg-type]
+            per=text.UNIT_SINGULAR[base_unit], potential=potential)
     diff = _fmt(value - t, "pp") if unit == "share" else formats.number(value - t, 2)
     return sentence.format(
         target=_fmt(t, unit), client=_fmt(value, unit), change=formats.number(row["volume_change"], 1),
@@ -388,11 +390,20 @@ def kpi_text(kpi: str, group: str = "total") -> str:
     return _kpi_label(kpi, group)
 
 
+def shown_as_target(data: pd.DataFrame) -> list[bool]:
+    """Per savings row: whether its target is displayed as the municipality's own value ("381 kr i stället för
+    381 kr", "10,5 mot 10,5"), which is no comparison to show."""
+    return [value_text(c, str(u)) == value_text(t, str(u)) != NO_DATA
+            for c, t, u in zip(data["client"], data["target"], data["unit"], strict=True)]
+
+
 def savings_rows(results: Results, area: str) -> pd.DataFrame:
-    """The savings potential of :func:`kpbkit.analyses.compare.savings_potential`, as Swedish text."""
+    """The savings potential of :func:`kpbkit.analyses.compare.savings_potential`, as Swedish text; a row whose
+    target is displayed as the municipality's own value is left out."""
     ctx = _context(results)
     data = analysis.savings_potential(ctx["client"], ctx["refs"], ctx["others"], area,  # type: ignore[arg-type]
                                       price_index=float(ctx["index"]))  # type: ignore[arg-type]
+    data = data[[not same for same in shown_as_target(data)]].reset_index(drop=True)
     data = data.assign(basis_label=[basis_label(b, s, y) for b, s, y in
                                     zip(data["basis"], data["source"], data["source_year"], strict=True)])
     data = data.assign(assumption=[assumption_text(row) for row in data.to_dict("records")])

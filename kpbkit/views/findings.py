@@ -19,7 +19,7 @@ from kpbkit.analyses.load import Results
 from kpbkit.labels import findings as text
 from kpbkit.privacy import Policy
 from kpbkit.views.common import policy_of
-from kpbkit.views.compare import kpi_text, lower_first, value_text
+from kpbkit.views.compare import NO_DATA, kpi_text, lower_first, value_text
 
 
 def _basis(row: dict[str, object]) -> str:
@@ -57,6 +57,22 @@ def _fields(row: dict[str, object]) -> dict[str, str]:
         out["provider"] = str(row.get("provider_name") or code)
         out["regi"] = text.REGI.get(regi, regi)
     return out
+
+
+def figures_text(row: dict[str, object]) -> str:
+    """The findings table's "Underlag": what was seen against what, the volume and the group size, formatted as
+    the finding's text formats them (:func:`_fields`)."""
+    fields = _fields(row)
+    parts = []
+    if fields["observed"] != NO_DATA and fields["target"] != NO_DATA:
+        parts.append(text.FIGURES_VERSUS.format(**fields))
+    if not _nan(row["volume"]):
+        parts.append(text.FIGURES_VOLUME.format(**fields))
+    if not _nan(row["group_size"]):
+        n = float(row["group_size"])  # type: ignore[arg-type]
+        persons = text.FIGURES_PERSONS["one"] if n == 1 else text.FIGURES_PERSONS["many"].format(n=fields["persons"])
+        parts.append(persons)
+    return text.FIGURES_JOIN.join(parts)
 
 
 def kronor_text(value: float) -> str:
@@ -152,10 +168,12 @@ def conclusions(results: Results, area: str) -> HTML:
         table = frame.assign(
             rank=frame["number"].astype(str), kind=frame["kind"].map(text.KINDS),
             kronor=[kronor_text(k) for k in frame["kronor"]],
+            figures=[figures_text(row) for row in frame.to_dict("records")],
             certainty=frame["certainty"].map(text.CERTAINTY),
             overlaps=[", ".join(str(r) for r in o) for o in frame["overlaps_shown"]])
         parts.append(tables.render_html(
-            table, {"rank": "text", "headline": "text", "kind": "text", "kronor": "text", "certainty": "text",
+            table, {"rank": "text", "headline": "text", "kind": "text", "kronor": "text", "figures": "text",
+                    "certainty": "text",
                     **({"overlaps": "text"} if any(frame["overlaps_shown"]) else {})},
             text.COLUMNS, policy=Policy()))
     return HTML("".join(parts))

@@ -192,4 +192,4 @@ def group_label(group: str) -> str:
     """A group code as shown: ``Totalt``, a sex or a regi, else the group itself (an age band)."""
     if group == common.TOTAL:
         return labels.TOTAL
-    return labels.SEX.get(group) or labels.REGI.get(group, group)
+    return labels.SEX.get(group) or labels.REGI.get(group) or common_views.age_band_label(group)

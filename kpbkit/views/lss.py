@@ -353,12 +353,7 @@ def cost_distribution(results: Results) -> HTML:
         return paragraph(text.SENTENCES["no_lss"])
     conc = common.cost_concentration(results, AREA)
     n = int(conc["brukare"])
-    sentence = text.SENTENCES["concentration"].format(
-        n10=policy.count_text(math.ceil(n * 0.1)),
-        top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"])),
-        n1=policy.count_text(math.ceil(n * 0.01)),
-        top1=policy.guard(math.ceil(n * 0.01), formats.percent(conc["top1"])),
-    )
+    sentence = text.SENTENCES["concentration"].format(**common_views.concentration_figures(policy, n, conc))
     lorenz = charts.figure_html(
         charts.lorenz(common.lorenz_curve(costs), title=labels.CHARTS["lorenz"]),
         text.CHARTS["lorenz_alt"].format(top10=policy.guard(math.ceil(n * 0.1), formats.percent(conc["top10"]))),
@@ -370,7 +365,7 @@ def cost_distribution(results: Results) -> HTML:
                          marker_label=f"median {formats.kr(median)}", policy=policy),
         text.CHARTS["cost_per_brukare_hist_alt"].format(median=formats.kr(median)),
     )
-    return HTML(_texts(sentence) + lorenz + hist)
+    return HTML(_texts(sentence) + common_views.concentration_table(policy, n, conc, median) + lorenz + hist)
 
 
 # ------------------------------------------------------------------------------------------------ sex, age, level

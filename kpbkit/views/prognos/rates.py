@@ -12,6 +12,7 @@ from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses.common import age_band_labels
 from kpbkit.catalog import parse_age_bands
 from kpbkit.labels import prognos as text
+from kpbkit.views import common as common_views
 from kpbkit.views.prognos.base import (
     CHART_SERVICES,
     DISPLAY_BANDS,
@@ -94,7 +95,8 @@ def display_rates(report: Report) -> pd.DataFrame:
     inhabited = out["population"].where(out["population"] > 0)
     out["brukare_per_1000"] = out["brukare"] / inhabited * 1000
     out["volume_rate"] = out["volume"] / inhabited
-    out["age_group"] = pd.Categorical(out["age_group"], categories=[*order, text.ALL_AGES], ordered=True)
+    out["age_group"] = pd.Categorical(out["age_group"].map(lambda g: common_views.en_dash(str(g))),
+                                      categories=[*map(common_views.en_dash, order), text.ALL_AGES], ordered=True)
     return out
 
 

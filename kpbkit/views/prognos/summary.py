@@ -111,7 +111,8 @@ def method(report: Report) -> HTML:
     forecast_file = report.status["forecast_file"] or text.SENTENCES["no_forecast_file"]
     if section.population_source:
         forecast_file = f"{forecast_file} ({section.population_source})"
-    groups = ", ".join(section.age_bands) if section.age_bands else "ettåriga åldrar 0–100+ (100 = 100 år och äldre)"
+    groups = (", ".join(map(common_views.en_dash, section.age_bands)) if section.age_bands
+              else "ettåriga åldrar 0–100+ (100 = 100 år och äldre)")
     out = [text.SENTENCES["method_facts"].format(
         base_year=report.base_year, period=common_views.period_text(report.results), horizon=section.horizon,
         last_year=report.last_year, groups=groups, pop_file=pop_file, forecast_file=forecast_file)]
