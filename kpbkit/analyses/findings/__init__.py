@@ -96,11 +96,12 @@ def rank(frame: pd.DataFrame) -> pd.DataFrame:
     frame = frame.sort_values(["area", "_valued", "kronor", "_sure", "rule", "subject"],
                               ascending=[True, False, False, True, True, True], na_position="last")
     frame["rank"] = frame.groupby("area").cumcount() + 1
-    overlaps = []
-    for row in frame.itertuples(index=False):
-        same = frame[(frame["area"] == row.area) & (frame["overlap"] == row.overlap) & (frame["rank"] != row.rank)]
-        overlaps.append(";".join(str(r) for r in sorted(same["rank"])) if row.overlap else "")
-    frame["overlaps"] = overlaps
+    keys = list(zip(frame["area"], frame["overlap"], strict=True))
+    ranks: dict[tuple[str, str], list[int]] = {}
+    for key, r in zip(keys, frame["rank"], strict=True):
+        ranks.setdefault(key, []).append(int(r))
+    frame["overlaps"] = [";".join(str(o) for o in sorted(ranks[key]) if o != r) if key[1] else ""
+                         for key, r in zip(keys, frame["rank"], strict=True)]
     return frame.drop(columns=["_valued", "_sure"]).reset_index(drop=True)[COLUMNS]
 
 
