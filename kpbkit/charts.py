@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 import io
+import logging
+import textwrap
 
 import matplotlib
 
@@ -26,7 +28,12 @@ from kpbkit.privacy import Policy  # noqa: E402
 PALETTE = ["#1f5a7a", "#e07b39", "#4c9a8a", "#a33b5c", "#7a8b99", "#c9a227"]
 REGI_COLORS = {"Egen regi": PALETTE[0], "Extern regi": PALETTE[1]}
 SEX_COLORS = {"Kvinnor": PALETTE[3], "Män": PALETTE[2], "Okänd": PALETTE[4]}
-WIDTH = 7.0  # inches: fits an A4 page with margins
+WIDTH = 7.0  # inches: fits an A4 page with margins (180 mm text width), so a chart prints at its true size
+#: a bar label longer than this many characters is wrapped onto lines of about this length (labels then take at
+#: most about a third of the width and the bars and the title keep the rest)
+LABEL_CHARS = 34
+
+log = logging.getLogger("kpbkit")
 
 
 def _style() -> None:
@@ -45,6 +52,11 @@ def _formatter(kind: str) -> FuncFormatter:
     return FuncFormatter(lambda value, _pos: fmt(value))
 
 
+def wrap_label(label: str, width: int = LABEL_CHARS) -> str:
+    """``label`` with each line longer than ``width`` characters wrapped between words."""
+    return "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in str(label).split("\n"))
+
+
 def figure(height: float = 3.2) -> tuple[plt.Figure, plt.Axes]:
     """A new figure in the report's width."""
     fig, ax = plt.subplots(figsize=(WIDTH, height), layout="constrained")
@@ -56,9 +68,11 @@ def barh(frame: pd.DataFrame, *, label: str, value: str, title: str, policy: Pol
     """Horizontal bars, largest on top, values written at the bar ends (small groups left out when ``policy``
     publishes)."""
     data = policy.chart_frame(frame, value).sort_values(value, ascending=True)
-    fig, ax = figure(max(1.6, 0.38 * len(data) + 0.9))
+    names = [wrap_label(name) for name in data[label].astype(str)]
+    lines = sum(max(1, name.count("\n") + 1) for name in names)
+    fig, ax = figure(max(1.6, 0.38 * len(data) + 0.14 * (lines - len(data)) + 0.9))
     colors = [REGI_COLORS.get(c, PALETTE[0]) for c in data[color_by]] if color_by else PALETTE[0]
-    ax.barh(data[label].astype(str), data[value], color=colors)
+    ax.barh(names, data[value], color=colors)
     fmt = formats.FORMATTERS[value_format]
     span = float(np.nanmax(np.abs(data[value]))) if len(data) else 1.0
     for y, v in enumerate(data[value]):
@@ -126,12 +140,30 @@ def lorenz(curve: pd.DataFrame, *, title: str) -> plt.Figure:
     return fig
 
 
+def _overflow(fig: plt.Figure) -> float:
+    """How far (inches) the figure's drawn content reaches beyond its edges: what a saved SVG would clip."""
+    inner = fig.get_tightbbox(fig.canvas.get_renderer())
+    outer = fig.bbox_inches
+    return max(outer.x0 - inner.x0, outer.y0 - inner.y0, inner.x1 - outer.x1, inner.y1 - outer.y1, 0.0)
+
+
 def svg(fig: plt.Figure) -> str:
-    """The figure as an SVG string (text kept as text), closing the figure."""
+    """The figure as an SVG string (text kept as text), closing the figure.
+
+    The SVG has the figure's own size (:data:`WIDTH` wide, no larger than the printed page's text width), so the
+    report shows it at its true size and its text prints at the sizes set here (none under 8 pt). A tight
+    bounding box would instead grow the SVG around text reaching past the figure, and the page would scale the
+    whole chart down; content beyond the edges is logged as a warning instead.
+    """
     buffer = io.StringIO()
     # a fixed salt for the SVG's element ids: the same chart gives the same bytes in every render
     with matplotlib.rc_context({"svg.hashsalt": "kpbkit"}):
-        fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Creator": None, "Date": None})
+        fig.savefig(buffer, format="svg", bbox_inches=None, metadata={"Creator": None, "Date": None})
+    beyond = _overflow(fig)
+    if beyond > 0.02:
+        titles = [ax.get_title(loc="left") or ax.get_title() for ax in fig.axes]
+        log.warning("a chart (%s) reaches %.2f in beyond its edges and is clipped; shorten or wrap its labels",
+                    next((t for t in titles if t), "untitled"), beyond)
     plt.close(fig)
     text = buffer.getvalue()
     return text[text.index("<svg"):]

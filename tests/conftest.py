@@ -259,7 +259,7 @@ def demo_run(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def demo_publication_run(demo_run):
-    """The session's demo once more in publication mode (``report.publication: true``, HTML only).
+    """The session's demo once more in publication mode (``report.publication: true``, HTML and PDF).
 
     As ``kpbkit demo --publish`` does it, only the main year runs in publication mode: it reuses ``demo_run``'s
     generated data, key and comparison municipalities' results, and a copy of its earlier years' results, and
@@ -278,7 +278,7 @@ def demo_publication_run(demo_run):
     for earlier in sorted(internal.output_dir.parent.iterdir()):  # the trend sections read the earlier years
         if earlier.name.isdigit() and earlier.name != internal.output_dir.name:
             shutil.copytree(earlier, folder / "reports-publication" / earlier.parent.name / earlier.name)
-    return run_client(path, render=True, pdf=False, progress=lambda *a: None)
+    return run_client(path, render=True, pdf=True, progress=lambda *a: None)
 
 
 @pytest.fixture

@@ -296,3 +296,5 @@ INTERNAL_BANNER = "Arbetsmaterial – innehåller uppgifter på individnivå"
 #: the line under every chart of a report: its source and period
 CHART_SOURCE = ("Källa: {client} individdata och huvudbok, {period}; referensvärden och jämförelsekommuner enligt "
                 "tabellerna. Bearbetning: KPB-analys.")
+#: the caption over the second and later parts of a table too wide for the page, split by columns
+TABLE_CONTINUED = "Tabellen fortsätter (del {part} av {parts})"

@@ -226,8 +226,15 @@ def _reference_chart(rows: pd.DataFrame, policy: Policy) -> str:
     fig = charts.barh(plot, label="label", value="_ratio", title=text.CHARTS["references"], value_format="percent",
                       policy=policy)
     ax = fig.axes[0]
-    ax.axvline(1.0, color=charts.PALETTE[1], linewidth=1.5)
+    lines = sum(len(tick.get_text().split("\n")) for tick in ax.get_yticklabels())
+    fig.set_figheight(max(2.4, 0.42 * len(plot) + 0.16 * max(0, lines - len(plot)) + 1.0))
+    ax.axvline(1.0, color=charts.PALETTE[1], linewidth=1.5, zorder=2)
+    for value_label in ax.texts:  # a value just past 100 % stays readable over the reference line
+        value_label.set_bbox({"facecolor": "white", "edgecolor": "none", "pad": 0.6})
+        value_label.set_zorder(3)
     ax.set_xlim(0, max(1.25, float(plot["_ratio"].max()) * 1.2))
+    ax.xaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 2.5, 5, 10]))
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: formats.percent(v, 0)))
     items = "; ".join(f"{lab}: {formats.percent(v, 0)}" for lab, v in zip(plot["label"], plot["_ratio"], strict=True))
     return charts.figure_html(fig, text.CHARTS["references_alt"].format(items=items))
 
@@ -286,18 +293,19 @@ def _municipality_chart(data: pd.DataFrame, names: list[str], client: str) -> st
     if not len(plot):
         return ""
     labels = [kpi_text(k, g) for k, g in zip(plot["kpi"], plot["group"], strict=True)]
-    fig, ax = charts.figure(max(2.0, 0.42 * len(plot) + 1.1))
+    fig, ax = charts.figure(max(2.0, 0.42 * len(plot) + 1.3))
     y = np.arange(len(plot))[::-1]
     for name in names:
         ax.scatter(plot[name] / plot["median"], y, color=charts.PALETTE[4], s=22, zorder=2,
                    label="Jämförelsekommun" if name == names[0] else None)
     ax.scatter(plot["client"] / plot["median"], y, color=charts.PALETTE[1], s=48, marker="D", zorder=3, label=client)
     ax.axvline(1.0, color=charts.PALETTE[0], linewidth=1)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, [charts.wrap_label(label) for label in labels])
     ax.xaxis.set_major_locator(MaxNLocator(6, steps=[1, 2, 2.5, 5, 10]))
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: formats.number(v * 100, 0)))
     ax.set_xlabel("Index, median = 100")
-    ax.set_title(text.CHARTS["municipalities"], loc="left")
+    # a figure title from the left edge: above the axes alone it would start after the labels and run off the page
+    fig.suptitle(text.CHARTS["municipalities"], x=0.0, ha="left", fontweight="bold", fontsize=11)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14 - 0.6 / len(plot)), ncol=2)
     ax.grid(axis="y", visible=False)
     ratio = plot["client"] / plot["median"]
