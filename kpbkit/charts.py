@@ -99,8 +99,15 @@ def grouped_bars(frame: pd.DataFrame, *, x: str, hue: str, value: str, title: st
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
     # above the plot, right-aligned, so it never covers a bar
-    ax.legend(title="", frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=max(1, frame[hue].nunique()),
-              borderaxespad=0.2)
+    ncol = max(1, frame[hue].nunique())
+    legend = ax.legend(title="", frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=ncol,
+                       borderaxespad=0.2)
+    fig.canvas.draw()  # the laid-out title and legend: a long title would run into the legend beside it
+    renderer = fig.canvas.get_renderer()
+    if ax._left_title.get_window_extent(renderer).x1 > legend.get_window_extent(renderer).x0:
+        handles, names = ax.get_legend_handles_labels()
+        legend.remove()
+        fig.legend(handles, names, title="", frameon=False, loc="outside lower center", ncol=ncol)
     return fig
 
 

@@ -128,9 +128,13 @@ def line_chart(ax, frame: pd.DataFrame, *, x: str, hue: str, value: str, colors:
 
 
 def legend_below(ax, n: int) -> None:
-    """The legend under the plot (scenario names are long; above, they would run into the title)."""
-    ax.legend(title="", frameon=False, loc="upper left", bbox_to_anchor=(0.0, -0.1), ncol=min(n, 2),
-              borderaxespad=0.2, fontsize=8)
+    """The legend under the plot (scenario names are long; above, they would run into the title), as a figure
+    legend the constrained layout gives its own room below the tick labels."""
+    handles, names = ax.get_legend_handles_labels()
+    for old in [ax.get_legend(), *ax.figure.legends]:
+        if old is not None:
+            old.remove()
+    ax.figure.legend(handles, names, title="", frameon=False, loc="outside lower left", ncol=min(n, 2), fontsize=8)
 
 
 def population_frame(report: Report) -> pd.DataFrame:
