@@ -214,7 +214,7 @@ def _mask(frame: pd.DataFrame, counts: list[str], limit: int, total_row: bool) -
     """Primary suppression (1 ≤ n < limit), then secondary until nothing changes (:meth:`Policy.suppression_mask`)."""
     values = pd.DataFrame({c: _numeric(frame, c) for c in counts}, index=frame.index)
     mask = (values >= 1) & (values < limit)
-    if not len(frame) or not counts:
+    if not len(frame) or not counts or not mask.to_numpy().any():  # secondary suppression starts from a primary
         return mask
     parts = frame.index[:-1] if total_row else frame.index
     row_parts = [c for c in counts if c not in TOTAL_COLUMNS]

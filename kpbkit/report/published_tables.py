@@ -155,8 +155,12 @@ def published_kpis(kpis: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     persons = (out["unit"] == "persons").to_numpy()
     hidden = np.zeros(len(out), dtype=bool)
     dimension = out["group"].astype(str).map(_kpi_dimension)
+    numbers = pd.to_numeric(out["value"], errors="coerce")
+    small = ((numbers >= 1) & (numbers < policy.threshold)).to_numpy()
     for _key, part in out[persons].groupby([out.loc[persons, "area"], out.loc[persons, "kpi"],
                                             dimension[persons]], sort=False):
+        if not small[part.index].any():  # no small count in the breakdown: nothing to hide (no secondary either)
+            continue
         mask = policy.suppression_mask(part.rename(columns={"value": "n"}), ["n"])
         hidden[part.index[mask["n"].to_numpy()]] = True
     small_groups = set(zip(out.loc[hidden, "area"], out.loc[hidden, "group"], strict=True))
