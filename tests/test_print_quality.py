@@ -9,6 +9,10 @@ The splitting tests run :func:`kpbkit.report.export._finish` on hand-made HTML i
 :func:`kpbkit.tables.render_html` (``<table class="kpb-table">``, one header row, ``txt``/``num`` cells, an
 optional ``tr.total``): a table that fits is left as it is; a too wide one becomes parts that each fit, with
 every value cell exactly once, the leading label columns repeated and total rows still total rows.
+
+The chart tests: an SVG chart has the figure's own width (``charts.WIDTH``, within the text width, so the page
+shows it at 100 % and its text keeps its size), long bar labels are wrapped, and text reaching past a chart's
+edges (which the SVG would clip) is logged.
 """
 
 from __future__ import annotations
@@ -202,3 +206,45 @@ def test_short_text_columns_stay_on_one_line() -> None:
              '<td class="num">7 150</td></tr></tbody></table>')
     cells = _finish(table).find("tbody").find_all("td")
     assert [("kpb-nowrap" in cell.get("class", [])) for cell in cells] == [True, False, False]
+
+
+# ------------------------------------------------------------------------------------------ charts' true size
+
+
+def _svg_width_pt(svg: str) -> float:
+    return float(re.search(r'<svg [^>]*?width="([\d.]+)pt"', svg).group(1))
+
+
+def test_a_chart_is_saved_at_its_own_width_whatever_its_labels() -> None:
+    """Long bar labels are wrapped and the SVG stays the figure's width (the page shows it at 100 %)."""
+    import pandas as pd
+
+    from kpbkit import charts
+    from kpbkit.privacy import Policy
+
+    names = ["Kostnad per vårddygn, konsulentstött familjehem (Ungefärlig nivå, dagens priser)", "HVB"]
+    fig = charts.barh(pd.DataFrame({"name": names, "value": [1.1, 0.9]}), label="name", value="value",
+                      title="Kommunen i procent av referensvärdet", value_format="percent", policy=Policy())
+    ticks = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
+    assert all(len(line) <= charts.LABEL_CHARS for tick in ticks for line in tick.split("\n"))
+    assert _svg_width_pt(charts.svg(fig)) == pytest.approx(charts.WIDTH * 72, abs=0.01)
+    assert charts.WIDTH * 72 <= export._TEXT_WIDTH_PT
+
+
+def test_a_chart_reaching_past_its_edges_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    from kpbkit import charts
+
+    fig, ax = charts.figure(2.0)
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("En titel långt bredare än sidan " * 4, loc="left")
+    with caplog.at_level(logging.WARNING, logger="kpbkit"):
+        svg = charts.svg(fig)
+    assert "beyond its edges" in caplog.text
+    assert _svg_width_pt(svg) == pytest.approx(charts.WIDTH * 72, abs=0.01)
+    fig, ax = charts.figure(2.0)
+    ax.plot([0, 1], [0, 1])
+    ax.set_title("Kort titel", loc="left")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="kpbkit"):
+        charts.svg(fig)
+    assert "beyond its edges" not in caplog.text
