@@ -1,4 +1,4 @@
-"""The ``kpbkit`` command: run, render, validate, demo, lab, keygen and references.
+"""The ``kpbkit`` command: run, batch, render, validate, demo, lab, keygen and references.
 
 User errors print one clear message and exit non-zero without a traceback (``--debug`` shows it).
 """
@@ -154,6 +154,60 @@ def render(period_folder: Path, only: str | None, no_pdf: bool) -> None:
     from kpbkit.pipeline import render_run
 
     _print_outputs(render_run(period_folder, only=only, pdf=not no_pdf))
+
+
+@main.command()
+@click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--workers", type=click.IntRange(min=1), metavar="N",
+              help="Clients run at once on this machine (default: one per core).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786; the configs "
+              "and the clients' extracts must be on a folder every worker can read.")
+@click.option("--force", is_flag=True, help="Run every client, also those unchanged since their last run.")
+@click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
+@click.option("--results-only", is_flag=True, help="Write the results folders only, no reports.")
+@click.option("--publish", is_flag=True, help="Publication mode (the default) even where a config says "
+              "report.publication: false.")
+@click.option("--internal", is_flag=True, help="Internal working material for every client (see `run --help`).")
+def batch(configs: tuple[Path, ...], workers: int | None, scheduler: str | None, force: bool, no_pdf: bool,
+          results_only: bool, publish: bool, internal: bool) -> None:
+    """Run many clients: CONFIGS are client config files or folders of them.
+
+    Each client runs on its own (a failing client is reported and the others go on); a client whose inputs,
+    config, comparison figures and kpbkit version are unchanged since its last successful run is skipped unless
+    --force. Ends with a summary table; exits non-zero when any client failed.
+
+    Example: kpbkit batch client_configs/ --no-pdf
+    """
+    from kpbkit.batch import Options, find_configs, run_batch
+
+    if publish and internal:
+        raise click.UsageError("give --publish or --internal, not both")
+    paths = find_configs(configs)
+    options = Options(render=not results_only, pdf=not no_pdf, publish=publish, internal=internal, force=force)
+    where = f"on {scheduler}" if scheduler else "on this machine"
+    click.echo(f"Running {len(paths)} client(s) {where}")
+
+    def progress(done: int, total: int, outcome) -> None:
+        detail = outcome.error if outcome.outcome == "failed" else f"{outcome.seconds:.1f} s"
+        click.echo(f"[{done}/{total}] {outcome.client}: {outcome.outcome} ({detail})")
+
+    outcomes = run_batch(paths, options, workers=workers, scheduler=scheduler, progress=progress)
+    _print_batch_summary(outcomes)
+    failed = [o for o in outcomes if o.outcome == "failed"]
+    if failed:
+        click.echo(f"error: {len(failed)} of {len(outcomes)} client(s) failed: "
+                   + ", ".join(o.client for o in failed), err=True)
+        sys.exit(1)
+
+
+def _print_batch_summary(outcomes) -> None:
+    header = ("Client", "Outcome", "Time", "Findings", "Output")
+    rows = [(o.client, o.outcome, f"{o.seconds:.1f} s", "" if o.findings is None else str(o.findings),
+             o.output or o.error) for o in outcomes]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    click.echo("")
+    for row in [header, *rows]:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
 
 
 def _print_outputs(folder: Path) -> None:

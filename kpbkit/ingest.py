@@ -110,6 +110,16 @@ def ingest(config: ClientConfig) -> CanonicalData:
     return CanonicalData(**frames, input_files=files, findings=findings)
 
 
+def input_files(config: ClientConfig) -> dict[str, Path]:
+    """The file each table would be read from (tables without one left out), without reading any."""
+    found = {}
+    for name in TABLE_ORDER:
+        path, _read = _locate(config, name)
+        if path is not None:
+            found[name] = path
+    return found
+
+
 def _source_spec(config: ClientConfig, name: str) -> SourceSpec:
     spec = config.table_input(name)
     preset = load_preset(spec.shape) if spec.shape != CANONICAL else Preset(CANONICAL, "", {}, {})

@@ -98,5 +98,11 @@ def render_reports(
         progress(next(step), steps, f"{report.name}: PDF" if pdf else f"{report.name}: PDF skipped (--no-pdf)")
         if pdf:
             html_to_pdf(html, out_folder / f"{report.name}.pdf")
-        rendered.append(f"{template.name} sha256:{_sha256(template)}")
+        rendered.append(template_record(report))
     return rendered
+
+
+def template_record(report: ReportTemplate) -> str:
+    """How run.json records a rendered report's template: ``"<template> sha256:<hash>"``."""
+    template = templates_dir() / f"{report.name}.ipynb"
+    return f"{template.name} sha256:{_sha256(template)}"
