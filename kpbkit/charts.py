@@ -104,7 +104,8 @@ def grouped_bars(frame: pd.DataFrame, *, x: str, hue: str, value: str, title: st
                        borderaxespad=0.2)
     fig.canvas.draw()  # the laid-out title and legend: a long title would run into the legend beside it
     renderer = fig.canvas.get_renderer()
-    if ax._left_title.get_window_extent(renderer).x1 > legend.get_window_extent(renderer).x0:
+    gap = renderer.points_to_pixels(12)  # at least about an em between them
+    if ax._left_title.get_window_extent(renderer).x1 + gap > legend.get_window_extent(renderer).x0:
         handles, names = ax.get_legend_handles_labels()
         legend.remove()
         fig.legend(handles, names, title="", frameon=False, loc="outside lower center", ncol=ncol)

@@ -2,8 +2,8 @@
 
 The 8 pt check reads every visible character's font size from the PDFs with pdfplumber: the demo's five reports,
 internal (``demo_run``) and for publication (``demo_publication_run``), and a small PDF with text set too small
-on purpose to show the check finds it (upright and rotated 90°, as a chart's y-axis label is). For a rotated
-character pdfplumber's ``size`` is the glyph's advance, so its size is its horizontal extent, ``x1 - x0``.
+on purpose to show the check finds it (upright, turned 90° as a y-axis label is, and 30° as a long tick label
+is). For a turned character pdfplumber's ``size`` is not the font size (:func:`char_size` works it out).
 
 The splitting tests run :func:`kpbkit.report.export._finish` on hand-made HTML in the shape of
 :func:`kpbkit.tables.render_html` (``<table class="kpb-table">``, one header row, ``txt``/``num`` cells, an
@@ -18,6 +18,7 @@ edges (which the SVG would clip) is logged.
 from __future__ import annotations
 
 import logging
+import math
 import re
 import shutil
 from collections import Counter
@@ -37,6 +38,24 @@ needs_chromium = pytest.mark.skipif(find_chromium() is None or shutil.which("pdf
                                     reason="Chromium is not installed: run `bash scripts/setup-system.sh`")
 
 
+def char_size(char: dict) -> float:
+    """A pdfplumber character's font size in pt, whatever its rotation.
+
+    pdfminer boxes a glyph as its advance by its font size in text space, turned by the text matrix; pdfplumber's
+    ``size`` is that box's height (upright) or width, so for a turned glyph it is not the font size. With the
+    matrix's scale ``s`` and angle (``cos``, ``sin``) and the advance in pt ``adv``: height = adv·sin + size·cos
+    and width = adv·cos + size·sin; the larger of cos and sin gives the better-conditioned one. Upright:
+    ``size``; turned 90°: ``x1 - x0``.
+    """
+    a, b = char["matrix"][:2]
+    scale = math.hypot(a, b)
+    cos, sin = abs(a) / scale, abs(b) / scale
+    advance = char["adv"] * scale
+    if cos >= sin:
+        return (char["height"] - advance * sin) / cos
+    return (char["width"] - advance * cos) / sin
+
+
 def printed_sizes(pdf: Path) -> list[tuple[float, int, str]]:
     """(size in pt, page number, character) for every visible character of ``pdf``."""
     import pdfplumber
@@ -45,10 +64,8 @@ def printed_sizes(pdf: Path) -> list[tuple[float, int, str]]:
     with pdfplumber.open(pdf) as document:
         for number, page in enumerate(document.pages, start=1):
             for char in page.chars:
-                if not char["text"].strip():
-                    continue
-                size = char["size"] if char.get("upright", True) else char["x1"] - char["x0"]
-                out.append((float(size), number, char["text"]))
+                if char["text"].strip():
+                    out.append((float(char_size(char)), number, char["text"]))
     return out
 
 
@@ -71,7 +88,9 @@ def test_the_size_check_finds_small_upright_and_rotated_text(tmp_path: Path) -> 
             '<p style="font-size: 6pt">Liten text</p>'
             '<svg width="200pt" height="200pt" viewBox="0 0 200 200">'
             '<text x="0" y="0" font-size="6" transform="translate(50,150) rotate(-90)">Vriden</text>'
-            '<text x="0" y="0" font-size="9" transform="translate(80,150) rotate(-90)">Axel</text></svg>'
+            '<text x="0" y="0" font-size="9" transform="translate(80,150) rotate(-90)">Axel</text>'
+            '<text x="0" y="0" font-size="6" transform="translate(110,150) rotate(-30)">Ned</text>'
+            '<text x="0" y="0" font-size="9" transform="translate(150,150) rotate(-30)">Mark</text></svg>'
             '</body></html>')
     html = tmp_path / "small.html"
     html.write_text(page, encoding="utf-8")
@@ -80,7 +99,8 @@ def test_the_size_check_finds_small_upright_and_rotated_text(tmp_path: Path) -> 
     by_char = {char: size for size, _, char in sizes}
     assert by_char["S"] == pytest.approx(10, abs=0.1) and by_char["L"] == pytest.approx(6, abs=0.1)
     assert by_char["V"] == pytest.approx(6, abs=0.2) and by_char["A"] == pytest.approx(9, abs=0.2)
-    assert too_small(pdf) == {1: "LitentextVriden"}
+    assert by_char["N"] == pytest.approx(6, abs=0.2) and by_char["M"] == pytest.approx(9, abs=0.2)
+    assert too_small(pdf) == {1: "LitentextVridenNed"}
 
 
 @pytest.mark.parametrize("mode", ["internal", "publication"])
