@@ -306,7 +306,7 @@ def _municipality_chart(data: pd.DataFrame, names: list[str], client: str) -> st
     ax.set_xlabel("Index, median = 100")
     # a figure title from the left edge: above the axes alone it would start after the labels and run off the page
     fig.suptitle(text.CHARTS["municipalities"], x=0.0, ha="left", fontweight="bold", fontsize=11)
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14 - 0.6 / len(plot)), ncol=2)
+    fig.legend(frameon=False, loc="outside lower center", ncol=2)  # the layout gives it room under the axis label
     ax.grid(axis="y", visible=False)
     ratio = plot["client"] / plot["median"]
     items = "; ".join(f"{lab}: {formats.number(r * 100, 0) if not math.isnan(r) else NO_DATA}"
