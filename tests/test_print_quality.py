@@ -3,7 +3,8 @@
 The 8 pt check reads every visible character's font size from the PDFs with pdfplumber: the demo's five reports,
 internal (``demo_run``) and for publication (``demo_publication_run``), and a small PDF with text set too small
 on purpose to show the check finds it (upright, turned 90° as a y-axis label is, and 30° as a long tick label
-is). For a turned character pdfplumber's ``size`` is not the font size (:func:`char_size` works it out).
+is). For a turned character pdfplumber's ``size`` is not the font size (:func:`char_size` works it out). Content
+wider than the page is caught too: Chromium then prints the whole page smaller.
 
 The splitting tests run :func:`kpbkit.report.export._finish` on hand-made HTML in the shape of
 :func:`kpbkit.tables.render_html` (``<table class="kpb-table">``, one header row, ``txt``/``num`` cells, an
@@ -56,8 +57,8 @@ def char_size(char: dict) -> float:
     return (char["width"] - advance * cos) / sin
 
 
-def printed_sizes(pdf: Path) -> list[tuple[float, int, str]]:
-    """(size in pt, page number, character) for every visible character of ``pdf``."""
+def printed_chars(pdf: Path) -> list[dict]:
+    """Every visible character of ``pdf``: its ``size`` (pt), ``page`` number and ``text``."""
     import pdfplumber
 
     out = []
@@ -65,16 +66,21 @@ def printed_sizes(pdf: Path) -> list[tuple[float, int, str]]:
         for number, page in enumerate(document.pages, start=1):
             for char in page.chars:
                 if char["text"].strip():
-                    out.append((float(char_size(char)), number, char["text"]))
+                    out.append({"size": float(char_size(char)), "page": number, "text": char["text"]})
     return out
 
 
-def too_small(pdf: Path) -> dict[int, str]:
-    """Per page, the characters printed under 8 pt (as one string, in reading order)."""
+def printed_sizes(pdf: Path) -> list[tuple[float, int, str]]:
+    """(size in pt, page number, character) for every visible character of ``pdf``."""
+    return [(c["size"], c["page"], c["text"]) for c in printed_chars(pdf)]
+
+
+def too_small(chars: list[dict]) -> dict[int, str]:
+    """Per page, the characters (:func:`printed_chars`) printed under 8 pt, as one string in reading order."""
     found: dict[int, str] = {}
-    for size, page, char in printed_sizes(pdf):
-        if size < MIN_PT - ROUNDING:
-            found[page] = found.get(page, "") + char
+    for char in chars:
+        if char["size"] < MIN_PT - ROUNDING:
+            found[char["page"]] = found.get(char["page"], "") + char["text"]
     return found
 
 
@@ -84,7 +90,8 @@ def too_small(pdf: Path) -> dict[int, str]:
 @pytest.mark.render
 @needs_chromium
 def test_the_size_check_finds_small_upright_and_rotated_text(tmp_path: Path) -> None:
-    page = ('<html><body style="font-family: DejaVu Sans"><p style="font-size: 10pt">Stor text</p>'
+    page = ('<html><head><style>@page { size: A4; margin: 18mm 15mm 20mm; }</style></head>'
+            '<body style="font-family: DejaVu Sans; margin: 0"><p style="font-size: 10pt">Stor text</p>'
             '<p style="font-size: 6pt">Liten text</p>'
             '<svg width="200pt" height="200pt" viewBox="0 0 200 200">'
             '<text x="0" y="0" font-size="6" transform="translate(50,150) rotate(-90)">Vriden</text>'
@@ -100,7 +107,21 @@ def test_the_size_check_finds_small_upright_and_rotated_text(tmp_path: Path) -> 
     assert by_char["S"] == pytest.approx(10, abs=0.1) and by_char["L"] == pytest.approx(6, abs=0.1)
     assert by_char["V"] == pytest.approx(6, abs=0.2) and by_char["A"] == pytest.approx(9, abs=0.2)
     assert by_char["N"] == pytest.approx(6, abs=0.2) and by_char["M"] == pytest.approx(9, abs=0.2)
-    assert too_small(pdf) == {1: "LitentextVridenNed"}
+    assert too_small(printed_chars(pdf)) == {1: "LitentextVridenNed"}
+
+
+@pytest.mark.render
+@needs_chromium
+def test_a_page_too_wide_is_printed_smaller_and_the_check_sees_it(tmp_path: Path) -> None:
+    """Chromium shrinks a page whose content is wider than the paper: a table or chart too wide shows as small
+    type everywhere, not only in itself."""
+    html = tmp_path / "wide.html"
+    html.write_text('<html><head><style>@page { size: A4; margin: 18mm 15mm 20mm; }</style></head>'
+                    '<body style="font-family: DejaVu Sans; margin: 0"><p style="font-size: 10pt">Stor text</p>'
+                    '<p style="font-size: 10pt; white-space: nowrap">' + "Bred " * 40 + "rad</p></body></html>",
+                    encoding="utf-8")
+    pdf = html_to_pdf(html, tmp_path / "wide.pdf", engine="chromium")
+    assert "Stortext" in too_small(printed_chars(pdf))[1]
 
 
 @pytest.mark.parametrize("mode", ["internal", "publication"])
@@ -109,7 +130,7 @@ def test_no_printed_text_under_8_pt(demo_run, demo_publication_run, report: str,
     folder = demo_run[0].output_dir if mode == "internal" else demo_publication_run.output_dir
     pdf = folder / f"{report}.pdf"
     assert pdf.is_file(), f"{mode} {report}: no PDF"
-    assert too_small(pdf) == {}, f"{mode} {report}.pdf: text under {MIN_PT} pt (page: characters)"
+    assert too_small(printed_chars(pdf)) == {}, f"{mode} {report}.pdf: text under {MIN_PT} pt (page: characters)"
 
 
 # ------------------------------------------------------------------------------------- splitting wide tables
