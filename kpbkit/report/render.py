@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from kpbkit import labels
@@ -67,39 +70,112 @@ def render_reports(
     step: Iterator[int],
     steps: int,
     pdf: bool = True,
+    workers: int | None = None,
 ) -> list[str]:
     """Execute each report's template on ``period_folder``; write notebook, HTML and PDF into ``out_folder``.
 
     ``title`` ends each HTML page's title (``"<report title> – <title>"``, e.g. the client's name and period).
-    Returns ``"<template> sha256:<hash>"`` per rendered template, for run.json.
+    The reports render at the same time over ``workers`` processes (default: one per core; each is a kernel,
+    an HTML export and a Chromium, mostly single-threaded); a failing report stops the run once the others have
+    finished, with its own error. Returns ``"<template> sha256:<hash>"`` per rendered template, for run.json.
     """
     if not reports:
         return []
+    record = _record(period_folder)
+    job = _Job(period_folder=Path(period_folder), out_folder=Path(out_folder), title=title, pdf=pdf,
+               banner=None if _published(record) else labels.INTERNAL_BANNER, source=_chart_source(record))
+    workers = min(workers or _cores(), len(reports))
+    for report in reports:
+        progress(next(step), steps, f"{report.name}: executing {report.name}.ipynb")
+    outcomes: dict[str, tuple[str | None, BaseException | None, list[logging.LogRecord]]] = {}
+    if workers == 1:
+        for report in reports:
+            outcomes[report.name] = _render_one(report, job, worker=False)
+            _announce(report, outcomes[report.name], progress, step, steps, pdf)
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["kpbkit.report"])
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_render_one, report, job): report for report in reports}
+            for future in as_completed(futures):
+                report = futures[future]
+                outcomes[report.name] = future.result()
+                _announce(report, outcomes[report.name], progress, step, steps, pdf)
+    for report in reports:  # the first failing report in report order, as one at a time would have
+        error = outcomes[report.name][1]
+        if error is not None:
+            raise error
+    return [outcomes[report.name][0] or "" for report in reports]
+
+
+@dataclass(frozen=True)
+class _Job:
+    """What every report of one render shares (sent to the worker processes)."""
+
+    period_folder: Path
+    out_folder: Path
+    title: str
+    pdf: bool
+    banner: str | None
+    source: str | None
+
+
+def _cores() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def _render_one(report: ReportTemplate, job: _Job, *, worker: bool = True
+                ) -> tuple[str | None, BaseException | None, list[logging.LogRecord]]:
+    """One report: executed, HTML, PDF. Returns its run.json entry or its error, and, in a ``worker`` process,
+    what it logged (written by the parent, in the run's own log; in the parent's own process it logs directly)."""
     from kpbkit.report import execute_notebook, html_to_pdf, notebook_to_html
 
-    templates = templates_dir()
-    record = _record(period_folder)
-    banner = None if _published(record) else labels.INTERNAL_BANNER
-    source = _chart_source(record)
-    rendered = []
-    for report in reports:
-        template = templates / f"{report.name}.ipynb"
-        progress(next(step), steps, f"{report.name}: executing {template.name}")
+    records: list[logging.LogRecord] = []
+    log = logging.getLogger("kpbkit")
+    saved = (list(log.handlers), log.level, log.propagate)
+    if worker:
+        keep = logging.Handler()
+        keep.emit = records.append  # type: ignore[method-assign]
+        log.handlers[:], log.propagate = [keep], False
+        log.setLevel(logging.INFO)
+    try:
+        template = templates_dir() / f"{report.name}.ipynb"
         executed = execute_notebook(
             template,
-            out_folder / "notebooks" / f"{report.name}.ipynb",
-            parameters={"period_folder": str(period_folder)},
-            cwd=out_folder,
-            failed_dir=out_folder / "notebooks",  # a staging folder: kept privately with the rest if the run fails
+            job.out_folder / "notebooks" / f"{report.name}.ipynb",
+            parameters={"period_folder": str(job.period_folder)},
+            cwd=job.out_folder,
+            failed_dir=job.out_folder / "notebooks",  # a staging folder: kept privately with the rest on failure
         )
-        progress(next(step), steps, f"{report.name}: HTML")
-        html = notebook_to_html(executed, out_folder / f"{report.name}.html", title=f"{report.title} – {title}",
-                                banner=banner, chart_source=source)
-        progress(next(step), steps, f"{report.name}: PDF" if pdf else f"{report.name}: PDF skipped (--no-pdf)")
-        if pdf:
-            html_to_pdf(html, out_folder / f"{report.name}.pdf")
-        rendered.append(template_record(report))
-    return rendered
+        html = notebook_to_html(executed, job.out_folder / f"{report.name}.html",
+                                title=f"{report.title} – {job.title}", banner=job.banner, chart_source=job.source)
+        if job.pdf:
+            html_to_pdf(html, job.out_folder / f"{report.name}.pdf")
+        return template_record(report), None, _portable(records)
+    except Exception as exc:  # noqa: BLE001 - raised by the parent once every report has finished
+        return None, exc, _portable(records)
+    finally:
+        log.handlers[:], log.level, log.propagate = saved
+
+
+def _portable(records: list[logging.LogRecord]) -> list[logging.LogRecord]:
+    """The records with their message formatted (arguments need not cross the process boundary)."""
+    for record in records:
+        record.msg, record.args, record.exc_info = record.getMessage(), None, None
+    return records
+
+
+def _announce(report: ReportTemplate, outcome: tuple[str | None, BaseException | None, list[logging.LogRecord]],
+              progress: Progress, step: Iterator[int], steps: int, pdf: bool) -> None:
+    """Write a finished report's log lines (and progress) in the run's log, as if it had run here."""
+    for record in outcome[2]:
+        if record.levelno >= logging.getLogger(record.name).getEffectiveLevel():
+            logging.getLogger(record.name).handle(record)
+    progress(next(step), steps, f"{report.name}: HTML")
+    progress(next(step), steps, f"{report.name}: PDF" if pdf else f"{report.name}: PDF skipped (--no-pdf)")
 
 
 def template_record(report: ReportTemplate) -> str:
