@@ -273,11 +273,12 @@ def _fit_table(table: Any, *, source: Path) -> None:
     rows = _rows(table) if len(chars) > 2 else None
     if _set_font(table, chars) or rows is None:
         if not _fits(chars):
-            _warn_too_wide(table, len(chars), source=source)
+            _warn_too_wide(table, len(chars), split=False, source=source)
         return
     labels_n = _label_count(rows[0], chars)
     groups = _column_groups(chars, labels_n)
     parts = []
+    cut = False
     for number, group in enumerate(groups, start=1):
         keep = set(range(labels_n)) | set(group)
         part = copy.copy(table)
@@ -294,23 +295,25 @@ def _fit_table(table: Any, *, source: Path) -> None:
             caption = BeautifulSoup("", "html.parser").new_tag("caption")
             caption.string = labels.TABLE_CONTINUED.format(part=number, parts=len(groups))
             part.insert(0, caption)
-        if not _set_font(part, [chars[c] for c in sorted(keep)]):
-            _warn_too_wide(table, len(chars), source=source)
+        cut = not _set_font(part, [chars[c] for c in sorted(keep)]) or cut
         parts.append(part)
+    if cut:
+        _warn_too_wide(table, len(chars), split=True, source=source)
     table.replace_with(parts[0])
     for before, part in zip(parts, parts[1:], strict=False):
         before.insert_after(part)
 
 
-def _warn_too_wide(table: Any, columns: int, *, source: Path) -> None:
+def _warn_too_wide(table: Any, columns: int, *, split: bool, source: Path) -> None:
     cell = table.find_parent(id=re.compile("^cell-id="))
     where = f"cell {cell['id'].removeprefix('cell-id=')}" if cell is not None else "a cell"
     log.warning(
-        "%s, %s: a table of %d columns is too wide for an A4 page even split by columns and will be cut in the "
-        "PDF; show fewer or narrower columns",
+        "%s, %s: a table of %d columns is too wide for an A4 page at 8 pt%s and will be cut in the PDF; "
+        "show fewer or narrower columns",
         source.name,
         where,
         columns,
+        " even split by columns" if split else "",
     )
 
 
