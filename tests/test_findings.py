@@ -252,6 +252,18 @@ def test_page_one_text_and_table_show_the_same_kronor_and_small_groups_are_withh
     assert not any(views.kronor_text(k) in published for k in frame["kronor"])
 
 
+def test_the_page_one_table_shows_every_figure_of_a_findings_text(tmp_path) -> None:
+    results = _home_care(tmp_path, 12, 12, 100.0, 130.0)
+    findings.find(results, SETTINGS).to_csv(tmp_path / findings.FINDINGS_FILE, index=False)
+    html = views.conclusions(Report.of(results, Policy()), "aldreomsorg").data
+    items, table = html.split("<table", 1)
+    sentence = re.search(r"</strong> (.*?)<br>", items).group(1)  # what was seen and how large
+    said = {n for n in _numbers(sentence) if not n.startswith("80")}  # "80+ år" is the age band
+    assert {"130,0", "100,0"} <= said                               # men's and women's hours per brukare
+    assert said <= _numbers(table), said - _numbers(table)
+    assert "; 24 personer<" in table                                # the group the finding rests on
+
+
 def test_a_run_writes_its_findings_and_the_reports_read_them(tmp_path, write_case) -> None:
     from kpbkit.analyses.load import load_results
     from kpbkit.pipeline import run_client

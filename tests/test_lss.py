@@ -132,7 +132,8 @@ def test_levels_and_stay_lengths(res) -> None:
 def test_views_label_unknown_age_and_sex() -> None:
     bands = pd.Series(pd.Categorical(["65-79", UNKNOWN_AGE, "0-64"], categories=["0-64", "65-79", UNKNOWN_AGE]))
     shown = age_bands_shown(bands)
-    assert shown.tolist() == ["65-79", "Okänd", "0-64"] and list(shown.cat.categories) == ["0-64", "65-79", "Okänd"]
+    # shown with an en dash, in the categories' order
+    assert shown.tolist() == ["65–79", "Okänd", "0–64"] and list(shown.cat.categories) == ["0–64", "65–79", "Okänd"]
     assert age_bands_shown(pd.Series([UNKNOWN_AGE, "80+"])).tolist() == ["Okänd", "80+"]
     assert [sex_label(code) for code in ("K", "M", UNKNOWN)] == ["Kvinnor", "Män", "Okänd"]
 

@@ -1,10 +1,10 @@
 """One number, one value: every figure a report states in running text is shown by a table of the same report.
 
 The rule (issue 14, item 4; docs/reports.md, "Siffror i text och tabell"). A *figure* is a number written with its
-unit in running text (paragraphs, list items, figure captions and chart alt text outside the tables; a table's numbered notes,
-``ol.kpb-notes``, quote its references' sources and belong to the table): kronor
-(``875 kr``, ``17,1 mnkr``), percentages (``63,1 %``) and counts or volumes of persons, placements, stays, cases,
-hours and days (``60 barn``, ``7 150 vårddygn``). Each must appear in a table cell of the same report with the
+unit in running text (paragraphs, list items, figure captions and chart alt text outside the tables; a table's
+numbered notes, ``ol.kpb-notes``, quote its references' sources and belong to the table): kronor (``875 kr``,
+``17,1 mnkr``), percentages (``63,1 %``) and counts or volumes of persons, placements, stays, cases, hours and days
+(``60 barn``, ``7 150 vårddygn``). Each must appear in a table cell of the same report with the
 same displayed digits and the same kind of unit:
 
 - kronor: a cell showing the same number in kr; text in mnkr also matches a kr cell whose value, shown in mnkr
@@ -14,7 +14,11 @@ same displayed digits and the same kind of unit:
   for the value as a percent of the reference, rounded to a whole percent (``109 %``, as charts' alt text says);
 - counts and volumes: a cell showing the same number without a kronor or percent unit.
 
-A leading sign (``+``, ``−``) is not part of the comparison: text says "lägre" where a table shows ``−``.
+A cell holding a bare number takes the unit its column header names (``Kostnad 2035, mnkr``: ``360,2`` is
+``360,2 mnkr``).
+
+A number with a decimal comma and no unit ("mot 141,0 för kvinnor") is a figure too, compared as a count or
+volume. A leading sign (``+``, ``−``) is not part of the comparison: text says "lägre" where a table shows ``−``.
 
 Not figures (:data:`EXEMPT`, each with its reason): years, dates and months, age bounds and age bands, the
 suppression threshold, numbering (``Fynd 3``, ``avsnitt 1``, ``[2]``), ranges quoted from a reference's source,
@@ -83,6 +87,7 @@ EXEMPT: tuple[tuple[str, str], ...] = (
 )
 
 _EXEMPT = [(re.compile(p), why) for p, why in EXEMPT]
+_DECIMAL = re.compile(r"(?<![\w,.−+-])(?P<num>[+−-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d+)(?![\w,])")
 _PRODUCT = re.compile(rf"(?P<a>{_NUM})[ \u00a0]?(?P<ua>[^\d×=]{{0,30}}?)×[ \u00a0]?(?P<b>{_NUM})"
                       rf"[ \u00a0]?(?P<ub>[^\d×=]{{0,30}}?)=[ \u00a0]?(?P<c>{_NUM})[ \u00a0]?(?P<uc>mnkr|kr)?")
 _ONE_PLURAL = re.compile(
@@ -116,22 +121,31 @@ def _kind(unit: str | None) -> str:
 
 
 def figures(text: str) -> list[Figure]:
-    """The figures of one piece of running text that are not exempt."""
+    """The figures of one piece of running text that are not exempt: numbers with a unit, and any number with a
+    decimal comma (a measured value, never a year or a count of things: "mot 141,0 för kvinnor")."""
     exempt = [m.span() for rx, _ in _EXEMPT for m in rx.finditer(text)]
-    found = []
-    for m in _FIGURE.finditer(text):
+    found, spans = [], []
+    for m in [*_FIGURE.finditer(text), *_DECIMAL.finditer(text)]:
         start, end = m.span("num")
-        if any(a <= start and end <= b for a, b in exempt):
+        if any(a <= start and end <= b for a, b in exempt + spans):
             continue
-        found.append(Figure(m.group(0), _digits(m.group("num")), _kind(m.group("unit")), text))
+        spans.append((start, end))
+        found.append(Figure(m.group(0), _digits(m.group("num")), _kind(m.groupdict().get("unit")), text))
     return found
 
 
-def _cell_values(text: str) -> set[tuple[str, str]]:
-    """What one table cell vouches for: each number's digits with its kind (and kr also as mnkr)."""
+def _header_unit(header: str) -> str | None:
+    """The unit a column header gives its bare numbers: ``Kostnad 2035, mnkr`` → mnkr, ``Bruttokostnad, kr`` → kr."""
+    m = re.search(r"\b(mnkr|kr)\b(?!.*\b(?:mnkr|kr)\b)", header)
+    return m.group(1) if m else None
+
+
+def _cell_values(text: str, header_unit: str | None = None) -> set[tuple[str, str]]:
+    """What one table cell vouches for: each number's digits with its kind (and kr also as mnkr); a bare number
+    takes the unit its column header names."""
     out: set[tuple[str, str]] = set()
     for m in re.finditer(rf"(?<![\w,.])(?P<num>{_NUM})(?![\w,])[ \u00a0]?(?P<unit>mnkr|kr|%)?(?!\w)", text):
-        kind = _kind(m.group("unit"))
+        kind = _kind(m.group("unit") or (header_unit if re.fullmatch(rf"{_NUM}", text) else None))
         digits = _digits(m.group("num"))
         out.add((digits, kind))
         if kind == "kr":
@@ -159,8 +173,12 @@ def table_values(soup: BeautifulSoup) -> set[tuple[str, str]]:
     """Every (digits, kind) the report's tables show."""
     values: set[tuple[str, str]] = set()
     for table in soup.select("table.kpb-table"):
-        for cell in table.find_all(["td", "th"]):
-            values |= _cell_values(" ".join(cell.get_text(" ").split()))
+        head = table.find("tr")
+        units = [_header_unit(" ".join(th.get_text(" ").split())) for th in head.find_all("th")] if head else []
+        for row in table.find_all("tr"):
+            for i, cell in enumerate(row.find_all(["td", "th"])):
+                unit = units[i] if i < len(units) and cell.name == "td" else None
+                values |= _cell_values(" ".join(cell.get_text(" ").split()), unit)
     return values
 
 
@@ -220,6 +238,7 @@ def test_the_checker_finds_a_text_figure_missing_from_the_tables():
     html = _PAGE.format(people="525", cost="597 kr", share="12,6 %", diff="74,8")
     assert sorted(f.text.replace("\u00a0", " ") for f in unmatched_figures(html)) == [
         "12,6 %", "525 personer", "597 kr"]
+    assert [f.digits for f in unmatched_figures(html.replace("hemtjänst", "hemtjänst, i snitt 4,8"))][-1] == "4,8"
 
 
 def test_the_checker_matches_mnkr_in_text_to_kronor_in_a_table_but_not_the_other_way():
@@ -236,10 +255,33 @@ def test_the_checker_finds_a_product_that_does_not_multiply_out():
     assert wrong_products("4 463 dygn × 708 kr = 3,3 mnkr") == ["4 463 dygn × 708 kr = 3,3 mnkr"]
 
 
+def test_a_bare_number_takes_the_unit_of_its_column_header():
+    table = ('<table class="kpb-table"><tr><th>Scenario</th><th>Kostnad 2035, mnkr</th><th>Brukare</th></tr>'
+             "<tr><td>Grund</td><td>360,2</td><td>17</td></tr></table>")
+    assert unmatched_figures(f"<p>Kostnaden blir 360,2 mnkr för 17 brukare.</p>{table}") == []
+    assert [f.digits for f in unmatched_figures(f"<p>Kostnaden blir 17 mnkr för 360,2 brukare.</p>{table}")] == [
+        "17", "360,2"]
+
+
 def test_exempt_numbers_are_not_figures():
     text = ("År 2025 fick invånare 80+ och barn 0–20 år, färre än 5 personer i fynd 3, med 3,0 % per år, "
             "mer än 80 timmar per månad och den 26 sep 2025.")
     assert figures(text) == []
+
+
+def test_one_person_is_singular_and_the_concentration_sentence_matches_its_table():
+    from kpbkit.privacy import Policy
+    from kpbkit.views import common as views
+
+    assert views.persons_text(Policy(), 1) == "1 person" and views.persons_text(Policy(), 12) == "12 personer"
+    assert views.persons_text(Policy(True, 5), 1) == "färre än 5 personer"
+    conc = {"top10": 0.376, "top1": 0.047}
+    for policy in (Policy(), Policy(True, 5)):
+        said = views.concentration_figures(policy, 93, conc)
+        page = f"<p>De dyraste ({said['n10']}) bar {said['top10']}, den dyraste ({said['n1']}) {said['top1']}.</p>"
+        page += views.concentration_table(policy, 93, conc, 69_135.0)
+        assert unmatched_figures(page) == [] and wording_faults(visible(page)) == []
+    assert "4,7" not in views.concentration_table(Policy(True, 5), 93, conc, 69_135.0)  # 1 person's share withheld
 
 
 def test_wording_faults_are_found():

@@ -23,7 +23,7 @@ KEY_FIGURES = {
 }
 
 FORM_GROUPS = {
-    "family_home": "Familjehem",
+    "family_home": "Familjehem, egna och konsulentstödda",
     "institution": "Institution (HVB, SiS)",
     "supported_housing": "Stödboende",
 }
@@ -133,13 +133,26 @@ COLUMNS = {
 }
 
 # --- report sentences (filled with formatted numbers by kpbkit.views.barn_unga) -----------------------
+#: the rows of the small tables that show the figures a sentence states (views.common.figures_table)
+FIGURE_ROWS = {
+    "per_day_mean": "Placerade per dag, medel", "per_day_min": "Placerade per dag, lägst",
+    "per_day_max": "Placerade per dag, högst",
+    "both": "Brukare med både placering och öppenvård", "open_care_only": "Brukare med enbart öppenvård",
+    "placement_only": "Brukare med enbart placering",
+    "priced_days": "Köpta vårddygn med avtalat dygnspris",
+    "ledger_contract": "Huvudbokens direkta kostnad / avtalat belopp",
+}
+
 SENTENCES = {
     "summary": (
-        "Under {period} var {placed} barn och unga placerade utanför hemmet i {client}, {per_1000} per 1\u00a0000 "
-        "invånare 0–20 år. Placeringarna omfattade {days} vårddygn, och ett vårddygn kostade i genomsnitt "
+        "Under {period} var {placed} barn och unga placerade utanför hemmet i {client}{rate}. Placeringarna "
+        "omfattade {days} vårddygn, och ett vårddygn kostade i genomsnitt "
         "{cost_per_day} inklusive overhead. {family} av vårddygnen var i familjehem (egna och konsulentstödda) och "
         "{institution} på institution (HVB eller SiS)."
     ),
+    # the rate counts the placed children aged 0–20 only: said where that is fewer than all placed
+    "summary_rate": ", {per_1000} per 1\u00a0000 invånare 0–20 år",
+    "summary_rate_0_20": "; de {placed_0_20} av dem som var 0–20 år är {per_1000} per 1\u00a0000 invånare 0–20 år",
     "summary_area": (
         "Hela barn och unga (placeringar och öppenvård) kostade {gross} brutto för {brukare} brukare, "
         "{per_brukare} per brukare; placeringarna stod för {placement_share} av kostnaden."

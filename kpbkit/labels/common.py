@@ -46,9 +46,19 @@ UNKNOWN = "Okänd"
 #: a count of persons in running text: "1 person", "12 personer"
 PERSONS = {"one": "person", "many": "personer"}
 #: the rows and columns of the cost-concentration table beside the sentence on the costliest brukare
-CONCENTRATION = {"n10": "Brukare bland de dyraste 10 procenten", "top10": "Deras andel av kostnaden",
-                 "n1": "Brukare bland den dyraste procenten", "top1": "Deras andel av kostnaden",
-                 "median": "Kostnad per brukare, median", "measure": "Mått", "value": "Värde"}
+CONCENTRATION = {"n10": "Brukare bland de dyraste 10 procenten", "top10": "De dyraste 10 procentens andel av kostnaden",
+                 "n1": "Brukare bland den dyraste procenten", "top1": "Den dyraste procentens andel av kostnaden",
+                 "median": "Kostnad per brukare, median"}
+#: the two columns of a table of the figures a sentence states (views.common.figures_table), and its rows
+FIGURES = {"measure": "Mått", "value": "Värde"}
+FIGURE_ROWS = {
+    "hours_mean": "Utförda timmar per beslutsmånad, medel", "hours_median": "Utförda timmar per beslutsmånad, median",
+    "hours_above": "Andel brukare med mer än 80 timmar per månad",
+    "decisions": "Beslut fattade under perioden", "days_median": "Dagar från beslut till första besök, median",
+    "days_p90": "Dagar från beslut till första besök, 90:e percentilen",
+    "ledger": "Hela huvudboken", "gap": "Största differens per rad",
+    "continuity": "Olika personal per brukare och 14 dagar, {group}",
+}
 TOTAL = "Totalt"
 
 KPIS = {

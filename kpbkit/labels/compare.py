@@ -100,7 +100,9 @@ SENTENCES = {
         "kommunens volym × skillnaden i kostnad per enhet. För konsumtion (timmar per invånare, täckningsgrad, "
         "placerade per 1 000): skillnaden i volym × kommunens egen kostnad per enhet. Potential räknas bara där "
         "kommunen ligger över målvärdet; där den ligger under är potentialen 0 kr. Raderna överlappar (samma "
-        "kronor kan ingå i flera) och ska inte summeras. Kolumnen Antagande visar beräkningen rad för rad."
+        "kronor kan ingå i flera) och ska inte summeras. Kolumnen Antagande visar beräkningen rad för rad. "
+        "Kostnad i dag är nyckeltalet gånger kommunens volym (för kostnad per enhet inklusive overhead men utan "
+        "myndighetsutövning), inte insatsens bruttokostnad i tabellerna ovan."
     ),
     "savings_largest": "Störst är potentialen för {kpi} jämfört med {basis}: {potential} per år.",
     "savings_none": "Kommunen ligger inte över något målvärde där både värde och målvärde finns.",

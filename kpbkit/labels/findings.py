@@ -185,6 +185,8 @@ COLUMNS = {"rank": "Nr", "headline": "Fynd", "kind": "Slag", "kronor": "Kronor p
 
 #: the findings table's "Underlag": the figures the finding's text states, each as the text shows it
 FIGURES_VERSUS = "{observed} mot {target}"
+#: a finding that counts stays against a length in months (long HVB stays)
+FIGURES_STAYS = "{observed_count} placeringar längre än {target_count} månader"
 FIGURES_VOLUME = "{volume} {volume_unit}"
 FIGURES_PERSONS = {"one": "1 person", "many": "{n} personer"}
 FIGURES_JOIN = "; "

@@ -51,6 +51,14 @@ FINDING_PARTS = {
     "no_example": "inget exempel angivet",
 }
 
+#: the figures a finding's "Vad körningen fann" states, by the value's name, for the table under it
+VALUE_LABELS = {
+    "count": "Antal", "counted": "Räknade", "checked": "Kontrollerade", "placed": "Placeringar", "rows": "Rader",
+    "hours": "Timmar", "volume": "Volym", "inhabitants": "Invånare", "amount": "Belopp", "limit_amount": "Beloppsgräns",
+    "ledger": "Huvudboken", "stated": "Angiven kontrollsumma", "difference": "Differens", "tolerance": "Tolerans",
+    "max_minutes": "Gräns, minuter", "max_age": "Gräns, ålder", "limit": "Gräns",
+}
+
 SENTENCES = {
     # the verdict: one status sentence, then one on the warnings (what moves kronor and what does not)
     "verdict_errors": (

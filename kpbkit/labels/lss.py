@@ -183,7 +183,7 @@ SENTENCES = {
         "Grupper med färre än {threshold} personer visas som {marker} och utan belopp, så att ingen enskild kan "
         "urskiljas."
     ),
-    "rates": "FK:s timbelopp (schablonbelopp) enligt konfigurationen: {rates}.",
+    "rates": "FK:s timbelopp (schablonbelopp) per år enligt konfigurationen står i tabellen.",
     "thresholds": (
         "Gränser för flaggorna: utfört under {threshold} av beviljat; kostnad per timme mer än {margin} över "
         "timbeloppet."
@@ -250,4 +250,11 @@ REPORT_COLUMNS = {
 }
 
 #: after an FK hourly rate that is the config's assumption (not yet among the published references)
+#: the rows of the small tables that show the figures a sentence states (views.common.figures_table)
+FIGURE_ROWS = {
+    "rate": "FK:s timbelopp {year}", "rate_assumed": "FK:s timbelopp {year} (antagande)",
+    "limit": "Timbeloppet + {margin}: gräns för förhöjt timbelopp",
+    "booked": "Statlig ersättning i huvudboken", "earned": "Ersättning som årets timmar ger",
+    "difference": "Skillnad",
+}
 ASSUMED_RATE = " (antagande: årets timbelopp är ännu inte publicerat bland referensvärdena)"

@@ -200,6 +200,14 @@ NOT_INCLUDED = (
 )
 
 
+#: the total row of the base year's table per service
+TOTAL_SERVICES = "Totalt, {n} insatser"
+#: the last row of the population table: each group's change over the horizon
+CHANGE_ROW = "Förändring {first}–{last}"
+#: the table of the services outside the forecast
+OUTSIDE = {"service": "Insats utanför prognosen", "cost": "Direkt kostnad och overhead {base_year}"}
+
+
 def percent_change(share: float) -> str:
     """``+12,3 %`` / ``−4,0 %`` for a change given as a fraction (``–`` when unknown)."""
     from kpbkit import formats

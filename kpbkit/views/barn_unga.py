@@ -53,15 +53,19 @@ def summary(results: Results) -> HTML:
     value = dict(zip(figures["kpi"] + "/" + figures["group"], figures["value"], strict=True))
     groups = _family_vs_institution(results).set_index("form_group")["days_share"]
     mix = _open_care_vs_placement(results).set_index("kind")
+    placed = value["placed_children/total"]
+    per_1000, days, cost_per_day, family, institution = policy.guard(
+        placed, formats.number(value["placed_per_1000_0_20/total"], 1),
+        formats.count(value["care_days/total"]), formats.kr(value["cost_per_care_day/total"]),
+        formats.percent(groups.get("family_home", math.nan)), formats.percent(groups.get("institution", math.nan)))
+    # one definition of placed: every child with a placement stay; the rate counts those aged 0–20, said so
+    placed_0_20 = _placed_0_20(results)
+    rate = (bl.SENTENCES["summary_rate"].format(per_1000=per_1000) if placed_0_20 is None or placed_0_20 == placed
+            else bl.SENTENCES["summary_rate_0_20"].format(per_1000=per_1000,
+                                                          placed_0_20=policy.count_text(placed_0_20)))
     text = bl.SENTENCES["summary"].format(
-        period=_period_text(results), client=results.config.client_name,
-        placed=policy.count_text(value["placed_children/total"]),
-        **dict(zip(("per_1000", "days", "cost_per_day", "family", "institution"), policy.guard(
-            value["placed_children/total"], formats.number(value["placed_per_1000_0_20/total"], 1),
-            formats.count(value["care_days/total"]), formats.kr(value["cost_per_care_day/total"]),
-            formats.percent(groups.get("family_home", math.nan)),
-            formats.percent(groups.get("institution", math.nan))), strict=True)),
-    )
+        period=_period_text(results), client=results.config.client_name, placed=policy.count_text(placed),
+        rate=rate, days=days, cost_per_day=cost_per_day, family=family, institution=institution)
     text2 = bl.SENTENCES["summary_area"].format(
         brukare=policy.count_text(value["brukare/total"]),
         **dict(zip(("gross", "per_brukare", "placement_share"), policy.guard(
@@ -167,6 +171,9 @@ def providers(results: Results) -> HTML:
         ratio = float(bought["priced_direct"].sum() / bought["contracted"].sum())
         sentence = _text(bl.SENTENCES["contracted"].format(ratio=formats.percent(ratio, 0),
                                                            days=formats.count(bought["priced_days"].sum())))
+        sentence += common_views.figures_table({
+            bl.FIGURE_ROWS["priced_days"]: formats.count(bought["priced_days"].sum()),
+            bl.FIGURE_ROWS["ledger_contract"]: formats.percent(ratio, 0)})
     data = _provider_table(results)
     ptable = tables.render_html(
         data, {"service": "text", "provider": "text", "regi_label": "text", "children": "int", "days": "int",
@@ -179,6 +186,14 @@ def providers(results: Results) -> HTML:
         bl.CHARTS["providers_alt"],
     )
     return HTML(ctable + sentence + ptable + chart)
+
+
+def _placed_0_20(results: Results) -> float | None:
+    """The placed children aged 0–20 the rate per 1 000 counts (``None`` when the run has no placements)."""
+    if not analysis.has_placements(results):
+        return None
+    data = _placed_per_1000(results).set_index("group")
+    return float(data.loc["total", "placed"]) if "total" in data.index else None
 
 
 def per_1000(results: Results) -> HTML:
@@ -253,7 +268,10 @@ def episodes(results: Results) -> HTML:
     dist = _length_distribution(results, per_episode=True)
     table = tables.render_html(dist, {"band_label": "text", "ended": "int", "ongoing": "int", "total": "int"}, H,
                                policy=policy)
-    return HTML(_text(text) + table)
+    stable = tables.render_html(_length_summary(results, per_episode=True),
+                                {"label": "text", "n": "int", "mean": "int", "median": "int", "p90": "int"},
+                                {**H, "label": ""}, policy=policy)
+    return HTML(_text(text) + table + stable)
 
 
 def flows(results: Results) -> HTML:
@@ -300,7 +318,10 @@ def per_day(results: Results) -> HTML:
     )
     chart = charts.figure_html(_daily_chart(daily), bl.CHARTS["per_day_alt"].format(mean=formats.number(stats["mean"],
                                                                                                         1)))
-    return HTML(_text(text) + chart)
+    rows = {bl.FIGURE_ROWS["per_day_mean"]: formats.number(stats["mean"], 1),
+            bl.FIGURE_ROWS["per_day_min"]: policy.count_text(stats["min"], words=False),
+            bl.FIGURE_ROWS["per_day_max"]: policy.count_text(stats["max"], words=False)}
+    return HTML(_text(text) + common_views.figures_table(rows) + chart)
 
 
 def _daily_chart(daily: pd.DataFrame) -> Figure:
@@ -390,7 +411,10 @@ def open_care(results: Results) -> HTML:
                "cost_share": "percent", "cost_per_brukare": "kr", "net_cost": "kr"}, {**H, "label": ""},
         total_row=True, policy=policy,
     )
-    return HTML(table + _text(text))
+    rows = {bl.FIGURE_ROWS["both"]: policy.count_text(persons["both"], words=False),
+            bl.FIGURE_ROWS["open_care_only"]: policy.count_text(persons["open_care_only"], words=False),
+            bl.FIGURE_ROWS["placement_only"]: policy.count_text(persons["placement_only"], words=False)}
+    return HTML(table + _text(text) + common_views.figures_table(rows))
 
 
 def reimbursement(results: Results) -> HTML:
@@ -404,7 +428,7 @@ def reimbursement(results: Results) -> HTML:
                                                 net=formats.kr(total["net_cost"]))
     table = tables.render_html(
         data, {"service": "text", "persons": "int", "gross_cost": "kr", "reimbursement": "kr",
-               "reimbursed_share": "percent", "net_cost_per_day": "kr"},
+               "reimbursed_share": "percent", "net_cost": "kr", "net_cost_per_day": "kr"},
         {**H, "service": H["insats"]}, total_row=True, policy=policy,
     )
     return HTML(_text(text) + table)

@@ -137,6 +137,13 @@ def concentration_figures(policy: Policy, n: int, conc: dict | pd.Series) -> dic
             "n1": persons_text(policy, n1), "top1": policy.guard(n1, formats.percent(conc["top1"]))}
 
 
+def figures_table(rows: dict[str, str]) -> str:
+    """A two-column table (Mått, Värde) of the figures a sentence states, already formatted as the sentence shows
+    them (and withheld as it withholds them): the text's figures are the table's."""
+    frame = pd.DataFrame({"measure": list(rows), "value": list(rows.values())})
+    return tables.render_html(frame, {"measure": "text", "value": "numtext"}, labels.FIGURES, policy=Policy())
+
+
 def concentration_table(policy: Policy, n: int, conc: dict | pd.Series, median: float) -> str:
     """The figures of the cost-concentration sentence and the histogram's median as a table (the same counts and
     shares, withheld in publication mode as in the sentence)."""
@@ -147,10 +154,8 @@ def concentration_table(policy: Policy, n: int, conc: dict | pd.Series, median: 
               "n1": policy.count_text(n1, words=False),
               "top1": policy.guard(n1, formats.percent(conc["top1"]), marker=policy.marker),
               "median": formats.kr(median)}
-    frame = pd.DataFrame({"measure": [c[k] for k in values], "value": list(values.values())})
     # pre-formatted cells: the 1 % lie inside the 10 %, so the table's part-of-a-whole suppression does not apply
-    return tables.render_html(frame, {"measure": "text", "value": "numtext"},
-                              {"measure": c["measure"], "value": c["value"]}, policy=Policy())
+    return figures_table({c[k]: v for k, v in values.items()})
 
 
 def cost_distribution(results: Results, area: str) -> HTML:
@@ -238,7 +243,8 @@ def reconciliation(results: Results, area: str | None = None) -> HTML:
     else:  # the table's own total first: the text shows the figure the table shows
         text = labels.SENTENCES["reconciliation_area"].format(
             area_ledger=formats.kr(float(rec["ledger_amount"].iloc[-1])), ledger=whole, gap=formats.kr(gap, 2))
-    return HTML(table + f'<p class="kpb-text">{html.escape(text)}</p>')
+    rows = {labels.FIGURE_ROWS["ledger"]: whole, labels.FIGURE_ROWS["gap"]: formats.kr(gap, 2)}
+    return HTML(table + f'<p class="kpb-text">{html.escape(text)}</p>' + figures_table(rows))
 
 
 def quality(results: Results) -> HTML:

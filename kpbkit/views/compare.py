@@ -398,6 +398,10 @@ def kpi_text(kpi: str, group: str = "total") -> str:
     return _kpi_label(kpi, group)
 
 
+def _kronor(value: object) -> str:
+    return NO_DATA if _missing(value) else formats.kr(float(value))  # type: ignore[arg-type]
+
+
 def shown_as_target(data: pd.DataFrame) -> list[bool]:
     """Per savings row: whether its target is displayed as the municipality's own value ("381 kr i stället för
     381 kr", "10,5 mot 10,5"), which is no comparison to show."""
@@ -423,9 +427,10 @@ def savings_rows(results: Results, area: str) -> pd.DataFrame:
             "basis": str(row["basis_label"]),
             "client": value_text(row["client"], unit),
             "target": value_text(row["target"], unit),
-            "current_cost": value_text(row["current_cost"], "SEK"),
-            "cost_at_target": value_text(row["cost_at_target"], "SEK"),
-            "potential": value_text(row["potential"], "SEK"),
+            # kronor throughout the column (never kr in one row and mnkr in the next)
+            "current_cost": _kronor(row["current_cost"]),
+            "cost_at_target": _kronor(row["cost_at_target"]),
+            "potential": _kronor(row["potential"]),
             "assumption": str(row["assumption"]),
         })
     frame = pd.DataFrame(rows)

@@ -64,7 +64,9 @@ def figures_text(row: dict[str, object]) -> str:
     the finding's text formats them (:func:`_fields`)."""
     fields = _fields(row)
     parts = []
-    if fields["observed"] != NO_DATA and fields["target"] != NO_DATA:
+    if str(row["unit"]) == "stays":
+        parts.append(text.FIGURES_STAYS.format(**fields))
+    elif fields["observed"] != NO_DATA and fields["target"] != NO_DATA:
         parts.append(text.FIGURES_VERSUS.format(**fields))
     if not _nan(row["volume"]):
         parts.append(text.FIGURES_VOLUME.format(**fields))

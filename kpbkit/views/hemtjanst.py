@@ -82,7 +82,10 @@ def hours_per_month(results: Results) -> HTML:
                          marker_label=f"median {formats.number(stats['median'], 1)}", policy=policy),
         labels.CHARTS["hours_hist_alt"].format(median=formats.number(stats["median"], 1)),
     )
-    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + chart)
+    rows = {labels.FIGURE_ROWS["hours_mean"]: formats.number(stats["mean"], 1),
+            labels.FIGURE_ROWS["hours_median"]: formats.number(stats["median"], 1),
+            labels.FIGURE_ROWS["hours_above"]: formats.percent(stats["above"])}
+    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + common_views.figures_table(rows) + chart)
 
 
 def coverage(results: Results) -> HTML:
@@ -148,7 +151,11 @@ def first_visit(results: Results) -> HTML:
                          marker_label=f"median {formats.number(stats['median'], 0)}"),
         labels.CHARTS["days_hist_alt"].format(median=formats.number(stats["median"], 0)),
     )
-    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + chart)
+    median, p90 = policy.guard(stats["n"], formats.number(stats["median"], 0), formats.number(stats["p90"], 0),
+                               marker=policy.marker)
+    rows = {labels.FIGURE_ROWS["decisions"]: policy.count_text(stats["n"], words=False),
+            labels.FIGURE_ROWS["days_median"]: median, labels.FIGURE_ROWS["days_p90"]: p90}
+    return HTML(f'<p class="kpb-text">{html.escape(text)}</p>' + common_views.figures_table(rows) + chart)
 
 
 def continuity(results: Results) -> HTML:
@@ -157,10 +164,13 @@ def continuity(results: Results) -> HTML:
     if not len(data):
         return paragraph(labels.SENTENCES["no_staff_ids"])
     values = dict(zip(data["regi"], data["mean_staff"], strict=True))
-    return paragraph(labels.SENTENCES["continuity"].format(
+    text = paragraph(labels.SENTENCES["continuity"].format(
         total=formats.number(values.get("total"), 1), egen=formats.number(values.get("egen"), 1),
         extern=formats.number(values.get("extern"), 1),
     ))
+    rows = {labels.FIGURE_ROWS["continuity"].format(group=group_label(r).lower()): formats.number(v, 1)
+            for r, v in values.items()}
+    return HTML(text.data + common_views.figures_table(rows))
 
 
 def sabo(results: Results) -> HTML:

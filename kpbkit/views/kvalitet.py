@@ -150,6 +150,7 @@ def finding_html(row: pd.Series | dict, policy: Policy | None = None) -> str:
         f'<h3>{html.escape(str(row["number"]))} {html.escape(str(row["check"]))}</h3>',
         f'<p class="kpb-text">{facts}</p>',
         f'<p class="kpb-text"><strong>{parts["detail"]}:</strong> {html.escape(detail)}</p>',
+        "" if small else detail_figures(row),
         f'<p class="kpb-text"><strong>{parts["example"]}:</strong> '
         + (html.escape(example) if example else f"<em>{parts['no_example']}</em>") + "</p>",
         f'<p class="kpb-text"><strong>{parts["guidance"]}:</strong> {html.escape(str(row["guidance"]))}</p>',
@@ -239,6 +240,28 @@ def detail_text(row: pd.Series | Mapping[str, object]) -> str:
         except (KeyError, ValueError, TypeError):
             pass
     return _capital(wording.vformat(text.GENERIC_DETAIL, (), fields))
+
+
+def detail_figures(row: pd.Series | Mapping[str, object]) -> str:
+    """The numbers :func:`detail_text` states, as a table (Mått, Värde) formatted as the sentence formats them;
+    ``""`` when it states none beyond the count."""
+    values = _values_of(row)
+    sentence = text.DETAILS.get(str(row["check_id"]))
+    fields = {**values, "count": float(row["count"])}
+    if sentence is None:
+        return ""
+    wording = _Wording(values)
+    shown: dict[str, str] = {}
+    for _literal, name, spec, _conv in string.Formatter().parse(sentence):
+        if name is None or name not in text.VALUE_LABELS or name not in fields:
+            continue
+        raw = fields[name]
+        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+            continue
+        shown.setdefault(text.VALUE_LABELS[name], wording.format_field((name, raw), spec or ""))
+    if list(shown) in ([], [text.VALUE_LABELS["count"]]):
+        return ""
+    return common_views.figures_table(shown)
 
 
 def _capital(sentence: str) -> str:

@@ -206,7 +206,11 @@ def six_month_summary(results: Results) -> HTML:
         totals, {"period": "text", "service": "text", "cost": "kr", "reimbursement": "kr", "net_cost": "kr",
                  "municipal_share": "kr", "net_cost_per_hour": "kr"}, S, policy=policy,
     )
-    return HTML(_texts(*sentences) + hours + money)
+    figures = common_views.figures_table({
+        text.FIGURE_ROWS["rate_assumed" if assumed else "rate"].format(year=year): formats.kr(rate, 2),
+        text.FIGURE_ROWS["limit"].format(margin=formats.percent(lss.rate_margin, 0)):
+            formats.kr(rate * (1 + lss.rate_margin), 2)})
+    return HTML(_texts(sentences[0]) + figures + _texts(*sentences[1:]) + hours + money)
 
 
 def _flag_text(rows: pd.DataFrame) -> pd.Series:
@@ -339,7 +343,11 @@ def reimbursement_check(results: Results) -> HTML:
             formats.kr(sfb["municipal_share"].sum())), strict=True)),
         cases=policy.count_text(sfb["person_id"].nunique()),
     )
-    return HTML(_texts(share, first))
+    figures = common_views.figures_table({
+        text.FIGURE_ROWS["booked"]: formats.kr(-check["booked"]),
+        text.FIGURE_ROWS["earned"]: formats.kr(-check["earned"]),
+        text.FIGURE_ROWS["difference"]: formats.kr(abs(check["difference"]))})
+    return HTML(_texts(share, first) + figures)
 
 
 # ------------------------------------------------------------------------------------------------ distribution
@@ -488,9 +496,9 @@ def lss_quality(results: Results) -> HTML:
 def definitions(results: Results) -> HTML:
     """The FK hourly rates and the flag thresholds this report used (from the config)."""
     lss = results.config.lss
-    rates = ", ".join(f"{year}: {formats.kr(rate, 2)}" for year, rate in sorted(lss.fk_hourly_rates.items())) or "–"
-    return HTML(_texts(
-        text.SENTENCES["rates"].format(rates=rates),
+    rates = {text.FIGURE_ROWS["rate"].format(year=year): formats.kr(rate, 2)
+             for year, rate in sorted(lss.fk_hourly_rates.items())}
+    return HTML(_texts(text.SENTENCES["rates"]) + (common_views.figures_table(rates) if rates else "") + _texts(
         text.SENTENCES["thresholds"].format(threshold=formats.percent(lss.shortfall_threshold, 0),
                                             margin=formats.percent(lss.rate_margin, 0)),
     ))

@@ -279,4 +279,13 @@ def not_included(report: Report) -> HTML:
         items.insert(2, text.SENTENCES["outside_services"].format(services=names, cost=formats.mkr(cost.sum()),
                                                                   base_year=report.base_year))
     body = "".join(f"<li>{html.escape(item)}</li>" for item in items)
-    return HTML(f'<ul class="kpb-text">{body}</ul>')
+    table = ""
+    if len(outside):  # the services and the total the list names, as a table
+        ordered = cost.sort_values(ascending=False)
+        frame = pd.DataFrame({"service": [*(labels.service(c) for c in ordered.index), labels.TOTAL],
+                              "cost": [*ordered, ordered.sum()]})
+        table = tables.render_html(frame, {"service": "text", "cost": "mkr"},
+                                   {"service": text.OUTSIDE["service"],
+                                    "cost": text.OUTSIDE["cost"].format(base_year=report.base_year)},
+                                   policy=report.policy, total_row=True)
+    return HTML(f'<ul class="kpb-text">{body}</ul>' + table)

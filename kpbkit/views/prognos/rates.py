@@ -36,10 +36,14 @@ def population(report: Report) -> HTML:
     pop = population_frame(report)
     counts = ("age_0_20", "age_65_plus", "age_80_plus", "total")
     shown = pop.assign(source=pop["source"].map(text.SOURCES), **{c: [cell_text(v) for v in pop[c]] for c in counts})
+    last = pop.iloc[-1]
+    change = {c: text.percent_change(last[f"{c}_index"] / 100 - 1) for c in counts}  # the figures the text states
+    shown = pd.concat([shown, pd.DataFrame([{"year": text.CHANGE_ROW.format(first=report.base_year,
+                                                                            last=report.last_year),
+                                              "source": "", **change}])], ignore_index=True)
     table = tables.render_html(shown, {"year": "text", "source": "text", "age_0_20": "numtext",
                                        "age_65_plus": "numtext", "age_80_plus": "numtext", "total": "numtext"}, H,
                                policy=policy)
-    last = pop.iloc[-1]
     sentences = []
     if not is_missing(last["total"]) and not is_missing(pop["total"].iloc[0]):
         sentences.append(text.SENTENCES["population_text"].format(
@@ -186,5 +190,8 @@ def unit_costs(report: Report) -> HTML:
             base[key] = base["service_code"].map(s.unit_costs)
             column_formats[key] = "kr"
             headers[key] = f"{s.name}, kr per enhet"
+    total = pd.DataFrame([{"service": text.TOTAL_SERVICES.format(n=formats.count(len(base))),
+                           "cost": base["cost"].sum(min_count=1)}])  # the count the summary states, and the sum
     return HTML(paragraph(text.SENTENCES["unit_costs_text"])
-                + tables.render_html(base, column_formats, headers, policy=policy))
+                + tables.render_html(pd.concat([base, total], ignore_index=True), column_formats, headers,
+                                     policy=policy, total_row=True))
