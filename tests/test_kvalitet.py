@@ -173,6 +173,16 @@ def test_an_unknown_check_id_renders_with_the_generic_guidance(results) -> None:
     assert views.phase_blocks(results, "reconciliation")[0].count("<h3>") == 1
 
 
+def test_the_figures_a_finding_states_are_in_a_table_under_it() -> None:
+    row = {"check_id": "placement_without_decision", "count": 2.0, "table_id": "stays",
+           "values": {"placed": 66, "per_service": {"familjehem": 1, "stodboende": 1}}}
+    said = views.detail_text(row)
+    table = views.detail_figures(row)
+    assert "2 av 66\u00a0placeringar" in said
+    assert ">2<" in table and ">66\u00a0placeringar<" in table   # the count and the total, formatted as said
+    assert views.detail_figures({"check_id": "overlapping_stays", "count": 3.0, "values": {}}) == ""  # count only
+
+
 def test_every_named_check_has_guidance_and_every_guidance_a_name() -> None:
     assert set(labels.CHECKS) - set(text.GUIDANCE) == set()
     assert set(text.GUIDANCE) - set(labels.CHECKS) == set()
