@@ -1,0 +1,149 @@
+"""Parallel work over the cores: a batch of clients, and one client's reports against the floor of rendering.
+
+    python bench/bench_parallel.py                  # both measurements (about 4 minutes on 2 cores)
+    python bench/bench_parallel.py --only batch --clients 12 --visits 100000
+    python bench/bench_parallel.py --only render
+
+- **batch**: ``--clients`` synthetic clients (``bench/generate.py``, ``--visits`` rows each, one seed per client)
+  run with ``kpbkit batch --results-only --force``: one client at a time (``--workers 1``), over the cores, and on
+  a ``dask.distributed.LocalCluster`` with one single-threaded worker process per core. Prints each wall time and
+  the speed-up over one at a time.
+- **render**: the demo's five reports rendered again from its period folder (``kpbkit render``, HTML and PDF,
+  the reports at the same time over the cores), against the *floor*: papermill executing a trivial one-cell
+  template, nbconvert's HTML export and a Chromium PDF of it, five times, divided over the cores the same way.
+  Needs the demo's output (``make demo``). Prints both and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+REPORTS = 5
+
+
+def cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _kpbkit(*args: str) -> float:
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", "from kpbkit.cli import main; main()", *args],
+                          capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 0:
+        print(proc.stdout[-2000:], proc.stderr[-2000:], file=sys.stderr)
+        raise SystemExit(f"kpbkit {' '.join(args)} failed")
+    return seconds
+
+
+# ---------------------------------------------------------------------------------------------------- batch
+
+
+def batch_clients(out: Path, n: int, visits: int) -> list[Path]:
+    configs = []
+    for i in range(n):
+        folder = out / f"client_{i:02d}"
+        config = folder / "client.yaml"
+        if not config.is_file():
+            subprocess.run([sys.executable, str(HERE / "generate.py"), "--visits", str(visits), "--out", str(folder),
+                            "--seed", str(100 + i), "--client-id", f"bench_client_{i:02d}"], check=True,
+                           capture_output=True)
+        configs.append(config)
+    return configs
+
+
+def bench_batch(out: Path, n: int, visits: int) -> None:
+    configs = [str(c) for c in batch_clients(out / "batch", n, visits)]
+    rows = f"{visits:,}".replace(",", " ")
+    print(f"batch: {n} clients of {rows} visit rows, results only, {cores()} cores")
+    one = _kpbkit("batch", *configs, "--results-only", "--force", "--workers", "1")
+    print(f"  one at a time      {one:7.1f} s")
+    many = _kpbkit("batch", *configs, "--results-only", "--force")
+    print(f"  over the cores     {many:7.1f} s   speed-up {one / many:4.2f}x")
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(n_workers=cores(), threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dask = _kpbkit("batch", *configs, "--results-only", "--force", "--scheduler", cluster.scheduler_address)
+    print(f"  Dask LocalCluster  {dask:7.1f} s   speed-up {one / dask:4.2f}x")
+
+
+# --------------------------------------------------------------------------------------------------- render
+
+
+TRIVIAL = {
+    "cells": [
+        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "period_folder = ''",
+         "outputs": [], "execution_count": None},
+        {"cell_type": "markdown", "metadata": {}, "source": "# Floor\n\nA trivial report."},
+        {"cell_type": "code", "metadata": {}, "source": "print('hello')", "outputs": [], "execution_count": None},
+    ],
+    "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    "nbformat": 4, "nbformat_minor": 5,
+}
+
+
+def _floor_one(folder: str, i: int) -> float:
+    """papermill + nbconvert HTML + Chromium PDF of a trivial notebook: what any report costs at the least."""
+    import json
+
+    import papermill
+
+    from kpbkit.report import html_to_pdf, notebook_to_html
+
+    started = time.perf_counter()
+    base = Path(folder)
+    template = base / f"trivial_{i}.ipynb"
+    template.write_text(json.dumps(TRIVIAL), encoding="utf-8")
+    executed = base / f"executed_{i}.ipynb"
+    papermill.execute_notebook(str(template), str(executed), parameters={"period_folder": folder},
+                               progress_bar=False, log_output=False)
+    html = notebook_to_html(executed, base / f"floor_{i}.html", title="Floor")
+    html_to_pdf(html, base / f"floor_{i}.pdf")
+    return time.perf_counter() - started
+
+
+def bench_render(out: Path, period: Path) -> None:
+    if not (period / "results" / "run.json").is_file():
+        raise SystemExit(f"no demo run at {period}: run `make demo` first")
+    work = out / "render"
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=min(cores(), REPORTS)) as pool:
+        list(pool.map(_floor_one, [str(work)] * REPORTS, range(REPORTS)))
+    floor = time.perf_counter() - started
+    copy = work / "demo" / period.parent.name / period.name
+    shutil.copytree(period, copy)
+    full = _kpbkit("render", str(copy))
+    print(f"render: {REPORTS} reports, HTML and PDF, {cores()} cores")
+    print(f"  floor (trivial template x {REPORTS})   {floor:7.1f} s")
+    print(f"  the demo's reports           {full:7.1f} s   {full / floor:4.2f}x the floor")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("batch", "render"))
+    parser.add_argument("--clients", type=int, default=12)
+    parser.add_argument("--visits", type=int, default=100_000)
+    parser.add_argument("--period", type=Path, default=ROOT / "reports" / "exempelkommun" / "2025")
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "parallel")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.only in (None, "render"):
+        bench_render(args.out, args.period)
+    if args.only in (None, "batch"):
+        bench_batch(args.out, args.clients, args.visits)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
