@@ -46,11 +46,11 @@ def _lines(output: str) -> dict[str, str]:
             if line.strip() and not line.startswith("error:")}
 
 
-@pytest.fixture
-def single_runs(tmp_path: Path) -> dict[str, dict[str, bytes]]:
+@pytest.fixture(scope="module")
+def single_runs(tmp_path_factory) -> dict[str, dict[str, bytes]]:
     """The good clients' results from one `kpbkit run --results-only` each."""
     out = {}
-    for config in _clients(tmp_path / "single")[:2]:
+    for config in _clients(tmp_path_factory.mktemp("single"))[:2]:
         ran = _invoke("run", config, "--results-only")
         assert ran.exit_code == 0, ran.output
         out[config.parent.name] = _results(config)
