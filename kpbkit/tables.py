@@ -38,21 +38,10 @@ def render_html(frame: pd.DataFrame, column_formats: dict[str, str], headers: di
         for c in cols:
             kind = column_formats[c]
             text = marker if hidden is not None and hidden.at[i, c] else formats.FORMATTERS[kind](row[c])
-            numeric = kind in NUMERIC_FORMATS
-            shown = html.escape(text if numeric else _unbroken(text))
-            cells.append(f'<td class="{"num" if numeric else "txt"}">{shown}</td>')
+            cells.append(f'<td class="{"num" if kind in NUMERIC_FORMATS else "txt"}">{html.escape(text)}</td>')
         cls = ' class="total"' if total_row and i == len(frame) - 1 else ""
         body.append(f"<tr{cls}>{''.join(cells)}</tr>")
     return f'<table class="kpb-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
-
-
-#: a text cell this short (e.g. "Egen regi", "Extern regi") is kept on one line: wrapped it reads as two values
-SHORT_TEXT = 14
-
-
-def _unbroken(text: str) -> str:
-    """A short label with no-break spaces, so a narrow column does not split it onto two lines."""
-    return text.replace(" ", "\u00a0") if len(text) <= SHORT_TEXT and text.count(" ") == 1 else text
 
 
 def show(frame: pd.DataFrame, column_formats: dict[str, str], headers: dict[str, str], *, policy: Policy,
