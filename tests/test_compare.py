@@ -220,6 +220,28 @@ def test_savings_of_consumption_rates() -> None:
     assert placed["potential"] == pytest.approx(2 * 600_000)
 
 
+def test_every_savings_assumption_multiplies_out_as_printed() -> None:
+    """Uneven figures (cost per hour 596,1834 kr over 89 181,75 hours, rates with many decimals): each product the
+    assumption prints is its printed factors' product at the printed precision, and the potential is its result."""
+    from tests.test_text_matches_tables import _PRODUCT, wrong_products
+
+    uneven = CLIENT_KPIS.copy()
+    for kpi, value in (("cost_per_hour", 596.1834), ("delivered_hours", 89_181.75),
+                       ("hours_per_inhabitant_80", 40.1234), ("coverage_80", 0.253456),
+                       ("placed_per_1000_0_20", 12.3456), ("placed_children", 13.0)):
+        uneven.loc[(uneven["kpi"] == kpi) & (uneven["group"] == "total"), "value"] = value
+    client = compare.figures_from_tables(uneven, None, name="Testkommun", year=2025, population=POPULATION)
+    rows = pd.concat([compare.savings_potential(client, REFS, [], area, price_index=0.02)
+                      for area in ("aldreomsorg", "barn_unga")])
+    priced = rows[rows["assumption"].isin(["unit_cost", "hours_80", "coverage_80", "placed_0_20"])]
+    assert set(priced["assumption"]) == {"unit_cost", "hours_80", "coverage_80", "placed_0_20"}
+    for row in priced.itertuples():
+        said = _said(pd.Series(row._asdict())).replace("\u00a0", " ")
+        checked = [m.group("c") for m in _PRODUCT.finditer(said)]
+        assert checked and wrong_products(said) == [], said
+        assert checked[-1] == views.formats.number(row.potential, 0).replace("\u00a0", " ")  # the potential
+
+
 def test_a_reference_older_than_three_years_is_never_a_savings_target() -> None:
     chosen, older = compare.chosen_reference(REFS, "aldreomsorg", "cost_per_hour", "total", year=2025)
     assert chosen is not None and chosen["source"] == "R1" and list(older["source"]) == ["R0"]

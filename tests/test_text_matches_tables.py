@@ -88,8 +88,10 @@ EXEMPT: tuple[tuple[str, str], ...] = (
 
 _EXEMPT = [(re.compile(p), why) for p, why in EXEMPT]
 _DECIMAL = re.compile(r"(?<![\w,.−+-])(?P<num>[+−-]?\d{1,3}(?:[ \u00a0\u202f]\d{3})*,\d+)(?![\w,])")
-_PRODUCT = re.compile(rf"(?P<a>{_NUM})[ \u00a0]?(?P<ua>[^\d×=]{{0,30}}?)×[ \u00a0]?(?P<b>{_NUM})"
-                      rf"[ \u00a0]?(?P<ub>[^\d×=]{{0,30}}?)=[ \u00a0]?(?P<c>{_NUM})[ \u00a0]?(?P<uc>mnkr|kr)?")
+#: the words of a factor's unit: no number, but an age band may name one ("invånare 80+", "invånare 0–20 år")
+_UNIT_WORDS = r"(?:[^\d×=;]|\d+(?:–\d+)?(?:\+| år))"
+_PRODUCT = re.compile(rf"(?<![\d,.–-])(?P<a>{_NUM})[ \u00a0]?(?P<ua>{_UNIT_WORDS}{{0,40}}?)×[ \u00a0]?(?P<b>{_NUM})"
+                      rf"[ \u00a0]?(?P<ub>{_UNIT_WORDS}{{0,40}}?)=[ \u00a0]?(?P<c>{_NUM})[ \u00a0]?(?P<uc>mnkr|kr)?")
 _ONE_PLURAL = re.compile(
     r"(?<![\d,  \u00a0])(?<![\d][ \u00a0])\b1[ \u00a0](?:[a-zåäö]+[ \u00a0])?"
     r"(?:ärenden|personer|brukare är|brukare har|timmar|dygn|vårddygn|placeringar|vistelser|beslut är|dagar|"

@@ -301,6 +301,10 @@ def _targets(client: RunFigures, refs: pd.DataFrame, medians: pd.DataFrame, area
 
 #: the decimals of a unit cost in a savings calculation: kronor and öre
 KRONOR_DECIMALS = 2
+#: the decimals of a consumption rate in a savings calculation (a share: hundredths of a percent) and of the
+#: volume change it gives
+RATE_DECIMALS = {"hours_80": 2, "coverage_80": 4, "placed_0_20": 2}
+CHANGE_DECIMALS = 2
 
 
 def _no_target(target: dict[str, object]) -> str:
@@ -338,24 +342,30 @@ def _rate_row(client: RunFigures, area: str, kpi: str, target: dict[str, object]
     unit = client.unit(area, kpi) or ("share" if kind == "coverage_80" else "hours")
     t = float(target["target"])  # type: ignore[arg-type]
     population = client.inhabitants.get("0-20" if kind == "placed_0_20" else "80+", math.nan)
+    # every factor at the precision the report prints it (RATE_DECIMALS, kronor and öre, a change in two
+    # decimals), each product of printed factors: "100 invånare 80+ × 10,00 timmar = 1 000,00 timmar" and
+    # "1 000,00 timmar × 600,00 kr per timme = 600 000 kr" multiply out as printed
+    places = RATE_DECIMALS[kind]
+    difference = round(value, places) - round(t, places)
     if kind == "hours_80":
         unit_value, per, change_unit = client.value(area, "cost_per_hour"), math.nan, "hour"
-        change = (value - t) * population
+        change = difference * population
     elif kind == "coverage_80":
         hours = client.value(area, "hours_per_inhabitant_80")
-        per = hours / value if value else math.nan
-        unit_value, change_unit = per * client.value(area, "cost_per_hour"), "brukare_80"
-        change = (value - t) * population
+        per = round(hours / value, 1) if value else math.nan
+        unit_value, change_unit = per * round(client.value(area, "cost_per_hour"), KRONOR_DECIMALS), "brukare_80"
+        change = difference * population
     else:
         placed = client.value(area, "placed_children")
         gross = sum(client.value(area, "gross_cost", s) for s in PLACEMENT_SERVICES
                     if not math.isnan(client.value(area, "gross_cost", s)))
         unit_value = gross / placed if placed else math.nan
         per, change_unit = math.nan, "children"
-        change = (value - t) / 1000.0 * population
+        change = difference / 1000.0 * population
+    change, unit_value = round(change, CHANGE_DECIMALS), round(unit_value, KRONOR_DECIMALS)
     current = value * population / (1000.0 if kind == "placed_0_20" else 1.0) * unit_value
     row = {"area": area, "kpi": kpi, "group": "total", "kind": "rate", **target, "unit": unit, "client": value,
-           "difference": value - t, "base": population,
+           "difference": difference, "base": population,
            "base_unit": "inhabitants_0_20" if kind == "placed_0_20" else "inhabitants_80",
            "volume_change": change, "volume_unit": change_unit, "unit_value": unit_value, "current_cost": current,
            "hours_per_brukare": per}
@@ -364,7 +374,7 @@ def _rate_row(client: RunFigures, area: str, kpi: str, target: dict[str, object]
                 "assumption": _no_target(target)}
     if any(math.isnan(x) for x in (value, population, unit_value)):
         return {**row, "cost_at_target": math.nan, "potential": math.nan, "assumption": "no_client"}
-    if value <= t:
+    if difference <= 0:
         return {**row, "volume_change": 0.0, "cost_at_target": current, "potential": 0.0, "assumption": "not_above"}
     potential = change * unit_value
     return {**row, "cost_at_target": current - potential, "potential": potential, "assumption": kind}

@@ -127,19 +127,19 @@ ASSUMPTIONS = {
         "Om {kpi} vore {target} i stället för {client}: {volume} {unit} × {difference} per {per} = {potential}."
     ),
     "hours_80": (
-        "Om utförda timmar per invånare 80+ vore {target} i stället för {client}: {change} färre timmar "
-        "({inhabitants} invånare 80+ × {difference}) × {unit_value} per timme (kommunens kostnad per utförd timme) "
-        "= {potential}."
+        "Om utförda timmar per invånare 80+ vore {target} i stället för {client}: {inhabitants} invånare 80+ × "
+        "{difference} timmar = {change} färre timmar; {change} timmar × {unit_value} per timme = {potential} "
+        "(kommunens kostnad per utförd timme)."
     ),
     "coverage_80": (
-        "Om andelen invånare 80+ med hemtjänst vore {target} i stället för {client}: {change} färre brukare 80+ "
-        "({inhabitants} invånare 80+ × {difference}) × {unit_value} per brukare ({hours} timmar per brukare 80+ "
-        "× kommunens kostnad per utförd timme) = {potential}."
+        "Om andelen invånare 80+ med hemtjänst vore {target} i stället för {client}: {inhabitants} invånare 80+ × "
+        "{difference} = {change} färre brukare 80+; {change} brukare × {unit_value} per brukare = {potential} "
+        "({hours} timmar per brukare 80+ gånger kommunens kostnad per utförd timme)."
     ),
     "placed_0_20": (
-        "Om placerade per 1 000 invånare 0–20 år vore {target} i stället för {client}: {change} färre placerade "
-        "({inhabitants} invånare 0–20 år × {difference} per 1 000) × {unit_value} per placerat barn (kommunens "
-        "bruttokostnad för placeringar per placerat barn) = {potential}."
+        "Om placerade per 1 000 invånare 0–20 år vore {target} i stället för {client}: {inhabitants} invånare "
+        "0–20 år × {difference} per 1 000 = {change} färre placerade; {change} placerade × {unit_value} per "
+        "placerat barn = {potential} (kommunens bruttokostnad för placeringar per placerat barn)."
     ),
     "not_above": "Kommunens {client} ligger inte över målvärdet {target}: ingen besparing räknas (0 kr).",
     "no_target": "{basis} saknas: ingen beräkning (uppgift saknas).",

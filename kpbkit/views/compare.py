@@ -364,11 +364,14 @@ def assumption_text(row: dict[str, object]) -> str:
             client=formats.kr(value, 2), volume=formats.number(round(float(row["base"])), 0),  # type: ignore[arg-type]
             unit=text.UNITS[base_unit], difference=formats.kr(row["difference"], 2),  # type: ignore[arg-type]
             per=text.UNIT_SINGULAR[base_unit], potential=potential)
-    diff = _fmt(value - t, "pp") if unit == "share" else formats.number(value - t, 2)
+    # the printed factors of analyses.compare's rate rows (RATE_DECIMALS, CHANGE_DECIMALS, kronor and öre)
+    places = analysis.RATE_DECIMALS[key]
+    shown = (lambda v: formats.percent(v, places - 2)) if unit == "share" else (lambda v: formats.number(v, places))
     return sentence.format(
-        target=_fmt(t, unit), client=_fmt(value, unit), change=formats.number(row["volume_change"], 1),
-        inhabitants=formats.number(row["base"], 0), difference=diff, unit_value=formats.kr(row["unit_value"]),
-        hours=formats.number(row["hours_per_brukare"], 1), potential=potential)
+        target=shown(t), client=shown(value), difference=formats.number(row["difference"], places),  # type: ignore[arg-type]
+        change=formats.number(row["volume_change"], analysis.CHANGE_DECIMALS),  # type: ignore[arg-type]
+        inhabitants=formats.number(row["base"], 0), unit_value=formats.kr(row["unit_value"], 2),  # type: ignore[arg-type]
+        hours=formats.number(row["hours_per_brukare"], 1), potential=potential)  # type: ignore[arg-type]
 
 
 def _kpi_label(kpi: str, group: str) -> str:
