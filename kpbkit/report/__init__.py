@@ -126,7 +126,10 @@ def show_figure(
         raise ValueError(f"fmt must be 'svg' or 'png', not {fmt!r}")
     buffer = io.BytesIO()
     with matplotlib.rc_context({"svg.hashsalt": "kpbkit", "svg.fonttype": "path"}):
-        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata={"Date": None})
+        # a figure with a layout engine (constrained, as kpbkit.charts makes them) keeps its own size, so its text
+        # prints at the size it was set in; one without is trimmed to what it draws
+        tight = None if fig.get_layout_engine() is not None else "tight"
+        fig.savefig(buffer, format=fmt, dpi=dpi, bbox_inches=tight, metadata={"Date": None})
     if fmt == "svg":
         mimetype, payload = "image/svg+xml", buffer.getvalue().decode("utf-8")
     else:
