@@ -134,7 +134,7 @@ def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publis
         raise click.UsageError("give --publish or --internal, not both")
     result = run_client(config, render=not results_only, only=only, pdf=not no_pdf, publish=publish,
                         internal=internal)
-    _print_outputs(result.output_dir)
+    _print_run(result)
 
 
 @main.command()
@@ -210,10 +210,36 @@ def _print_batch_summary(outcomes) -> None:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
 
 
-def _print_outputs(folder: Path) -> None:
-    click.echo(f"Results: {folder / 'results'}")
-    for path in sorted(folder.glob("*.html")) + sorted(folder.glob("*.pdf")):
-        click.echo(f"Report:  {path}")
+def _print_outputs(folder: Path, names: list[str] | None = None) -> None:
+    """The results folder and the reports (``names``: those written now; ``None``: every report in the folder)."""
+    click.echo(f"Results:  {folder / 'results'}")
+    files = [folder / n for n in names] if names is not None else sorted(folder.glob("*.html")) + sorted(
+        folder.glob("*.pdf"))
+    for path in sorted(files, key=lambda p: (p.suffix != ".xlsx", p.suffix, p.name)):
+        click.echo(f"{'Workbook:' if path.suffix == '.xlsx' else 'Report:  '} {path}")
+
+
+def _print_run(result) -> None:
+    """What this run wrote (never an older file left in the folder), its log, the data quality and the findings;
+    reports kept from an earlier run are named as such."""
+    from kpbkit.report.summary import findings_per_area, quality_counts
+
+    folder = result.output_dir
+    _print_outputs(folder, [n for n in result.written if n not in ("results", "interim")])
+    warned = f" ({len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''})" if result.warnings else ""
+    click.echo(f"Log:      {folder / 'results' / 'run.log'}{warned}")
+    quality = quality_counts(folder / "results")
+    if quality is not None:
+        report = folder / "kvalitet.html"
+        where = f"see {report}" if report.name in result.written else "`kpbkit validate` lists them"
+        click.echo(f"Quality:  {quality}: {where}")
+    findings = findings_per_area(folder / "results")
+    if findings:
+        click.echo(f"Findings: {findings}")
+    stale = sorted({c.split("/")[0] for c in result.carried if c.split("/")[0].endswith((".html", ".pdf"))})
+    if stale:
+        click.secho(f"warning: kept from an earlier run, not made from these results: {', '.join(stale)}; "
+                    "run without --only to bring them up to date", fg="yellow", err=True)
 
 
 @main.command()
@@ -273,7 +299,7 @@ def demo(config: Path, regenerate: bool, no_pdf: bool, publish: bool, internal: 
     if publish and internal:
         raise click.UsageError("give --publish or --internal, not both")
     result = run_demo(config, force=regenerate, pdf=not no_pdf, publish=publish, internal=internal)
-    _print_outputs(result.output_dir)
+    _print_run(result)
 
 
 def _write_key(path: Path, *, force: bool = False) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kpbkit.analyses.findings import INTERIM_NEEDED as FINDINGS_INTERIM
@@ -17,7 +17,8 @@ from kpbkit.comparisons import write_comparisons
 from kpbkit.config import ClientConfig, load_client_config
 from kpbkit.errors import KpbkitError
 from kpbkit.ingest import CanonicalData, ingest
-from kpbkit.io.staging import RunInterrupted, StagedOutput, checkpoint
+from kpbkit.io.run_log import RUN_LOG, RunLog
+from kpbkit.io.staging import OWNED, RunInterrupted, StagedOutput, checkpoint
 from kpbkit.model import ModelResult, run_model
 from kpbkit.model.rules import ledger_rules
 from kpbkit.privacy import Policy
@@ -51,6 +52,12 @@ class RunResult:
     results_dir: Path
     model: ModelResult
     data: CanonicalData
+    #: the files this run wrote, relative to ``output_dir`` (results and interim as their folders)
+    written: list[str] = field(default_factory=list)
+    #: entries of an earlier run kept in the folder (other areas' reports: not made from these results)
+    carried: list[str] = field(default_factory=list)
+    #: the warnings the run logged (also in run.json and results/run.log)
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_client(
@@ -88,8 +95,9 @@ def run_client(
     check_templates(reports)
     publication = (publish or config.report.publication) and not internal
     policy = Policy(publication, config.report.threshold)
-    stage = StagedOutput(config.output_dir)
-    with _building(stage):
+    # an area rendered again replaces its HTML and PDF together: with --no-pdf an older PDF is not kept beside it
+    stage = StagedOutput(config.output_dir, owned=(*OWNED, *report_files(reports)))
+    with _building(stage), RunLog() as run_log:
         progress(next(step), steps, f"Reading input from {config.input_folder}")
         data = ingest(config)
         checkpoint("ingested")
@@ -120,12 +128,25 @@ def run_client(
                                                                                       config.period.label),
                 progress=progress, step=step, steps=steps, pdf=pdf)
             record["finished"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            write_run_json(record, results_dir)
+        record["warnings"] = run_log.warnings()
+        write_run_json(record, results_dir)
+        run_log.write(results_dir / RUN_LOG)
         checkpoint("run_json_written")
-    if stage.carried:
-        log.info("Kept from the previous run (this run does not write them): %s", ", ".join(stage.carried))
+    written = [*OWNED, *workbook_files(config.output_dir), *(f for f in report_files(reports)
+                                                      if (config.output_dir / f).is_file())]
     progress(next(step), steps, f"Done in {time.perf_counter() - t0:.1f} s: {config.output_dir}")
-    return RunResult(config, config.output_dir, config.output_dir / "results", model, data)
+    return RunResult(config, config.output_dir, config.output_dir / "results", model, data, written=written,
+                     carried=list(stage.carried), warnings=run_log.warnings())
+
+
+def report_files(reports: list) -> list[str]:
+    """The files a rendered report owns in the period folder: its HTML and PDF."""
+    return [f"{report.name}{suffix}" for report in reports for suffix in (".html", ".pdf")]
+
+
+def workbook_files(folder: Path) -> list[str]:
+    """The run's workbook in the period folder (``kpb_<client>_<period>.xlsx``)."""
+    return sorted(p.name for p in Path(folder).glob("kpb_*.xlsx"))
 
 
 def render_run(

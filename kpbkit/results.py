@@ -28,14 +28,19 @@ def write_prognos(config: ClientConfig, data: CanonicalData, model: ModelResult,
     """Compute the forecast and write ``prognos_rates.csv``, ``prognos.csv`` and ``prognos_budget.csv`` into ``folder``.
 
     Written in every run. Without a population forecast (or for a year it lacks) the forecast years' figures are
-    empty cells, never zeros (a logged warning); see :mod:`kpbkit.model.forecast`.
+    empty cells, never zeros (a note when no forecast file was given, a warning when it lacks years); see
+    :mod:`kpbkit.model.forecast`.
     """
     sources = {name: Path(data.input_files[name]).name for name in ("population", "population_forecast")
                if name in data.input_files}
     tables = forecast.for_run(config, model.person_costs, data.persons, data.population, data.population_forecast,
                               sources=sources)
     years = tables.forecast.loc[tables.forecast["population"].isna(), "year"].unique()
-    if len(years):
+    if len(years) and "population_forecast" not in data.input_files:
+        # no forecast asked for: nothing the consultant must act on, so a note, not a warning
+        log.info("No population forecast in the input (population_forecast): %s.csv has the base year only",
+                 forecast.FILES["forecast"])
+    elif len(years):
         log.warning("No population for %s (population / population_forecast): %s.csv has no forecast for those "
                     "years", ", ".join(str(y) for y in sorted(years)), forecast.FILES["forecast"])
     folder.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,7 @@ KPBKIT = Path(sys.executable).with_name("kpbkit")
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals and modes as on Linux")
 
 #: files whose bytes differ between two runs of the same inputs (timestamps)
-STAMPED = {"results/run.json", "results/pa_six_month.xlsx", "kpb_testkommun_2025.xlsx"}
+STAMPED = {"results/run.json", "results/run.log", "results/pa_six_month.xlsx", "kpb_testkommun_2025.xlsx"}
 
 
 def hashes(folder: Path) -> dict[str, str]:
