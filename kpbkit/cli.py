@@ -151,9 +151,12 @@ def render(period_folder: Path, only: str | None, no_pdf: bool) -> None:
 
     Example: kpbkit render reports/exempelkommun/2025 --only lss
     """
-    from kpbkit.pipeline import render_run
+    from kpbkit.pipeline import render_run, report_files
+    from kpbkit.report.templates_catalog import reports_for
 
-    _print_outputs(render_run(period_folder, only=only, pdf=not no_pdf))
+    folder = render_run(period_folder, only=only, pdf=not no_pdf)
+    _print_outputs(folder, [f for f in report_files(reports_for(only)) if (folder / f).is_file()
+                            and (not no_pdf or not f.endswith(".pdf"))])
 
 
 @main.command()
