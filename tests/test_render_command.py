@@ -65,7 +65,7 @@ def test_reports_render_again_from_the_period_folder_alone(hidden_inputs, tmp_pa
         again = (copy / f"{report.name}.html").read_text(encoding="utf-8")
         assert _normalised(again) == _normalised(first), _first_difference(report.name, first, again)
         assert pdf_text(copy / f"{report.name}.pdf") == pdf_text(result.output_dir / f"{report.name}.pdf"), report.name
-        assert f"Report:  {copy / f'{report.name}.html'}" in out.output
+        assert f"Report:   {copy / f'{report.name}.html'}" in out.output
     run = json.loads((copy / "results" / "run.json").read_text(encoding="utf-8"))
     assert run["rendered"] and len(run["templates"]) == len(REPORTS)
     # the results themselves are the run's, untouched
