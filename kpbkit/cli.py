@@ -247,13 +247,16 @@ def _print_run(result) -> None:
 
 @main.command()
 @click.argument("config", type=click.Path(path_type=Path))
-def validate(config: Path) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 when there is any warning (a gate before a full run or in CI).")
+def validate(config: Path, strict: bool) -> None:
     """Check CONFIG, its ledger rules and its input files without writing anything.
 
     Reads every input file, runs the model in memory (reconciliation included) and lists every
-    data-quality finding: check id, table, count, what it means and an example row.
+    data-quality finding: check id, table, count, what it means and an example row. Then checks what a full
+    run needs beyond that (comparison municipalities with results, earlier years, a population forecast when
+    prognos asks for one, FK's hourly rate for the period) and counts everything per severity.
 
-    Example: kpbkit validate client_configs/exempel.yaml
+    Example: kpbkit validate client_configs/exempel.yaml --strict
     """
     from kpbkit.config import load_client_config
     from kpbkit.ingest import ingest
@@ -276,6 +279,19 @@ def validate(config: Path) -> None:
         example = f" e.g. {finding['example']}" if finding.get("example") else ""
         click.echo(f"  {finding['severity']}: {finding['check']} ({finding['table']}, {finding['count']}) "
                    f"{finding['detail']}{example}")
+    from kpbkit.readiness import readiness_checks
+
+    ready = readiness_checks(cfg, data, model)
+    click.echo(f"Full run: {'everything it needs is there' if not ready else 'check the lines below'}")
+    for item in ready:
+        click.echo(f"  {item.severity} (full run): {item.check} {item.detail}\n    How to fix: {item.fix}")
+    severities = [*model.data_quality["severity"].astype(str), *(item.severity for item in ready)]
+    counts = {s: severities.count(s) for s in ("error", "warning", "info")}
+    click.echo(f"Summary: {counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} note(s)")
+    if strict and (counts["error"] or counts["warning"]):
+        click.secho("error: --strict: the warnings above must be fixed (or accepted by running without --strict)",
+                    fg="red", err=True)
+        sys.exit(1)
 
 
 @main.command()

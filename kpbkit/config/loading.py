@@ -7,6 +7,7 @@ name the key and the allowed values; nothing runs before the config (and its rul
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import re
@@ -340,8 +341,10 @@ def _config_error(exc: ValidationError, path: Path) -> ConfigError:
         key = ".".join(str(p) if not isinstance(p, int) else f"[{p}]" for p in loc).replace(".[", "[")
         if err["type"] == "extra_forbidden":
             parent = _model_at(loc[:-1])
-            allowed = ", ".join(parent.model_fields) if parent else ""
-            lines.append(f"key '{key}': unknown key (allowed here: {allowed})")
+            fields = list(parent.model_fields) if parent else []
+            near = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6) if loc else []
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            lines.append(f"key '{key}': unknown key ({hint}allowed here: {', '.join(fields)})")
         elif err["type"] == "missing":
             lines.append(f"key '{key}': required but missing")
         else:
