@@ -33,12 +33,12 @@ class _StderrHandler(logging.Handler):
             self.handleError(record)
 
 
-def _setup_logging(quiet: bool) -> None:
+def _setup_logging(quiet: bool, *, verbose: bool = False) -> None:
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(message)s"))
     log = logging.getLogger("kpbkit")
     log.handlers[:] = [handler]
-    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    log.setLevel(logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO)
     log.propagate = False
 
 
@@ -96,8 +96,9 @@ class KpbkitGroup(click.Group):
 @click.version_option(__version__, prog_name="kpbkit")
 @click.option("--debug", is_flag=True, help="Show full tracebacks on errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print kpbkit's detailed (debug) messages too.")
 @click.pass_context
-def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
+def main(ctx: click.Context, debug: bool, quiet: bool, verbose: bool) -> None:
     """KPB (kostnad per brukare) analyses for Swedish social services.
 
     Reads a client's data as named by its config (client_configs/<client>.yaml), computes the KPB
@@ -105,7 +106,9 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-    _setup_logging(quiet)
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any value turns colour off
+        ctx.color = False
+    _setup_logging(quiet, verbose=verbose)
     if not debug:
         warnings.simplefilter("ignore")
         _silence_libraries()
@@ -120,7 +123,11 @@ def main(ctx: click.Context, debug: bool, quiet: bool) -> None:
               "report.publication: false.")
 @click.option("--internal", is_flag=True, help="Internal working material: individual-level detail, small counts "
               "shown, every page marked 'Arbetsmaterial'. Never send it outside the consultancy.")
-def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publish: bool, internal: bool) -> None:
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a config key for this run, e.g. --set report.threshold=10 (repeatable).")
+@click.option("--period", "period", metavar="YEAR", type=int, help="Run another calendar year than the config's.")
+def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publish: bool, internal: bool,
+        overrides: tuple[str, ...], period: int | None) -> None:
     """Run the KPB model for CONFIG and render its reports.
 
     Writes reports/<client>/<period>/: results/ (the contract's tables and run.json), interim/ (pseudonymised
@@ -132,8 +139,8 @@ def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publis
 
     if publish and internal:
         raise click.UsageError("give --publish or --internal, not both")
-    result = run_client(config, render=not results_only, only=only, pdf=not no_pdf, publish=publish,
-                        internal=internal)
+    result = run_client(_config_with(config, overrides, period), render=not results_only, only=only,
+                        pdf=not no_pdf, publish=publish, internal=internal)
     _print_run(result)
 
 
@@ -213,6 +220,14 @@ def _print_batch_summary(outcomes) -> None:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
 
 
+def _config_with(path: Path, overrides: tuple[str, ...], period: int | None):
+    """The config at ``path`` with the command line's ``--set`` items and ``--period`` applied."""
+    from kpbkit.config import load_client_config
+
+    items = [*overrides, *([f"period={{year: {period}}}"] if period is not None else [])]
+    return load_client_config(path, items)
+
+
 def _print_outputs(folder: Path, names: list[str] | None = None) -> None:
     """The results folder and the reports (``names``: those written now; ``None``: every report in the folder)."""
     click.echo(f"Results:  {folder / 'results'}")
@@ -248,7 +263,10 @@ def _print_run(result) -> None:
 @main.command()
 @click.argument("config", type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit 1 when there is any warning (a gate before a full run or in CI).")
-def validate(config: Path, strict: bool) -> None:
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a config key, e.g. --set comparison.history_years=0 (repeatable).")
+@click.option("--period", "period", metavar="YEAR", type=int, help="Check another calendar year than the config's.")
+def validate(config: Path, strict: bool, overrides: tuple[str, ...], period: int | None) -> None:
     """Check CONFIG, its ledger rules and its input files without writing anything.
 
     Reads every input file, runs the model in memory (reconciliation included) and lists every
@@ -258,12 +276,11 @@ def validate(config: Path, strict: bool) -> None:
 
     Example: kpbkit validate client_configs/exempel.yaml --strict
     """
-    from kpbkit.config import load_client_config
     from kpbkit.ingest import ingest
     from kpbkit.model import run_model
     from kpbkit.model.rules import ledger_rules
 
-    cfg = load_client_config(config)
+    cfg = _config_with(config, overrides, period)
     click.echo(f"Config OK: {cfg.client_name} ({cfg.client_id}), period {cfg.period.label}, "
                f"{len(ledger_rules(cfg))} ledger rules")
     data = ingest(cfg)

@@ -7,10 +7,12 @@ name the key and the allowed values; nothing runs before the config (and its rul
 
 from __future__ import annotations
 
+import copy
 import difflib
 import logging
 import os
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -216,8 +218,12 @@ def read_config_yaml(path: str | Path) -> Any:
     return parse_config_yaml(read_config_bytes(path), file=path)
 
 
-def load_client_config(path: str | Path) -> ClientConfig:
-    """Read, validate and resolve a client config; raise :class:`ConfigError` naming the key on any problem."""
+def load_client_config(path: str | Path, overrides: Sequence[str] = ()) -> ClientConfig:
+    """Read, validate and resolve a client config; raise :class:`ConfigError` naming the key on any problem.
+
+    ``overrides``: ``"key.path=value"`` items (``kpbkit run --set``) applied over the file before validation; the
+    value is read as YAML (``2024``, ``false``, ``[a, b]``). The config's hash covers them.
+    """
     path = Path(path).resolve()
     if not path.is_file():
         raise ConfigError(
@@ -227,6 +233,9 @@ def load_client_config(path: str | Path) -> ClientConfig:
     data = parse_config_yaml(raw, file=path)
     if not isinstance(data, dict):
         raise ConfigError("the config must be a mapping of keys (client, period, input, ...)", file=path)
+    if overrides:
+        data = apply_overrides(data, overrides, file=path)
+        raw = raw + "".join(f"\n# --set {item}" for item in overrides).encode("utf-8")
     try:
         model = ClientConfigModel.model_validate(data)
     except ValidationError as exc:
@@ -246,6 +255,34 @@ def load_client_config(path: str | Path) -> ClientConfig:
     _log_outside_paths(model, paths)
     _check_input_files(model, paths.input_folder, path)
     return ClientConfig(model, paths, raw)
+
+
+def apply_overrides(data: dict[str, Any], overrides: Sequence[str], *, file: Path | None = None) -> dict[str, Any]:
+    """``data`` with each ``"a.b.c=value"`` set (nested mappings made where missing); the value read as YAML.
+
+    >>> apply_overrides({"period": {"year": 2025}}, ["period.year=2024", "report.publication=false"])
+    {'period': {'year': 2024}, 'report': {'publication': False}}
+    """
+    out = copy.deepcopy(data)
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        parts = key.strip().split(".")
+        if not sep or not all(p.strip() for p in parts):
+            raise ConfigError(f"--set '{item}' is not KEY=VALUE", file=file, key="--set",
+                              fix="write the key's path with dots and its value, e.g. --set period.year=2024")
+        try:
+            value = yaml.safe_load(text) if text.strip() else None
+        except yaml.YAMLError:
+            raise ConfigError(f"--set {key}: the value is not valid YAML", file=file, key=key,
+                              fix="quote a text value, e.g. --set client.name='Exempelkommun'") from None
+        node = out
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[parts[-1]] = value
+    return out
 
 
 _WINDOWS_DRIVE_ROOT = re.compile(r"^[A-Za-z]:[\\/]*$")
