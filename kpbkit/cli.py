@@ -1,4 +1,4 @@
-"""The ``kpbkit`` command: run, batch, render, validate, demo, lab, keygen and references.
+"""The ``kpbkit`` command: run, batch, render, validate, new-client, demo, lab, keygen and references.
 
 User errors print one clear message and exit non-zero without a traceback (``--debug`` shows it).
 """
@@ -164,6 +164,34 @@ def render(period_folder: Path, only: str | None, no_pdf: bool) -> None:
     folder = render_run(period_folder, only=only, pdf=not no_pdf)
     _print_outputs(folder, [f for f in report_files(reports_for(only)) if (folder / f).is_file()
                             and (not no_pdf or not f.endswith(".pdf"))])
+
+
+@main.command("new-client")
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--id", "client_id", metavar="ID", help="The client's id (default: the folder's name), e.g. karlstad.")
+@click.option("--name", metavar="NAME", help="The municipality's name, e.g. 'Karlstads kommun'.")
+@click.option("--kommunkod", default="0000", show_default=True, help="The municipality's four-digit code.")
+@click.option("--year", type=int, default=2025, show_default=True, help="The period's calendar year.")
+@click.option("--like", type=click.Path(path_type=Path, exists=True, dir_okay=False), metavar="CONFIG",
+              help="Copy the input section (shape, files, headers, code lists) and LSS settings of this config.")
+def new_client_command(folder: Path, client_id: str | None, name: str | None, kommunkod: str, year: int,
+                       like: Path | None) -> None:
+    """Start a new client in FOLDER: a commented config, a ledger-rules template, an extracts folder, a key.
+
+    Example: kpbkit new-client ~/kpb/karlstad --name "Karlstads kommun" --kommunkod 1780
+    """
+    from kpbkit.scaffold import new_client
+
+    made = new_client(folder, client_id=client_id, name=name, kommunkod=kommunkod, year=year, like=like)
+    click.echo(f"Config:       {made.config}")
+    click.echo(f"Ledger rules: {made.rules}")
+    click.echo(f"Extracts:     {made.extracts}/")
+    click.echo(f"Key:          {made.key} (readable by you only; keep it out of git and backups you share)")
+    click.echo("Next:")
+    click.echo(f"  1. put the client's extracts in {made.extracts}/")
+    click.echo(f"  2. edit {made.config.name}: name, codes, FK's rate; and the ledger rules")
+    click.echo(f"  3. kpbkit validate {made.config}   (until it says what you expect)")
+    click.echo(f"  4. kpbkit run {made.config}")
 
 
 @main.command()

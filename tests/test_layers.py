@@ -29,7 +29,7 @@ LAYER_OF = {
     "views": "views", "labels": "views", "tables": "views", "charts": "views", "formats": "views",
     "privacy": "views",
     "report": "report", "explorer": "report",
-    "pipeline": "app", "cli": "app", "demo": "app", "batch": "app", "readiness": "app",
+    "pipeline": "app", "cli": "app", "demo": "app", "batch": "app", "readiness": "app", "scaffold": "app",
 }
 
 #: (importing module prefix, imported module prefix): crossings to remove (issue 13); each must still occur
