@@ -24,8 +24,8 @@ def test_a_comparison_municipality_without_results_fails_strict(tmp_path, write_
     config = write_case(tmp_path, config={"comparison": {"municipalities": ["../grannby/results"]}})
     plain = _validate(config)
     assert plain.exit_code == 0, plain.output
-    assert re.search(r"^  warning \(full run\): comparison_missing comparison municipality '\.\./grannby/results' has no results",
-                     plain.output, re.M), plain.output
+    assert re.search(r"^  warning \(full run\): comparison_missing comparison municipality "
+                     r"'\.\./grannby/results' has no results", plain.output, re.M), plain.output
     errors, warnings, _notes = _summary(plain.output)
     assert errors == 0 and warnings >= 1
     strict = _validate(config, "--strict")
