@@ -123,7 +123,8 @@ def reference_file(path: Path, *, key: str | None = None) -> pd.DataFrame:
 def load_references(config: ClientConfig | ReportConfig | None = None) -> pd.DataFrame:
     """The shipped references, the config's reference files and the client's own (``comparison.references``).
 
-    Columns are :data:`REFERENCE_COLUMNS` and ``origin`` (``kpbkit``, ``file`` or ``client``). Reference files
+    Columns are :data:`REFERENCE_COLUMNS` and ``origin`` (``kpbkit``, ``file``, ``client`` or ``config``: the
+    config's FK rate of a year without a published one, :func:`_config_fk_rates`). Reference files
     (``comparison.reference_files``, relative to the config file) keep their own version; a client's rows carry
     the shipped file's version. Shipped rows come first, then the files' in the configured order, then the
     client's: beside (not instead of) each other.
@@ -142,8 +143,33 @@ def load_references(config: ClientConfig | ReportConfig | None = None) -> pd.Dat
         for column in ("value", "low", "high", "year"):
             own[column] = pd.to_numeric(own[column], errors="coerce").astype(float)
         frames.append(own[shipped.columns])
+    fk = _config_fk_rates(config, pd.concat(frames, ignore_index=True), version=str(shipped["version"].iloc[0]))
+    if len(fk):
+        frames.append(fk[shipped.columns])
     frames = [f for f in frames if len(f)] or [shipped]
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+
+#: the text of a reference row made from the config's FK rate (data the reports print as written, like the
+#: shipped file's sources): a rate that is not among the published references is the consultant's assumption
+FK_CONFIG_TEXT = {
+    "source": "Försäkringskassan, schablonbelopp (antagande)",
+    "note": "FK:s timbelopp för {year} är inte publicerat bland referensvärdena; beloppet är ett antagande i "
+            "kommunens inställningar, samma som i sexmånadersredovisningen",
+}
+
+
+def _config_fk_rates(config: ClientConfig | ReportConfig, refs: pd.DataFrame, *, version: str) -> pd.DataFrame:
+    """PA's reference of each year the config gives FK's hourly rate for and the references do not: the same rate
+    the six-month settlement uses, so the savings, the findings and the LSS pages measure against one value.
+    ``origin`` is ``config``: an assumption, not a published figure."""
+    published = refs[(refs["kpi"] == "pa_gross_cost_per_hour") & (refs["group"] == "total")]
+    years = set(pd.to_numeric(published["year"], errors="coerce").dropna().astype(int))
+    rows = [{"version": version, "area": "lss", "kpi": "pa_gross_cost_per_hour", "group": "total",
+             "value": float(rate), "low": math.nan, "high": math.nan, "unit": "SEK/hour", "year": float(year),
+             "source": FK_CONFIG_TEXT["source"], "note": FK_CONFIG_TEXT["note"].format(year=year), "origin": "config"}
+            for year, rate in sorted(config.lss.fk_hourly_rates.items()) if int(year) not in years]
+    return pd.DataFrame(rows, columns=[*REFERENCE_COLUMNS, "origin"]) if rows else pd.DataFrame()
 
 
 # --- a run's figures ----------------------------------------------------------------------------------------

@@ -496,7 +496,10 @@ def lss_quality(results: Results) -> HTML:
 def definitions(results: Results) -> HTML:
     """The FK hourly rates and the flag thresholds this report used (from the config)."""
     lss = results.config.lss
-    rates = {text.FIGURE_ROWS["rate"].format(year=year): formats.kr(rate, 2)
+    refs = results.comparisons.references
+    published = set(pd.to_numeric(refs.loc[(refs["kpi"] == "pa_gross_cost_per_hour") & (refs["origin"] != "config"),
+                                           "year"], errors="coerce").dropna().astype(int)) if len(refs) else set()
+    rates = {text.FIGURE_ROWS["rate" if year in published else "rate_assumed"].format(year=year): formats.kr(rate, 2)
              for year, rate in sorted(lss.fk_hourly_rates.items())}
     return HTML(_texts(text.SENTENCES["rates"]) + (common_views.figures_table(rates) if rates else "") + _texts(
         text.SENTENCES["thresholds"].format(threshold=formats.percent(lss.shortfall_threshold, 0),

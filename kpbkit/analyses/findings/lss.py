@@ -24,7 +24,8 @@ def fk_rate(results: Results) -> tuple[float, bool]:
     year = results.config.period.end.year
     rate = results.config.lss.fk_hourly_rates.get(year, math.nan)
     refs = results.comparisons.references
-    published = refs[(refs["kpi"] == "pa_gross_cost_per_hour") & (refs["year"] == year)] if len(refs) else refs
+    published = refs[(refs["kpi"] == "pa_gross_cost_per_hour") & (refs["year"] == year)
+                     & (refs["origin"] != "config")] if len(refs) else refs  # config rows are the assumption itself
     return float(rate), not len(published)
 
 
