@@ -58,6 +58,7 @@ def single_runs(tmp_path_factory) -> dict[str, dict[str, bytes]]:
 
 
 def _check_batch(configs: list[Path], single: dict[str, dict[str, bytes]], *extra: object) -> None:
+    """Two clients succeed with a single run's results, the broken one is reported, the exit status is 1."""
     first = _invoke("batch", *configs, "--results-only", *extra)
     assert first.exit_code == 1, first.output
     assert _lines(first.output) == {"kommun-a": "ok", "kommun-b": "ok", "kommun-c": "failed"}, first.output
@@ -66,6 +67,9 @@ def _check_batch(configs: list[Path], single: dict[str, dict[str, bytes]], *extr
     for config in configs[:2]:
         assert _results(config) == single[config.parent.name], config
 
+
+def _check_skips(configs: list[Path], single: dict[str, dict[str, bytes]], *extra: object) -> None:
+    """A second batch skips the unchanged clients; a changed input runs its client again."""
     again = _invoke("batch", *configs, "--results-only", *extra)
     assert again.exit_code == 1, again.output
     assert _lines(again.output) == {"kommun-a": "skipped", "kommun-b": "skipped", "kommun-c": "failed"}
@@ -78,21 +82,27 @@ def _check_batch(configs: list[Path], single: dict[str, dict[str, bytes]], *extr
 
 
 def test_a_local_batch_runs_each_client_isolated_and_skips_unchanged_ones(tmp_path, single_runs) -> None:
-    _check_batch(_clients(tmp_path / "local"), single_runs, "--workers", "2")
+    configs = _clients(tmp_path / "local")
+    _check_batch(configs, single_runs, "--workers", "2")
+    _check_skips(configs, single_runs, "--workers", "2")
 
 
 def test_a_batch_on_a_dask_cluster_gives_the_same(tmp_path, single_runs) -> None:
     distributed = pytest.importorskip("dask.distributed")
     # as `dask worker` runs: one worker process, clients in its threads at once
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
-        _check_batch(_clients(tmp_path / "cluster"), single_runs, "--scheduler", cluster.scheduler_address)
+        configs = _clients(tmp_path / "cluster")
+        _check_batch(configs, single_runs, "--scheduler", cluster.scheduler_address)
+        # the skip is decided on the worker, as locally: one client unchanged is enough to show it
+        again = _invoke("batch", configs[0], "--results-only", "--scheduler", cluster.scheduler_address)
+        assert again.exit_code == 0 and _lines(again.output) == {"kommun-a": "skipped"}, again.output
 
 
 def test_a_config_the_workers_cannot_read_and_an_unreachable_scheduler_are_clear(tmp_path, monkeypatch) -> None:
     from kpbkit import batch
     from kpbkit.batch import Options, run_one
 
-    monkeypatch.setattr(batch, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(batch, "CONNECT_TIMEOUT", "0.2s")
     missing = run_one(str(tmp_path / "gone.yaml"), Options(render=False), remote=True)
     assert missing.outcome == "failed"
     assert "cannot read the config" in missing.error and "shared folder" in missing.error
