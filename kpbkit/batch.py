@@ -33,6 +33,7 @@ from kpbkit.comparisons import write_comparisons
 from kpbkit.config import ClientConfig, load_client_config
 from kpbkit.errors import ConfigError, KpbkitError
 from kpbkit.ingest import file_hash, input_files
+from kpbkit.io.processes import process_context
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
 OUTCOMES = ("ok", "skipped", "failed")
@@ -261,10 +262,7 @@ def run_batch(configs: Sequence[Path], options: Options, *, workers: int | None 
         for path in configs:
             finished(run_one(str(path), options))
     else:
-        import multiprocessing
-
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["kpbkit.pipeline"])
+        context = process_context("kpbkit.pipeline")
         with ProcessPoolExecutor(max_workers=min(workers or _cores(), total), mp_context=context) as pool:
             futures = [pool.submit(run_one, str(path), options) for path in configs]
             for future in as_completed(futures):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kpbkit import labels
+from kpbkit.io.processes import process_context
 from kpbkit.report.templates_catalog import PARAMETERS, ReportTemplate, templates_dir
 
 Progress = Callable[[int, int, str], None]
@@ -93,11 +94,9 @@ def render_reports(
             outcomes[report.name] = _render_one(report, job, worker=False)
             _announce(report, outcomes[report.name], progress, step, steps, pdf)
     else:
-        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["kpbkit.report"])
+        context = process_context("kpbkit.report")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {pool.submit(_render_one, report, job): report for report in reports}
             for future in as_completed(futures):

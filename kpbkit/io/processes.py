@@ -1,0 +1,18 @@
+"""Worker processes for work that runs side by side (a batch's clients, a run's reports)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from multiprocessing.context import BaseContext
+
+
+def process_context(preload: str) -> BaseContext:
+    """How to start worker processes, the cheapest safe way: forked from this process while it runs a single
+    thread (the workers start at once, with every module this process imported), else from a fork server that
+    imports ``preload`` once (forking a process with threads can deadlock a child)."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([preload])
+    return context
