@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 import stat
 import time
 from dataclasses import dataclass
@@ -18,7 +19,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from kpbkit.cli import main
 from kpbkit.demo import DEMO_FILES, FK_RATE, STAMP_FILE, ensure_demo, generate_demo, load_test_personnummer
 from kpbkit.demo import extracts as demo_extracts
 from kpbkit.demo import generate as demo
@@ -462,3 +465,35 @@ def test_ensure_demo_generates_once_per_version_and_seed_and_keeps_the_key(
     ensure_demo(config, seed=7)
     assert calls == [2025, 7, 7, 7]
     assert key.read_text() == secret  # an existing key is never replaced
+
+
+def _cli(*args: object):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_the_demo_s_extracts_run_in_a_new_client_folder_without_editing_a_path(run: DemoRun, tmp_path: Path) -> None:
+    """``kpbkit new-client --like`` the demo's config, the demo's extracts dropped in (its ledger rules over the
+    template): validate and run succeed without editing a path (issue 16)."""
+    folder = tmp_path / "kunder" / "karlstad"
+    made = _cli("new-client", folder, "--name", "Karlstads kommun", "--kommunkod", "1780", "--like", COMMITTED_CONFIG)
+    assert made.exit_code == 0, made.output
+    config = folder / "karlstad.yaml"
+    assert f"kpbkit validate {config}" in made.output
+    key = folder / "karlstad.key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_text().strip()) >= 32
+    assert not any(p.suffix == ".key" for p in (folder / "extracts").iterdir())
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    assert data["client"] == {"id": "karlstad", "name": "Karlstads kommun", "kommunkod": "1780"}
+    assert data["input"]["folder"] == "extracts" and data["pseudonymisation"]["key_file"] == "karlstad.key"
+
+    for path in run.folder.iterdir():
+        if path.name == "ledger_rules.csv":
+            shutil.copy(path, folder / "ledger_rules.csv")  # the consultant's rules replace the template
+        elif path.is_file():
+            shutil.copy(path, folder / "extracts" / path.name)
+    checked = _cli("validate", config)
+    assert checked.exit_code == 0, checked.output
+    ran = _cli("run", config, "--results-only")
+    assert ran.exit_code == 0, ran.output
+    record = json.loads((folder / "reports" / "karlstad" / "2025" / "results" / "run.json").read_text())
+    assert record["outcome"] == "ok" and record["client_name"] == "Karlstads kommun"
