@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ from kpbkit.analyses.load import load_results
 from kpbkit.cli import main
 from kpbkit.explorer import NO_PROVIDER, Explorer, Selection, explore, selected_rows
 from kpbkit.pipeline import run_client
+from tests.conftest import write_case_files
 from tests.privacy import personnummer_forms
 
 PNR = re.compile(r"\d{6,8}[-+]?\d{4}")
@@ -37,11 +39,19 @@ TINY = {
 }
 
 
-@pytest.fixture
-def tiny(tmp_path, write_case) -> Path:
-    config = write_case(tmp_path, **TINY)
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory) -> Path:
+    """The tiny case run once for the module (its config; the output under its folder's reports/)."""
+    config = write_case_files(tmp_path_factory.mktemp("tiny"), **TINY)
     run_client(config, render=False, progress=lambda *a: None)
     return config
+
+
+@pytest.fixture
+def tiny(tiny_run: Path, tmp_path: Path) -> Path:
+    """A copy of the tiny run's folder of this test's own (the config's paths are relative to it)."""
+    shutil.copytree(tiny_run.parent, tmp_path / "tiny")
+    return tmp_path / "tiny" / tiny_run.name
 
 
 def _period_folder(config: Path) -> Path:

@@ -18,6 +18,7 @@ from kpbkit.pipeline import run_client
 from kpbkit.report import pdf_text
 from kpbkit.report.templates_catalog import REPORTS, reports_for
 from kpbkit.views import kvalitet as views
+from tests.conftest import write_case_files
 from tests.privacy import visible_text
 
 try:
@@ -73,9 +74,10 @@ def _run(tmp_path: Path, write_case, config: dict | None = None, findings: pd.Da
     return load_results(result.output_dir)
 
 
-@pytest.fixture
-def results(tmp_path, write_case):
-    return _run(tmp_path, write_case, findings=FINDINGS)
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    """One run with the planted findings, read by the tests that only look (none writes into its folder)."""
+    return _run(tmp_path_factory.mktemp("kvalitet"), write_case_files, findings=FINDINGS)
 
 
 def test_findings_are_grouped_in_phases_and_numbered_errors_first(results) -> None:
