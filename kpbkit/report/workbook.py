@@ -82,7 +82,8 @@ def write_workbook(config: ClientConfig, results_dir: Path, folder: Path, *, pol
               if (results_dir / f"{name}.csv").is_file()}
     if policy.publication:
         tables = published_tables(tables, policy)
-    book = new_workbook(banner=None if policy.publication else labels.INTERNAL_BANNER)
+    book = new_workbook(banner=None if policy.publication else labels.INTERNAL_BANNER,
+                        rows=sum(len(frame) for frame in tables.values()))
     book.properties.title = text.SUMMARY["title"].format(client=config.client_name, period=config.period.label)
     _summary_sheet(book, config, tables, policy=policy)
     for name, frame in tables.items():
