@@ -91,7 +91,8 @@ def test_a_batch_on_a_dask_cluster_gives_the_same(tmp_path, single_runs) -> None
     distributed = pytest.importorskip("dask.distributed")
     # as `dask worker` runs the tasks: in the threads of a worker, two clients at once (in this process: no
     # second interpreter to start; the local batch above shows the clients crossing process boundaries)
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
+    cluster_options = {"n_workers": 1, "threads_per_worker": 2, "processes": False, "dashboard_address": None}
+    with distributed.LocalCluster(**cluster_options) as cluster:
         configs = _clients(tmp_path / "cluster")
         _check_batch(configs, single_runs, "--scheduler", cluster.scheduler_address)
         # the skip is decided on the worker, as locally: one client unchanged is enough to show it
