@@ -289,3 +289,18 @@ def test_a_chart_reaching_past_its_edges_is_logged(caplog: pytest.LogCaptureFixt
     with caplog.at_level(logging.WARNING, logger="kpbkit"):
         charts.svg(fig)
     assert "beyond its edges" not in caplog.text
+
+
+def test_a_wide_table_of_text_repeats_two_label_columns_not_its_content() -> None:
+    """A table whose columns are all text (the findings table) repeats its first two columns in each part, not every
+    leading text column: the parts hold the other columns once each."""
+    head = "".join(f'<th class="txt">Rubrik {c}</th>' for c in range(7))
+    rows = "".join("<tr>" + "".join(f'<td class="txt">Rad {r} kolumn {c} med en ganska lång text i cellen</td>'
+                                    for c in range(7)) + "</tr>" for r in range(3))
+    table = f'<table class="kpb-table"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
+    parts = _finish(table).find_all("table")
+    assert len(parts) >= 2
+    grids = [_grid(part) for part in parts]
+    assert all([row[:2] for row in grid] == [row[:2] for row in grids[0]] for grid in grids)
+    rest = [cell for grid in grids for cell in grid[0][2:]]
+    assert sorted(rest) == [f"Rubrik {c}" for c in range(2, 7)]  # each other column once

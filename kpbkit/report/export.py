@@ -200,11 +200,16 @@ def _rows(table: Any) -> list[list[Any]] | None:
     return rows
 
 
+#: the most leading columns a split table repeats in each part (e.g. "Nr" and "Fynd", "Insats" and "Regi")
+_MAX_LABELS = 2
+
+
 def _label_count(header: list[Any], chars: list[int]) -> int:
-    """How many leading columns each part repeats: the leading text columns (at least the first), fewer if they
-    leave no room for a value column."""
+    """How many leading columns each part repeats: the leading text columns, at least the first and at most
+    :data:`_MAX_LABELS` (a row's name, not its content: a table of text would otherwise be repeated whole), fewer
+    if they leave no room for a value column."""
     count = 1
-    while count < len(header) - 1 and "txt" in (header[count].get("class") or []):
+    while count < min(len(header) - 1, _MAX_LABELS) and "txt" in (header[count].get("class") or []):
         count += 1
     if "txt" not in (header[0].get("class") or []):
         count = 1
