@@ -73,13 +73,13 @@ COMPARISONS: tuple[Comparison, ...] = (
         pa_hours=0.88,
         placements=(Placements(7, "hvb", "familjehem_konsulent", "KFH1", 2500.0),),
         costs={"service:hemtjanst:egen": 0.86, "service:hemtjanst:extern": 0.95, "service:sarskilt_boende:egen": 0.93,
-               "service:familjehem:egen": 1.15, "service:pa_sfb:egen": 0.95, "service:gruppbostad:egen": 0.88,
-               "service:gruppbostad:extern": 0.9, "service:hvb:extern": 1.08, "service:sis:extern": 1.05,
+               "service:familjehem:egen": 1.15, "service:pa_sfb:egen": 0.95, "service:gruppbostad:egen": 0.74,
+               "service:gruppbostad:extern": 0.76, "service:hvb:extern": 1.08, "service:sis:extern": 1.05,
                "service:oppenvard_bou:egen": 1.35, "service:stodboende:extern": 1.2,
                "service:familjehem_konsulent:extern": 1.05,
                "service:sarskilt_boende:extern": 0.94},
         about="a larger, younger neighbour (about 29 000 inhabitants): mostly LOV in home care, cheaper per hour, "
-              "few HVB placements, dearer family homes and open care"),
+              "few HVB placements, cheaper group homes, dearer family homes and open care"),
     Comparison(
         "jamforstad", "Jämförstad", 202, 0.86, old=1.25, to_lov=-0.6, fewer_brukare=((0.2, (0, 64)),),
         granted=1.08, pa_hours=1.15,

@@ -44,7 +44,7 @@ from kpbkit.model.pools import match_rules
 from kpbkit.model.rules import parse_target
 
 #: Bump whenever what this module derives changes: stale folders are regenerated.
-HISTORY_VERSION = "4"
+HISTORY_VERSION = "5"
 #: Exempelkommun's earlier years, as years before the generator's
 YEARS_BACK: tuple[int, ...] = (2, 1)
 EARLIER_YEARS: tuple[int, ...] = tuple(YEAR - k for k in YEARS_BACK)
