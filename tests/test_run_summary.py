@@ -56,21 +56,22 @@ def test_a_client_without_a_forecast_gets_a_note_not_a_warning(tmp_path, write_c
 
 @pytest.mark.render
 def test_only_this_run_s_reports_are_listed_and_older_ones_are_named(tmp_path, write_case) -> None:
+    # the two lightest reports (the quality report and the forecast): what is tested is the folder, not a report
     config = write_case(tmp_path)
     period = tmp_path / "reports" / "testkommun" / "2025"
 
-    first = _invoke("run", config, "--only", "aldreomsorg")
+    first = _invoke("run", config, "--only", "kvalitet")
     assert first.exit_code == 0, first.output
-    assert _listed(first.output) == ["kpb_testkommun_2025.xlsx", "hemtjanst.html", "hemtjanst.pdf"]
+    assert _listed(first.output) == ["kpb_testkommun_2025.xlsx", "kvalitet.html", "kvalitet.pdf"]
 
-    second = _invoke("run", config, "--only", "lss", "--no-pdf")
+    second = _invoke("run", config, "--only", "prognos", "--no-pdf")
     assert second.exit_code == 0, second.output
-    assert _listed(second.output) == ["kpb_testkommun_2025.xlsx", "lss.html"]
-    assert ("warning: kept from an earlier run, not made from these results: hemtjanst.html, hemtjanst.pdf"
+    assert _listed(second.output) == ["kpb_testkommun_2025.xlsx", "prognos.html"]
+    assert ("warning: kept from an earlier run, not made from these results: kvalitet.html, kvalitet.pdf"
             in second.output)
 
-    third = _invoke("run", config, "--only", "aldreomsorg", "--no-pdf")
+    third = _invoke("run", config, "--only", "kvalitet", "--no-pdf")
     assert third.exit_code == 0, third.output
-    assert _listed(third.output) == ["kpb_testkommun_2025.xlsx", "hemtjanst.html"]
-    assert not (period / "hemtjanst.pdf").exists()  # not left beside the new HTML it no longer matches
-    assert "kept from an earlier run, not made from these results: lss.html" in third.output
+    assert _listed(third.output) == ["kpb_testkommun_2025.xlsx", "kvalitet.html"]
+    assert not (period / "kvalitet.pdf").exists()  # not left beside the new HTML it no longer matches
+    assert "kept from an earlier run, not made from these results: prognos.html" in third.output
