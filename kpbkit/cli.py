@@ -153,8 +153,8 @@ def render(period_folder: Path, only: str | None, no_pdf: bool) -> None:
 
     PERIOD_FOLDER is <output>/<client>/<period> of a `kpbkit run` (also --results-only). The reports read
     only its results/ and interim/: the client's config and raw extracts are not needed. They are rendered in
-    the mode the run recorded (internal, or publication with --publish); the folder is replaced whole when
-    every report succeeded.
+    the mode the run recorded (publication, or internal after `kpbkit run --internal`); the folder is replaced
+    whole when every report succeeded.
 
     Example: kpbkit render reports/exempelkommun/2025 --only lss
     """
