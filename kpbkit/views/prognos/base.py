@@ -125,6 +125,7 @@ def line_chart(ax, frame: pd.DataFrame, *, x: str, hue: str, value: str, colors:
         ax.plot(part[x], part[value], marker="o", markersize=4 if base else 2.5, linewidth=3.4 if base else 1.5,
                 color=colors.get(str(name), charts.PALETTE[0]), label=str(name), zorder=2 if base else 3)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_ylim(bottom=0)  # volumes and kronor over the years: from zero, so a change is drawn at its size
 
 
 def legend_below(ax, n: int) -> None:
