@@ -29,7 +29,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kpbkit import labels
-from kpbkit.report import export, find_chromium, html_to_pdf
+from kpbkit.report import export, find_chromium, html_to_pdf, table_fit
 
 REPORTS = ("hemtjanst", "lss", "barn_unga", "prognos", "kvalitet")
 MIN_PT = 8.0
@@ -161,13 +161,13 @@ def _grid(table) -> list[list[str]]:
 
 def _font(table) -> float:
     match = re.search(r"font-size:\s*([\d.]+)pt", table.get("style", ""))
-    return float(match.group(1)) if match else export._TABLE_FONT_PT
+    return float(match.group(1)) if match else table_fit._TABLE_FONT_PT
 
 
 def _fits(table) -> bool:
     """Whether a table's estimated width at its own font and padding is within the A4 text width."""
-    pad = export._WIDE_PAD_PT if "kpb-wide" in table.get("class", []) else export._PAD_PT
-    return export._width_pt(export._column_chars(table), _font(table), pad) <= export._TEXT_WIDTH_PT
+    pad = table_fit._WIDE_PAD_PT if "kpb-wide" in table.get("class", []) else table_fit._PAD_PT
+    return table_fit._width_pt(table_fit._column_chars(table), _font(table), pad) <= table_fit._TEXT_WIDTH_PT
 
 
 def test_a_table_that_fits_is_unchanged() -> None:
@@ -269,7 +269,7 @@ def test_a_chart_is_saved_at_its_own_width_whatever_its_labels() -> None:
     ticks = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
     assert all(len(line) <= charts.LABEL_CHARS for tick in ticks for line in tick.split("\n"))
     assert _svg_width_pt(charts.svg(fig)) == pytest.approx(charts.WIDTH * 72, abs=0.01)
-    assert charts.WIDTH * 72 <= export._TEXT_WIDTH_PT
+    assert charts.WIDTH * 72 <= table_fit._TEXT_WIDTH_PT
 
 
 def test_a_chart_reaching_past_its_edges_is_logged(caplog: pytest.LogCaptureFixture) -> None:

@@ -5,12 +5,8 @@ from __future__ import annotations
 import html
 import math
 
-import matplotlib.dates as mdates
-import numpy as np
 import pandas as pd
 from IPython.display import HTML, display
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from kpbkit import charts, formats, labels, tables
 from kpbkit.analyses import barn_unga as analysis
@@ -19,6 +15,7 @@ from kpbkit.analyses.load import Results
 from kpbkit.labels import barn_unga as bl
 from kpbkit.views import KEY_FIGURES_MIME
 from kpbkit.views import common as common_views
+from kpbkit.views.barn_unga_charts import daily_chart, form_bars
 from kpbkit.views.common import key_figures_table, paragraph, policy_of
 
 AREA = analysis.AREA
@@ -117,7 +114,7 @@ def forms(results: Results) -> HTML:
     ]).fillna({"value": 0.0})
     highest = per_form.loc[per_form["cost_per_care_day"].idxmax(), "service"]
     chart = charts.figure_html(
-        _form_bars(long), bl.CHARTS["forms_cost_alt"].format(highest=highest),
+        form_bars(long), bl.CHARTS["forms_cost_alt"].format(highest=highest),
     )
     groups = _family_vs_institution(results)
     gtable = tables.render_html(
@@ -129,30 +126,6 @@ def forms(results: Results) -> HTML:
     text = bl.SENTENCES["forms"].format(family_cost=formats.kr(costs.get("family_home", math.nan)),
                                         institution_cost=formats.kr(costs.get("institution", math.nan)))
     return HTML(table + chart + _text(text) + gtable)
-
-
-def _form_bars(long: pd.DataFrame) -> Figure:
-    """Grouped horizontal bars per placement form: KPB cost per care day and the mean contracted price."""
-    forms_ = list(dict.fromkeys(long["service"]))
-    measures = list(dict.fromkeys(long["measure"]))
-    fig, ax = charts.figure(max(2.0, 0.55 * len(forms_) + 1.0))
-    height = 0.38
-    y = np.arange(len(forms_))[::-1]
-    span = float(long["value"].max()) or 1.0
-    for i, (measure, color) in enumerate(zip(measures, charts.PALETTE, strict=False)):
-        values = long[long["measure"] == measure].set_index("service")["value"].reindex(forms_).fillna(0.0)
-        pos = y + (0.5 - i) * height
-        ax.barh(pos, values.to_numpy(), height=height, color=color, label=measure)
-        for yy, v in zip(pos, values, strict=True):
-            if v > 0:
-                ax.text(v + span * 0.01, yy, formats.kr(v), va="center", fontsize=8)
-    ax.set_yticks(y, forms_)
-    ax.set_xlim(0, span * 1.22)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: formats.kr(v)))
-    ax.set_title(bl.CHARTS["forms_cost"], loc="left")
-    ax.grid(axis="y", visible=False)
-    ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.4, -0.12), ncol=2)
-    return fig
 
 
 def providers(results: Results) -> HTML:
@@ -316,34 +289,12 @@ def per_day(results: Results) -> HTML:
         max=policy.count_text(stats["max"]),
         max_date=_date(stats["max_date"]),
     )
-    chart = charts.figure_html(_daily_chart(daily), bl.CHARTS["per_day_alt"].format(mean=formats.number(stats["mean"],
+    chart = charts.figure_html(daily_chart(daily), bl.CHARTS["per_day_alt"].format(mean=formats.number(stats["mean"],
                                                                                                         1)))
     rows = {bl.FIGURE_ROWS["per_day_mean"]: formats.number(stats["mean"], 1),
             bl.FIGURE_ROWS["per_day_min"]: policy.count_text(stats["min"], words=False),
             bl.FIGURE_ROWS["per_day_max"]: policy.count_text(stats["max"], words=False)}
     return HTML(_text(text) + common_views.figures_table(rows) + chart)
-
-
-def _daily_chart(daily: pd.DataFrame) -> Figure:
-    """Stacked areas per placement form (a child in two forms on a transfer day counts in both)."""
-    fig, ax = charts.figure(3.2)
-    forms_ = [c for c in analysis.PLACEMENTS if c in daily.columns]
-    if forms_:
-        ax.stackplot(daily["date"], *[daily[c] for c in forms_], labels=[labels.service(c) for c in forms_],
-                     colors=charts.PALETTE[: len(forms_)], alpha=0.85)
-    ax.set_title(bl.CHARTS["per_day"], loc="left")
-    ax.set_ylabel(bl.CHARTS["per_day_y"])
-    ax.set_xlim(daily["date"].min(), daily["date"].max())
-    ax.set_ylim(0, None)
-    ax.xaxis.set_major_formatter(FuncFormatter(_month_tick))
-    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    ax.grid(axis="x", visible=False)
-    return fig
-
-
-def _month_tick(value: float, _pos: int) -> str:
-    """A date axis tick as the Swedish month abbreviation."""
-    return bl.MONTHS[mdates.num2date(value).month - 1]
 
 
 def age_and_sex(results: Results) -> HTML:
