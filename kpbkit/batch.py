@@ -33,7 +33,7 @@ from kpbkit.comparisons import write_comparisons
 from kpbkit.config import ClientConfig, load_client_config
 from kpbkit.errors import ConfigError, KpbkitError
 from kpbkit.ingest import file_hash, input_files
-from kpbkit.io.processes import process_context
+from kpbkit.io.processes import cores, process_context
 
 CONFIG_SUFFIXES = (".yaml", ".yml")
 OUTCOMES = ("ok", "skipped", "failed")
@@ -263,17 +263,11 @@ def run_batch(configs: Sequence[Path], options: Options, *, workers: int | None 
             finished(run_one(str(path), options))
     else:
         context = process_context("kpbkit.pipeline")
-        with ProcessPoolExecutor(max_workers=min(workers or _cores(), total), mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers or cores(), total), mp_context=context) as pool:
             futures = [pool.submit(run_one, str(path), options) for path in configs]
             for future in as_completed(futures):
                 finished(future.result())
     return [done[str(path)] for path in configs]
-
-
-def _cores() -> int:
-    import os
-
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 def _run_on_cluster(configs: Sequence[Path], options: Options, address: str,

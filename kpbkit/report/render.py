@@ -10,13 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from kpbkit import labels
-from kpbkit.io.processes import process_context
+from kpbkit.io.processes import cores, process_context
 from kpbkit.report.templates_catalog import PARAMETERS, ReportTemplate, templates_dir
 
 Progress = Callable[[int, int, str], None]
@@ -85,7 +84,7 @@ def render_reports(
     record = _record(period_folder)
     job = _Job(period_folder=Path(period_folder), out_folder=Path(out_folder), title=title, pdf=pdf,
                banner=None if _published(record) else labels.INTERNAL_BANNER, source=_chart_source(record))
-    workers = min(workers or _cores(), len(reports))
+    workers = min(workers or cores(), len(reports))
     for report in reports:
         progress(next(step), steps, f"{report.name}: executing {report.name}.ipynb")
     outcomes: dict[str, tuple[str | None, BaseException | None, list[logging.LogRecord]]] = {}
@@ -120,10 +119,6 @@ class _Job:
     pdf: bool
     banner: str | None
     source: str | None
-
-
-def _cores() -> int:
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
 def _render_one(report: ReportTemplate, job: _Job, *, worker: bool = True
