@@ -81,10 +81,11 @@ def bench_batch(out: Path, n: int, visits: int) -> None:
 
 TRIVIAL = {
     "cells": [
-        {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "period_folder = ''",
-         "outputs": [], "execution_count": None},
-        {"cell_type": "markdown", "metadata": {}, "source": "# Floor\n\nA trivial report."},
-        {"cell_type": "code", "metadata": {}, "source": "print('hello')", "outputs": [], "execution_count": None},
+        {"id": "parameters", "cell_type": "code", "metadata": {"tags": ["parameters"]},
+         "source": "period_folder = ''", "outputs": [], "execution_count": None},
+        {"id": "title", "cell_type": "markdown", "metadata": {}, "source": "# Floor\n\nA trivial report."},
+        {"id": "hello", "cell_type": "code", "metadata": {}, "source": "print('hello')", "outputs": [],
+         "execution_count": None},
     ],
     "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
     "nbformat": 4, "nbformat_minor": 5,
