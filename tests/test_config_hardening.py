@@ -415,3 +415,24 @@ def test_a_keygen_key_is_accepted_by_key_file(tmp_path, write_case):
     assert keygen(tmp_path / "generated.key").exit_code == 0
     cfg = load_client_config(write_case(tmp_path, config={"pseudonymisation": {"key_file": "generated.key"}}))
     assert cfg.pseudonym_key() == (tmp_path / "generated.key").read_bytes().strip()
+
+
+@pytest.mark.parametrize(("config", "key", "words"), [
+    ({"input": {"folder": 2025}}, "input.folder", 'must be a path written as text, e.g. folder: "2025"'),
+    ({"period": {"year": "tjugo"}}, "period.year", "must be a whole number"),
+    ({"comparison": {"price_index": "tre"}}, "comparison.price_index",
+     "must be a number, with a decimal point: 0.03, not 0,03"),
+    ({"report": {"publication": "kanske"}}, "report.publication", "must be true or false"),
+    ({"report": {"threshold": 1}}, "report.threshold", "must be at least 2"),
+])
+def test_pydantic_s_messages_are_in_plain_words(tmp_path, write_case, config, key, words) -> None:
+    """What pydantic says about a value is said in plain words with how to write it (issue 16), never its
+    "Input should be ..." or a Python class name."""
+    from kpbkit.config import load_client_config
+    from kpbkit.errors import ConfigError
+
+    with pytest.raises(ConfigError) as caught:
+        load_client_config(write_case(tmp_path, config=config))
+    message = str(caught.value)
+    assert f"key '{key}': {words}" in message
+    assert "Input should" not in message and "<class" not in message

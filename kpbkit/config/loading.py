@@ -385,14 +385,54 @@ def _config_error(exc: ValidationError, path: Path) -> ConfigError:
         elif err["type"] == "missing":
             lines.append(f"key '{key}': required but missing")
         else:
-            msg = err["msg"].removeprefix("Value error, ")
-            lines.append(f"key '{key}': {msg}")
+            lines.append(f"key '{key}': {plain_message(err)}")
     more = f"\n  ... and {len(exc.errors()) - 10} more" if len(exc.errors()) > 10 else ""
     return ConfigError(
         "invalid configuration:\n  " + "\n  ".join(lines) + more,
         file=path,
         fix="correct the keys above; docs/config.md lists every key and its allowed values",
     )
+
+
+#: pydantic's messages in plain words, by error type (``{name}`` from the error's context); the value given is
+#: never quoted back (it could be data)
+PLAIN_MESSAGES = {
+    "path_type": "must be a path written as text, e.g. folder: \"2025\" or folder: extracts",
+    "int_parsing": "must be a whole number, e.g. 2025",
+    "int_type": "must be a whole number, e.g. 2025",
+    "int_from_float": "must be a whole number, without decimals",
+    "float_parsing": "must be a number, with a decimal point: 0.03, not 0,03",
+    "float_type": "must be a number, with a decimal point: 0.03, not 0,03",
+    "bool_parsing": "must be true or false",
+    "bool_type": "must be true or false",
+    "string_type": "must be text (put it in quotes)",
+    "list_type": "must be a list, e.g. [a, b] or one '- item' per line",
+    "dict_type": "must be a mapping of keys, e.g. {2024: 332.60}",
+    "model_type": "must be a mapping of keys (key: value, indented under it)",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be more than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+    "date_parsing": "must be a date written YYYY-MM-DD, e.g. 2025-01-01",
+    "date_from_datetime_parsing": "must be a real date written YYYY-MM-DD, e.g. 2025-01-01",
+    "date_type": "must be a date written YYYY-MM-DD, e.g. 2025-01-01",
+    "too_short": "needs at least {min_length} item(s)",
+    "too_long": "may have at most {max_length} item(s)",
+    "string_too_short": "must not be empty",
+    "literal_error": "must be one of {expected}",
+    "enum": "must be one of {expected}",
+}
+
+
+def plain_message(err: dict[str, Any]) -> str:
+    """One pydantic error in plain words (:data:`PLAIN_MESSAGES`); kpbkit's own checks keep their message."""
+    template = PLAIN_MESSAGES.get(str(err.get("type")))
+    if template is None:
+        return str(err.get("msg", "")).removeprefix("Value error, ")
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return str(err.get("msg", "")).removeprefix("Value error, ")
 
 
 def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
