@@ -75,3 +75,13 @@ def test_only_this_run_s_reports_are_listed_and_older_ones_are_named(tmp_path, w
     assert _listed(third.output) == ["kpb_testkommun_2025.xlsx", "kvalitet.html"]
     assert not (period / "kvalitet.pdf").exists()  # not left beside the new HTML it no longer matches
     assert "kept from an earlier run, not made from these results: prognos.html" in third.output
+
+
+def test_a_template_s_period_folder_may_come_typed_as_papermill_reads_it(tmp_path, write_case, monkeypatch) -> None:
+    """``papermill -p period_folder 2025`` in the client's output folder gives the number 2025 (issue 16)."""
+    from kpbkit.views.common import load
+
+    assert _invoke("run", write_case(tmp_path), "--results-only").exit_code == 0
+    monkeypatch.chdir(tmp_path / "reports" / "testkommun")
+    assert load(2025).config.client_id == load("2025").config.client_id == load(tmp_path / "reports" / "testkommun"
+                                                                                  / "2025").config.client_id

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+import os
 import re
 from dataclasses import dataclass, fields
 
@@ -32,10 +33,14 @@ class Report(Results):
         return cls(**{f.name: getattr(results, f.name) for f in fields(Results)}, policy=policy)
 
 
-def load(period_folder: str) -> Report:
+def load(period_folder: str | os.PathLike | int) -> Report:
     """A run's results for a report, from its period folder alone (:func:`kpbkit.analyses.load.load_results`),
-    with the report's privacy policy: the mode and threshold the run recorded in run.json."""
-    results = load_results(period_folder)
+    with the report's privacy policy: the mode and threshold the run recorded in run.json.
+
+    ``period_folder`` as papermill types it: a path, or a number where the folder's name is one (``-p
+    period_folder 2025`` run in the client's output folder).
+    """
+    results = load_results(os.fspath(period_folder) if isinstance(period_folder, os.PathLike) else str(period_folder))
     return Report.of(results, Policy.from_report_mode(results.run.get("report_mode")))
 
 
