@@ -47,6 +47,8 @@ MONEY = ("direct_cost", "overhead_cost", "myndighet_cost", "gross_cost", "net_co
 _EMPTY_ROWS = pd.DataFrame(columns=["person_id", "service_code", "age_band", "sex", "regi", "provider_id",
                                     "provider_name", "unit", "volume", *MONEY])
 TABLE_NAMES = ("summary", "per_service", "per_provider", "by_age_sex", "distribution", "top_cases")
+#: the lists with a "select all" button
+LISTS = ("services", "age_bands", "providers")
 
 
 @dataclass(frozen=True)
@@ -355,8 +357,17 @@ class Explorer:
         for control in self.controls.values():
             control.style = style
         self.outputs = {name: w.Output() for name in TABLE_NAMES}
+        self.buttons = {name: w.Button(description=xl.SELECT_ALL) for name in LISTS}
+        for name, button in self.buttons.items():
+            button.on_click(lambda _b, name=name: self.select_all(name))
+        self.buttons["reset"] = w.Button(description=xl.RESET)
+        self.buttons["reset"].on_click(lambda _b: self.reset())
+        self.buttons["export"] = w.Button(description=xl.EXPORT, icon="file-excel-o")
+        self.buttons["export"].on_click(lambda _b: self._export_clicked())
+        self.message = w.HTML("")
         self._fill_options()
         self.controls["area"].observe(self._on_area, names="value")
+        self.controls["services"].observe(self._on_services, names="value")
         for name in ("services", "age_bands", "sex", "regi", "providers"):
             self.controls[name].observe(self.refresh, names="value")
         self.refresh()
@@ -398,6 +409,67 @@ class Explorer:
     def _on_area(self, _change=None) -> None:
         self._fill_options()
         self.refresh()
+
+    def _providers_of(self, services: tuple[str, ...]) -> list[tuple[str, str]]:
+        """(name, id) of the providers with rows in ``services`` of the chosen area, by name."""
+        area = self.controls["area"].value
+        rows = self.rows(area) if area else _EMPTY_ROWS
+        rows = rows[rows["service_code"].isin(services)]
+        found = rows[["provider_id", "provider_name"]].drop_duplicates().sort_values("provider_name")
+        return list(zip(found["provider_name"], found["provider_id"], strict=True))
+
+    def _on_services(self, _change=None) -> None:
+        """The provider list follows the chosen services: only those delivering them, all still chosen that were
+        (every one where every one was)."""
+        if self._busy:
+            return
+        control = self.controls["providers"]
+        before, was_all = set(control.value), set(control.value) == {v for _, v in control.options}
+        options = self._providers_of(tuple(self.controls["services"].value))
+        self._busy = True
+        try:
+            control.options = options
+            control.value = tuple(v for _, v in options if was_all or v in before)
+        finally:
+            self._busy = False
+
+    def select_all(self, name: str) -> None:
+        """Choose every option of one list (services, age bands or providers)."""
+        control = self.controls[name]
+        control.value = tuple(v for _, v in control.options)
+
+    def reset(self) -> None:
+        """Everything chosen again: every service, age band and provider, both sexes and regi."""
+        self._busy = True
+        try:
+            self.controls["sex"].value = ALL
+            self.controls["regi"].value = ALL
+            self._fill_options()
+        finally:
+            self._busy = False
+        self.refresh()
+
+    def export(self, path: str | Path | None = None) -> Path:
+        """The current selection's tables as a workbook (one sheet per table, Swedish headers), by default
+        ``utforska_<area>.xlsx`` in the run's period folder; refused if a cell is shaped like a personnummer."""
+        from kpbkit.io.identity_guard import save_workbook
+        from kpbkit.report.sheets import new_workbook, write_table_sheet
+
+        area = self.controls["area"].value or "urval"
+        target = Path(path) if path is not None else Path(self.results.folder).parent / f"utforska_{area}.xlsx"
+        book = new_workbook(banner=labels.INTERNAL_BANNER, rows=sum(len(t) for t in self.tables.values()))
+        for name in TABLE_NAMES:
+            frame = self.tables[name].reset_index(drop=True)
+            columns = list(frame.columns)
+            write_table_sheet(book, xl.SECTIONS[name][:31], columns=columns,
+                              headers=[H.get(c, xl.SUMMARY.get(c, c)) for c in columns],
+                              values={c: [None if pd.isna(v) else v for v in frame[c].tolist()] for c in columns},
+                              formats={})
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return save_workbook(book, target)
+
+    def _export_clicked(self) -> None:
+        self.message.value = f"<p>{xl.EXPORTED.format(path=self.export())}</p>"
 
     @property
     def selection(self) -> Selection:
@@ -442,13 +514,16 @@ class Explorer:
         import ipywidgets as w
 
         c = self.controls
-        tabs = w.Tab(children=[self.outputs[n] for n in TABLE_NAMES])
-        for i, name in enumerate(TABLE_NAMES):
+        panes = [n for n in TABLE_NAMES if n != "summary"]  # the key figures once, above the tabs
+        tabs = w.Tab(children=[self.outputs[n] for n in panes], layout=w.Layout(width="100%"))
+        for i, name in enumerate(panes):
             tabs.set_title(i, xl.SECTIONS[name])
+        b = self.buttons
         header = w.HTML(f"<p>{xl.HINT}</p><p><em>{xl.INTERNAL}</em></p>")
-        left = w.VBox([c["area"], c["services"], c["age_bands"]])
-        right = w.VBox([c["sex"], c["regi"], c["providers"]])
-        return w.VBox([header, w.HBox([left, right]), self.outputs["summary"], tabs])
+        left = w.VBox([c["area"], c["services"], b["services"], c["age_bands"], b["age_bands"]])
+        right = w.VBox([c["sex"], c["regi"], c["providers"], b["providers"]])
+        actions = w.HBox([b["reset"], b["export"], self.message])
+        return w.VBox([header, w.HBox([left, right]), actions, self.outputs["summary"], tabs])
 
     def show(self):
         """The explorer's widget box; the last line of a notebook cell displays it."""
@@ -511,5 +586,6 @@ def lab_command(notebook: Path, *, no_browser: bool = False) -> list[str]:
     local = Path(sys.executable).parent / "jupyter-lab"
     exe = str(local) if local.is_file() else (shutil.which("jupyter-lab") or "jupyter-lab")
     folder = Path(notebook).resolve().parent
-    command = [exe, f"--ServerApp.root_dir={folder}", str(Path(notebook).resolve())]
+    # JupyterLab's news pop-up would cover a corner of the explorer (and fetch a feed from the internet)
+    command = [exe, f"--ServerApp.root_dir={folder}", "--LabApp.news_url=None", str(Path(notebook).resolve())]
     return command + (["--no-browser"] if no_browser else [])

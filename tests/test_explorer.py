@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from kpbkit.analyses.load import load_results
 from kpbkit.cli import main
-from kpbkit.explorer import NO_PROVIDER, Explorer, Selection, explore, selected_rows
+from kpbkit.explorer import ALL, NO_PROVIDER, TABLE_NAMES, Explorer, Selection, explore, selected_rows
 from kpbkit.pipeline import run_client
 from tests.conftest import write_case_files
 from tests.privacy import personnummer_forms
@@ -288,3 +288,51 @@ def test_widget_box_builds_without_a_browser(demo) -> None:
     assert isinstance(box, ipywidgets.VBox)
     assert ex.controls["services"].description == "Insatser"
     assert {"Alla", "Kvinnor", "Män"} <= {label for label, _ in ex.controls["sex"].options}
+
+
+def test_the_lists_follow_each_other_and_can_be_chosen_whole_reset_and_exported(tiny) -> None:
+    """Issue 16's explorer polish, on the widget state: providers narrow to the chosen services, each list has
+    "select all", one button resets everything, the key figures show once (above the tabs) and the selection's
+    tables export to a workbook."""
+    import openpyxl
+
+    from kpbkit.labels import explorer as xl
+
+    ex = Explorer(load_results(_period_folder(tiny)), charts=False)
+    rows = ex.rows("aldreomsorg")
+    alarm = rows.assign(service_code="trygghetslarm", provider_id="P9", provider_name="Larmbolaget")
+    ex._rows["aldreomsorg"] = pd.concat([rows, alarm], ignore_index=True)  # a second service, its own provider
+    ex.reset()
+    providers = ex.controls["providers"]
+    assert set(providers.value) == {"P1", "P2", "P9"}
+
+    ex.controls["services"].value = ("trygghetslarm",)
+    assert [v for _, v in providers.options] == ["P9"] and providers.value == ("P9",)
+    assert set(ex.tables["per_provider"]["provider_id"]) == {"P9"}  # the panes follow the selection
+    ex.controls["services"].value = ("hemtjanst", "trygghetslarm")
+    assert set(providers.value) == {"P1", "P2", "P9"}  # every provider chosen again, as before narrowing
+
+    ex.controls["providers"].value = ("P1",)
+    ex.controls["sex"].value = "K"
+    ex.select_all("providers")
+    assert set(providers.value) == {"P1", "P2", "P9"} and ex.controls["sex"].value == "K"
+    ex.reset()
+    assert ex.controls["sex"].value == ALL and set(ex.controls["services"].value) == {"hemtjanst", "trygghetslarm"}
+
+    box = ex.widget()
+    tabs = [child for child in box.children if child.__class__.__name__ == "Tab"][0]
+    titles = [tabs.get_title(i) for i in range(len(tabs.children))]
+    assert xl.SECTIONS["summary"] not in titles and titles == [xl.SECTIONS[n] for n in TABLE_NAMES[1:]]
+
+    path = ex.export()
+    assert path.name == "utforska_aldreomsorg.xlsx" and path.parent == _period_folder(tiny)
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert book.sheetnames == [xl.SECTIONS[n][:31] for n in TABLE_NAMES]
+    sheet = book[xl.SECTIONS["per_provider"][:31]]
+    assert len(list(sheet.iter_rows())) == 1 + len(ex.tables["per_provider"])
+
+
+def test_lab_turns_jupyterlab_s_news_off(tiny) -> None:
+    from kpbkit.explorer import lab_command
+
+    assert "--LabApp.news_url=None" in lab_command(Path("utforska.ipynb"))

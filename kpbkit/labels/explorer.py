@@ -13,6 +13,10 @@ CONTROLS = {
 }
 
 ALL = "Alla"
+SELECT_ALL = "Välj alla"
+RESET = "Återställ urvalet"
+EXPORT = "Spara urvalet i Excel"
+EXPORTED = "Sparat: {path}"
 NO_PROVIDER = "Utförare saknas"
 EMPTY = "Inga brukare i urvalet. Välj fler insatser, åldersgrupper, utförare eller en annan regi eller kön."
 HINT = ("Håll ned Ctrl (Cmd på Mac) för att välja flera insatser, åldersgrupper eller utförare. "
