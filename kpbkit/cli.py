@@ -1,4 +1,4 @@
-"""The ``kpbkit`` command: run, batch, render, validate, new-client, demo, lab, keygen and references.
+"""The ``kpbkit`` command: run, batch, network, render, validate, new-client, demo, lab, keygen and references.
 
 User errors print one clear message and exit non-zero without a traceback (``--debug`` shows it).
 """
@@ -236,6 +236,26 @@ def batch(configs: tuple[Path, ...], workers: int | None, scheduler: str | None,
         click.echo(f"error: {len(failed)} of {len(outcomes)} client(s) failed: "
                    + ", ".join(o.client for o in failed), err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/natverk"), show_default=True,
+              help="Where the network's tables and workbook go.")
+@click.option("--threshold", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Leave out figures resting on fewer persons than this (0: keep every figure).")
+def network(folders: tuple[Path, ...], out: Path, threshold: int) -> None:
+    """The KPB network: FOLDERS are the municipalities' period folders (<output>/<client>/<period>).
+
+    Per key figure the distribution over the municipalities (N, min, quartiles, median, max) and each
+    municipality's rank (1 = lowest) and index against the median, as CSV and as a workbook (natverk.xlsx).
+
+    Example: kpbkit network reports/*/2025 --out reports/natverk
+    """
+    from kpbkit.report.network import write_network
+
+    for path in write_network(list(folders), out, threshold=threshold or None):
+        click.echo(f"Written: {path}")
 
 
 def _print_batch_summary(outcomes) -> None:
