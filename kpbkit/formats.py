@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import decimal
+import functools
 import math
 
 from babel.numbers import format_decimal
@@ -27,10 +28,17 @@ def number(value: float | None, decimals: int = 0) -> str:
     """``1 234,5`` with non-breaking spaces as thousands separators; empty for missing values."""
     if _missing(value):
         return "–"
+    return _number_text(repr(float(value)), decimals)
+
+
+@functools.lru_cache(maxsize=65536)
+def _number_text(value: str, decimals: int) -> str:
+    # cached on the value's repr (not the float: -0.0 == 0.0 but prints "−0"): charts' tick labels and tables ask
+    # for the same few thousand numbers again and again, and Babel's Decimal formatting is slow
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     with decimal.localcontext() as ctx:
         ctx.rounding = decimal.ROUND_HALF_UP  # 0,5 kr rounds up, as in Swedish accounts
-        text = format_decimal(decimal.Decimal(repr(float(value))), format=pattern, locale=LOCALE)
+        text = format_decimal(decimal.Decimal(value), format=pattern, locale=LOCALE)
     return text.replace("-", "\u2212").replace(" ", NBSP)  # Swedish typography: a real minus sign
 
 
