@@ -243,18 +243,23 @@ def batch(configs: tuple[Path, ...], workers: int | None, scheduler: str | None,
 @click.option("--out", type=click.Path(path_type=Path), default=Path("reports/natverk"), show_default=True,
               help="Where the network's tables and workbook go.")
 @click.option("--threshold", type=click.IntRange(min=0), default=5, show_default=True,
-              help="Leave out figures resting on fewer persons than this (0: keep every figure).")
-def network(folders: tuple[Path, ...], out: Path, threshold: int) -> None:
+              help="Leave out figures resting on fewer persons than this (0: keep every figure, a working copy).")
+@click.option("--no-pdf", is_flag=True, help="Render the report as HTML only (no PDF).")
+@click.option("--tables-only", is_flag=True, help="Write the tables and the workbook, not the report.")
+def network(folders: tuple[Path, ...], out: Path, threshold: int, no_pdf: bool, tables_only: bool) -> None:
     """The KPB network: FOLDERS are the municipalities' period folders (<output>/<client>/<period>).
 
     Per key figure the distribution over the municipalities (N, min, quartiles, median, max) and each
-    municipality's rank (1 = lowest) and index against the median, as CSV and as a workbook (natverk.xlsx).
+    municipality's rank (1 = lowest) and index against the median, the structure behind the cost
+    differences (age mix, extern regi's share, coverage), as CSV, as a workbook (natverk.xlsx) and as the
+    network report natverk.html / natverk.pdf (a page per municipality).
 
     Example: kpbkit network reports/*/2025 --out reports/natverk
     """
     from kpbkit.report.network import write_network
 
-    for path in write_network(list(folders), out, threshold=threshold or None):
+    for path in write_network(list(folders), out, threshold=threshold or None, render=not tables_only,
+                              pdf=not no_pdf):
         click.echo(f"Written: {path}")
 
 

@@ -3,6 +3,8 @@ index, checked against a computation of the same with numpy over the kpis.csv of
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -91,14 +93,97 @@ def test_kpbkit_network_writes_the_tables_and_a_swedish_workbook(folders, tmp_pa
     from kpbkit.cli import main
 
     out = tmp_path / "natverk"
-    result = CliRunner().invoke(main, ["network", *map(str, folders), "--out", str(out), "--threshold", "0"])
+    result = CliRunner().invoke(main, ["network", *map(str, folders), "--out", str(out), "--threshold", "0",
+                                       "--tables-only"])
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"network_values.csv", "network_distribution.csv",
-                                               "network_positions.csv", "natverk.xlsx"}
+                                               "network_positions.csv", "network_structure.csv",
+                                               "network_costliest.csv", "network.json", "natverk.xlsx"}
     book = openpyxl.load_workbook(out / "natverk.xlsx", read_only=True)
-    assert book.sheetnames == ["Fördelning", "Placering"]
+    assert book.sheetnames == ["Fördelning", "Placering", "Struktur"]
     header = [c.value for c in next(book["Fördelning"].iter_rows(max_row=1))]
     assert header == ["Verksamhet", "Nyckeltal", "Enhet", "Antal kommuner", "Lägst", "Nedre kvartil", "Median",
                       "Övre kvartil", "Högst"]
     written = pd.read_csv(out / "network_distribution.csv")
-    assert len(written) == len(network.distribution(network.network_values(network.read_network(folders))))
+    runs = network.read_network(folders)
+    assert len(written[written["area"] != network.STRUCTURE]) == len(network.distribution(network.network_values(runs)))
+    assert json.loads((out / "network.json").read_text(encoding="utf-8"))["municipalities"] == [
+        f"Kommun {i}" for i in range(len(LEDGERS))]
+
+
+def _run(name: str, *, kpis: list[tuple], services: list[tuple], folder=None, year: int | None = 2025,
+         inhabitants: dict | None = None):
+    from kpbkit.comparisons import RunFigures
+
+    return RunFigures(
+        name=name, year=year, label=str(year),
+        kpis=pd.DataFrame(kpis, columns=["area", "kpi", "group", "value", "unit"]),
+        services=pd.DataFrame(services, columns=["service_code", "group", "unit", "brukare", "volume", "cost",
+                                                 "gross_cost"]),
+        inhabitants=inhabitants or {}, folder=folder)
+
+
+def test_a_figure_rests_on_its_own_service_and_regi_not_the_areas_brukare() -> None:
+    # the area has 8 extern brukare, but the group home's extern cost per day rests on 2 of them
+    run = _run("A", kpis=[("lss", "brukare", "total", 60, "persons"), ("lss", "brukare", "egen", 58, "persons"),
+                          ("lss", "brukare", "extern", 8, "persons"),
+                          ("lss", "gruppbostad_cost_per_day", "total", 5000.0, "SEK/day"),
+                          ("lss", "gruppbostad_cost_per_day", "egen", 4800.0, "SEK/day"),
+                          ("lss", "gruppbostad_cost_per_day", "extern", 6000.0, "SEK/day"),
+                          ("lss", "cost_per_brukare", "total", 90000.0, "SEK/person")],
+               services=[("gruppbostad", "total", "day", 9, 3000, 0, 0), ("gruppbostad", "egen", "day", 7, 2300, 0, 0),
+                         ("gruppbostad", "extern", "day", 2, 700, 0, 0)])
+    kept = network.network_values([run], threshold=5)
+    shown = set(zip(kept["kpi"], kept["group"], strict=True))
+    assert ("gruppbostad_cost_per_day", "extern") not in shown
+    assert {("gruppbostad_cost_per_day", "total"), ("gruppbostad_cost_per_day", "egen"),
+            ("cost_per_brukare", "total")} <= shown  # 9 and 7 group-home brukare, the area's 60
+    assert network.persons(run, "lss", "gruppbostad_cost_per_day", "extern") == 2
+
+
+def test_structure_age_mix_regi_shares_and_small_regi_left_out(tmp_path) -> None:
+    results = tmp_path / "a" / "2025" / "results"
+    (results.parent / "interim").mkdir(parents=True)
+    pd.DataFrame({"year": [2025, 2025, 2025, 2024], "age": [10, 50, 85, 85], "sex": ["K"] * 4,
+                  "count": [300, 600, 100, 999]}).to_parquet(results.parent / "interim" / "population.parquet")
+    services = [("hemtjanst", "total", "hour", 40, 1000, 0, 0), ("hemtjanst", "egen", "hour", 30, 750, 0, 0),
+                ("hemtjanst", "extern", "hour", 12, 250, 0, 0),
+                ("hvb", "total", "day", 3, 300, 0, 0), ("hvb", "extern", "day", 3, 300, 0, 0),
+                ("familjehem", "total", "day", 6, 900, 0, 0), ("familjehem", "egen", "day", 6, 900, 0, 0)]
+    run = _run("A", kpis=[("aldreomsorg", "brukare", "total", 40, "persons"),
+                          ("aldreomsorg", "coverage_80", "total", 0.25, "share")],
+               services=services, folder=results, inhabitants={"80+": 100.0, "0-20": 300.0})
+    every = network.structure([run]).set_index("kpi")["value"]
+    assert every["inhabitants"] == 1000  # the period's year only
+    assert every["share_80"] == pytest.approx(0.1) and every["share_0_20"] == pytest.approx(0.3)
+    assert every["coverage_80"] == 0.25
+    assert every["extern_share_hemtjanst"] == pytest.approx(0.25)
+    assert every["extern_share_placements"] == pytest.approx(300 / 1200)
+    safe = network.structure([run], threshold=5).set_index("kpi")["value"]
+    assert "extern_share_placements" not in safe  # 3 children in bought placements
+    assert safe["extern_share_hemtjanst"] == pytest.approx(0.25)
+
+
+def test_kronor_against_the_median_and_the_costliest_unit_costs(folders) -> None:
+    runs = network.read_network(folders)
+    tables = network.network_tables(runs)
+    pos = tables["positions"]
+    cost = pos[(pos["kpi"] == "cost_per_hour") & (pos["group"] == "total")].set_index("municipality")
+    hand = _by_hand(folders)
+    hours = {}
+    for folder in folders:
+        kpis = pd.read_csv(folder / "results" / "kpis.csv", dtype={"group": str})
+        sel = kpis[(kpis["kpi"] == "delivered_hours") & (kpis["group"] == "total")]
+        hours[f"Kommun {folder.parent.name.removeprefix('kommun')}"] = float(sel["value"].iloc[0])
+    values = hand[(hand["kpi"] == "cost_per_hour") & (hand["group"] == "total")]
+    median = float(np.median(values["value"]))
+    for name, value in zip(values["municipality"], values["value"], strict=True):
+        shown = f"Kommun {name.removeprefix('kommun')}"
+        assert cost.loc[shown, "kronor"] == pytest.approx((value - median) * hours[shown])
+    top = tables["costliest"].set_index(["kpi", "group"])
+    row = top.loc[("cost_per_hour", "total")]
+    assert (row["high"], row["low"]) == ("Kommun 1", "Kommun 0")  # Kommun 1 and 3 tie at the top: first by name
+    assert row["network_cost"] == pytest.approx(sum(v * hours[f"Kommun {n.removeprefix('kommun')}"]
+                                                    for n, v in zip(values["municipality"], values["value"],
+                                                                    strict=True)))
+    assert not pos[pos["kpi"] == "delivery_ratio"]["kronor"].notna().any()  # a ratio has no kronor
