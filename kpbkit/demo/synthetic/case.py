@@ -4,6 +4,7 @@ folder."""
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,8 +96,10 @@ def write_tables(generated: Generated, out: Path, *, fmt: str = "parquet") -> di
 
 
 def client_yaml(*, header: str, client_id: str, name: str, kommunkod: str, input_folder: str,
-                ledger_rules: str, output_folder: str, notes: tuple[str, str] = ("", "")) -> str:
-    """A canonical-shape client config; ``notes``: comments on the input and output folder lines."""
+                ledger_rules: str, output_folder: str, notes: tuple[str, str] = ("", ""),
+                extra: Sequence[str] = ()) -> str:
+    """A canonical-shape client config; ``notes``: comments on the input and output folder lines; ``extra``:
+    lines added at the end."""
 
     def noted(line: str, note: str) -> str:
         return f"{line.ljust(NOTE_COLUMN - 1)} # {note}" if note else line
@@ -115,5 +118,6 @@ def client_yaml(*, header: str, client_id: str, name: str, kommunkod: str, input
         f"ledger_rules: {ledger_rules}",
         "output:",
         noted(f"  folder: {output_folder}", notes[1]),
+        *extra,
     ]
     return "\n".join(lines) + "\n"

@@ -31,6 +31,8 @@ class Profile:
     share_80: float = 0.053
     #: yearly population growth in the forecast (linear)
     growth: float = 0.012
+    #: the fewest persons a service gets (however small the municipality)
+    min_persons: int = 3
 
     def __post_init__(self) -> None:
         hour = {h[0] for h in HOUR_SERVICES}

@@ -29,7 +29,7 @@ def draw_stays(
     law_labels = ["SoL", "LVU", "LSS"]
     level_labels = ["1", "2", "3", "4", "5"]
     for spec in STAY_SERVICES:
-        n = max(3, round(home_persons * spec.per_home * case.profile.factor(spec.code)))
+        n = max(case.profile.min_persons, round(home_persons * spec.per_home * case.profile.factor(spec.code)))
         persons = case.persons_for(spec.code, n)
         if spec.kind == "short":  # several short stays a year
             persons = np.repeat(persons, 1 + rng.poisson(2.0, n))
@@ -112,7 +112,7 @@ def draw_month_decisions(case: Case, home_persons: int,
     rng = case.rng
     parts: dict[str, list[np.ndarray]] = {k: [] for k in ("_person", "codes", "start", "end", "provider")}
     for code, per_home, overlap in MONTH_SERVICES:
-        n = max(3, round(home_persons * per_home * case.profile.factor(code)))
+        n = max(case.profile.min_persons, round(home_persons * per_home * case.profile.factor(code)))
         persons = case.persons_for(code, n)
         start, end = intervals(rng, n, "long")
         extra = np.flatnonzero(rng.random(n) < overlap)

@@ -29,7 +29,7 @@ def draw_visits(
     rng = case.rng
     person_parts, service_parts, start_parts, end_parts, prov_parts = [], [], [], [], []
     for s, (code, share, per_person, _, _) in enumerate(HOUR_SERVICES):
-        n = max(3, round(n_visits * (share * case.profile.factor(code)) / per_person))
+        n = max(case.profile.min_persons, round(n_visits * (share * case.profile.factor(code)) / per_person))
         persons = case.persons_for(code, n)
         start, end = intervals(rng, n, "long")
         start = np.maximum(start, P0 - 3000)
