@@ -2,12 +2,16 @@
 
     python bench/bench_parallel.py                  # both measurements (about 4 minutes on 2 cores)
     python bench/bench_parallel.py --only batch --clients 12 --visits 100000
+    python bench/bench_parallel.py --only batch --network [--scale 1.0]
     python bench/bench_parallel.py --only render
 
 - **batch**: ``--clients`` synthetic clients (``bench/generate.py``, ``--visits`` rows each, one seed per client)
   run with ``kpbkit batch --results-only --force``: one client at a time (``--workers 1``), over the cores, and on
   a ``dask.distributed.LocalCluster`` with one single-threaded worker process per core. Prints each wall time and
-  the speed-up over one at a time.
+  the speed-up over one at a time. With ``--network`` the clients are the demo network's twelve municipalities
+  (``kpbkit.demo.network``, about 3 000 to 150 000 inhabitants, ``--scale`` times that) instead. The CPU time of
+  the batch's processes and the machine's load average are printed beside each wall time (the machine may be
+  shared).
 - **render**: the demo's five reports rendered again from its period folder (``kpbkit render``, HTML and PDF,
   the reports at the same time over the cores), against the *floor*: papermill executing a trivial one-cell
   template, nbconvert's HTML export and a Chromium PDF of it, five times, divided over the cores the same way.
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -32,6 +37,15 @@ REPORTS = 5
 
 def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _kpbkit(*args: str) -> float:
@@ -61,19 +75,39 @@ def batch_clients(out: Path, n: int, visits: int) -> list[Path]:
     return configs
 
 
-def bench_batch(out: Path, n: int, visits: int) -> None:
-    configs = [str(c) for c in batch_clients(out / "batch", n, visits)]
-    rows = f"{visits:,}".replace(",", " ")
-    print(f"batch: {n} clients of {rows} visit rows, results only, {cores()} cores")
+def network_clients(out: Path, scale: float) -> list[Path]:
+    """The demo network's configs (generated into ``out`` when missing)."""
+    from kpbkit.demo.network import ensure_network
+
+    configs, seconds = ensure_network(out, scale=scale)
+    if seconds is not None:
+        print(f"  (the network generated in {seconds:.1f} s)")
+    return configs
+
+
+def bench_batch(out: Path, n: int, visits: int, *, network: bool = False, scale: float = 1.0) -> None:
+    if network:
+        configs = [str(c) for c in network_clients(out / "network", scale)]
+        what = f"the demo network's {len(configs)} municipalities (scale {scale:g})"
+    else:
+        configs = [str(c) for c in batch_clients(out / "batch", n, visits)]
+        what = f"{n} clients of {visits:,} visit rows".replace(",", " ")
+    print(f"batch: {what}, results only, {cores()} cores; load average before {_load()}")
+    cpu = _children_cpu()
     one = _kpbkit("batch", *configs, "--results-only", "--force", "--workers", "1")
-    print(f"  one at a time      {one:7.1f} s")
+    cpu_one, cpu = _children_cpu() - cpu, _children_cpu()
+    print(f"  one at a time      {one:7.1f} s   CPU {cpu_one:6.1f} s")
     many = _kpbkit("batch", *configs, "--results-only", "--force")
-    print(f"  over the cores     {many:7.1f} s   speed-up {one / many:4.2f}x")
+    cpu_many, cpu = _children_cpu() - cpu, _children_cpu()
+    print(f"  over the cores     {many:7.1f} s   CPU {cpu_many:6.1f} s   speed-up {one / many:4.2f}x")
     from dask.distributed import LocalCluster
 
     with LocalCluster(n_workers=cores(), threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         dask = _kpbkit("batch", *configs, "--results-only", "--force", "--scheduler", cluster.scheduler_address)
-    print(f"  Dask LocalCluster  {dask:7.1f} s   speed-up {one / dask:4.2f}x")
+    cpu_dask = _children_cpu() - cpu  # the cluster's worker processes count once they have ended
+    print(f"  Dask LocalCluster  {dask:7.1f} s   CPU {cpu_dask:6.1f} s   speed-up {one / dask:4.2f}x "
+          "(CPU with the idle cluster's)")
+    print(f"  load average after {_load()}")
 
 
 # --------------------------------------------------------------------------------------------------- render
@@ -135,6 +169,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=("batch", "render"))
     parser.add_argument("--clients", type=int, default=12)
     parser.add_argument("--visits", type=int, default=100_000)
+    parser.add_argument("--network", action="store_true",
+                        help="batch: the demo network's 12 municipalities instead of --clients bench clients")
+    parser.add_argument("--scale", type=float, default=1.0, help="with --network: factor on every municipality's size")
     parser.add_argument("--period", type=Path, default=ROOT / "reports" / "exempelkommun" / "2025")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "parallel")
     args = parser.parse_args(argv)
@@ -142,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "render"):
         bench_render(args.out, args.period)
     if args.only in (None, "batch"):
-        bench_batch(args.out, args.clients, args.visits)
+        bench_batch(args.out, args.clients, args.visits, network=args.network, scale=args.scale)
     return 0
 
 

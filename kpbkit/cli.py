@@ -391,6 +391,48 @@ def demo(config: Path, regenerate: bool, no_pdf: bool, publish: bool, internal: 
     _print_run(result)
 
 
+@main.command("demo-network")
+@click.option("--out", "folder", type=click.Path(path_type=Path), default=Path(".kpbkit/demo-network"),
+              show_default=True, help="The network's folder: data/, configs/ and reports/.")
+@click.option("--scale", type=click.FloatRange(min=0.001, max=10), default=1.0, show_default=True,
+              help="Factor on every municipality's size, e.g. 0.1 for a quick look.")
+@click.option("--workers", type=click.IntRange(min=1), help="Municipalities run at once (default: one per core).")
+@click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
+@click.option("--results-only", is_flag=True, help="Write the results folders only, no reports.")
+def demo_network(folder: Path, scale: float, workers: int | None, no_pdf: bool, results_only: bool) -> None:
+    """Generate the demo network of 12 synthetic municipalities and run them as one batch.
+
+    The municipalities (about 3 000 to 150 000 inhabitants; rural and urban, old and young, own care and
+    bought care) are written under --out when missing: data/<client>/, configs/<client>.yaml. They run as
+    `kpbkit batch FOLDER/configs` would (unchanged ones skipped), each into reports/<client>/2025/; then the
+    network report (natverk.html/.pdf, its tables and workbook; with --results-only the tables and workbook
+    only) is written to reports/natverk/.
+
+    Example: kpbkit demo-network --results-only
+    """
+    from kpbkit.demo.network import ensure_network, run_network
+
+    configs, generated = ensure_network(folder, scale=scale)
+    if generated is not None:
+        click.echo(f"Generated {len(configs)} municipalities in {generated:.1f} s: {folder / 'configs'}")
+
+    def progress(done: int, total: int, outcome) -> None:
+        detail = outcome.error if outcome.outcome == "failed" else f"{outcome.seconds:.1f} s"
+        click.echo(f"[{done}/{total}] {outcome.client}: {outcome.outcome} ({detail})")
+
+    run = run_network(folder, scale=scale, workers=workers, render=not results_only, pdf=not no_pdf,
+                      progress=progress)
+    _print_batch_summary(run.outcomes)
+    click.echo(f"\nBatch: {run.batch_seconds:.1f} s")
+    for path in run.network:
+        click.echo(f"Network:  {path}")
+    failed = [o for o in run.outcomes if o.outcome == "failed"]
+    if failed:
+        click.echo(f"error: {len(failed)} of {len(run.outcomes)} municipalities failed: "
+                   + ", ".join(o.client for o in failed), err=True)
+        sys.exit(1)
+
+
 def _write_key(path: Path, *, force: bool = False) -> None:
     """Write a new random key to ``path``, mode 0600, never through a symbolic link.
 

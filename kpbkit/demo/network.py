@@ -216,7 +216,8 @@ def run_network(folder: Path = DEFAULT_FOLDER, *, scale: float = 1.0, seed: int 
                 workers: int | None = None, render: bool = True, pdf: bool = True,
                 progress: Callable[..., None] | None = None) -> NetworkRun:
     """Generate the network (when missing), run its municipalities as one batch (:func:`kpbkit.batch.run_batch`,
-    unchanged ones skipped) and write the network's figures from those with results."""
+    unchanged ones skipped) and write the network's figures from those with results: its tables, and unless
+    ``render`` is false its report (with ``pdf``, as PDF too)."""
     from kpbkit.batch import Options, run_batch
     from kpbkit.report.network import write_network
 
@@ -225,8 +226,8 @@ def run_network(folder: Path = DEFAULT_FOLDER, *, scale: float = 1.0, seed: int 
     outcomes = run_batch(configs, Options(render=render, pdf=pdf), workers=workers, progress=progress)
     batch_seconds = time.perf_counter() - started
     periods = [Path(o.output) for o in outcomes if o.outcome in ("ok", "skipped") and o.output]
-    network = (write_network(periods, folder / "reports" / "natverk", threshold=NETWORK_THRESHOLD)
-               if len(periods) >= 2 else [])
+    network = (write_network(periods, folder / "reports" / "natverk", threshold=NETWORK_THRESHOLD, render=render,
+                             pdf=pdf) if len(periods) >= 2 else [])
     return NetworkRun(configs, generated, outcomes, batch_seconds, network)
 
 

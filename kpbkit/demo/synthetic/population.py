@@ -83,15 +83,18 @@ def draw_population(case: Case) -> tuple[dict[str, pa.Array], dict[str, pa.Array
 
 def _counts(profile: Profile, weight: np.ndarray, rows_age: np.ndarray) -> np.ndarray:
     """Whole inhabitants per row (age and sex) summing to ``profile.inhabitants``, with the profile's shares
-    65-79 and 80+ (largest remainders, so even a small municipality keeps its total)."""
+    65-79 and 80+: each segment's total rounded, then spread by largest remainders (so that even a small
+    municipality keeps its total and its age profile)."""
     assert profile.inhabitants is not None
-    shares = (1.0 - profile.share_65, profile.share_65 - profile.share_80, profile.share_80)
-    exact = np.zeros(len(weight))
-    for (low, high), segment_share in zip(SEGMENTS, shares, strict=True):
-        inside = (rows_age >= low) & (rows_age < high)
-        exact[inside] = profile.inhabitants * segment_share * weight[inside] / weight[inside].sum()
-    count = np.floor(exact)
-    missing = int(profile.inhabitants - count.sum())
-    if missing > 0:
-        count[np.argsort(-(exact - count), kind="stable")[:missing]] += 1
+    total = profile.inhabitants
+    old = round(total * profile.share_80)
+    middle = round(total * profile.share_65) - old
+    count = np.zeros(len(weight))
+    for (low, high), people in zip(SEGMENTS, (total - middle - old, middle, old), strict=True):
+        inside = np.flatnonzero((rows_age >= low) & (rows_age < high))
+        exact = people * weight[inside] / weight[inside].sum()
+        whole = np.floor(exact)
+        missing = int(people - whole.sum())
+        whole[np.argsort(-(exact - whole), kind="stable")[:missing]] += 1
+        count[inside] = whole
     return count
