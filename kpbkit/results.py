@@ -7,6 +7,7 @@ import logging
 import platform
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kpbkit import __version__
@@ -83,15 +84,31 @@ def write_interim(data: CanonicalData, model: ModelResult, folder: Path) -> None
         check_frame(frame, folder / f"{name}.parquet", header_rows=0)  # categoricals: their categories only
         for col in frame.columns:
             if isinstance(frame[col].dtype, pd.CategoricalDtype):
-                frame[col] = frame[col].astype("string")
+                frame[col] = categorical_as_string(frame[col])
         frame.to_parquet(folder / f"{name}.parquet", index=False)
+
+
+def categorical_as_string(values: pd.Series) -> pd.Series:
+    """A categorical column as text (``astype("string")``), taken from its few categories instead of row by row."""
+    categories = values.cat.categories.astype("string").array
+    return pd.Series(categories.take(values.cat.codes.to_numpy(), allow_fill=True), index=values.index,
+                     name=values.name)
 
 
 def flag_counted_visits(visits: pd.DataFrame, counted: pd.DataFrame) -> pd.DataFrame:
     """The visits with ``counted`` (they count in volumes) and their ``regi``: one table instead of two copies."""
     out = visits.copy(deep=False)
-    out["counted"] = out.index.isin(counted.index)
-    out["regi"] = counted["regi"].astype("string").reindex(out.index)
+    # counted keeps the visits' own index labels: find their positions once
+    if isinstance(out.index, pd.RangeIndex) and out.index.step == 1:
+        positions = counted.index.to_numpy(dtype=np.int64) - out.index.start
+    else:
+        positions = out.index.get_indexer(counted.index)
+    where = np.full(len(out), -1, dtype=np.int64)
+    where[positions] = np.arange(len(counted))
+    out["counted"] = where >= 0
+    regi = counted["regi"]
+    regi = categorical_as_string(regi) if isinstance(regi.dtype, pd.CategoricalDtype) else regi.astype("string")
+    out["regi"] = pd.Series(regi.array.take(where, allow_fill=True), index=out.index)
     return out
 
 

@@ -180,6 +180,10 @@ def holds_personnummer(values: pd.Series, *, computed: bool = False) -> pd.Serie
             ten_digits = not (computed and pd.api.types.is_float_dtype(dtype))
             out[big] = _number_hits(array[big], ten_digits=ten_digits)
         return pd.Series(out, index=values.index)
+    if isinstance(dtype, pd.StringDtype):  # every distinct value is text: no need to sort out kinds one by one
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        hit = _text_hits(pd.Series(distinct, dtype="string")) if len(distinct) else np.zeros(0, dtype=bool)
+        return pd.Series(np.append(hit, False)[codes], index=values.index)
     try:
         codes, distinct = pd.factorize(values, use_na_sentinel=True)
     except TypeError:  # unhashable cells (lists, dicts): judged by their text

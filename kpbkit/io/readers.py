@@ -364,11 +364,24 @@ def _parquet_as_text(path: Path) -> pd.DataFrame:
     for name, column in zip(table.column_names, table.columns, strict=True):
         if pa.types.is_timestamp(column.type):
             column = pc.cast(column, pa.date32())
-        if not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+        if pa.types.is_date(column.type) or pa.types.is_integer(column.type):
+            column = _cast_distinct(column, pa.string())  # a year's days: cast each once, not once per row
+        elif not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
             column = pc.cast(column, pa.string())
         columns[str(name)] = pc.fill_null(column, "")
     frame = pa.table(columns).to_pandas(types_mapper=lambda _t: pd.StringDtype())
     return frame
+
+
+def _cast_distinct(column, to):
+    """``column`` cast to ``to`` through its dictionary: the distinct values are cast, then spread to the rows."""
+    import pyarrow as pa
+
+    chunks = []
+    for chunk in column.dictionary_encode().chunks:
+        dictionary = chunk.dictionary.cast(to)
+        chunks.append(pa.DictionaryArray.from_arrays(chunk.indices, dictionary).dictionary_decode())
+    return pa.chunked_array(chunks, type=to)
 
 
 def _short(exc: Exception) -> str:
@@ -473,8 +486,33 @@ def _empty(column: Column, n: int) -> pd.Series:
 _PNR_LIKE = re.compile(r"(?<![0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])")
 
 
+#: below this many rows a column is converted row by row; above it, once per distinct value
+DISTINCT_FROM = 10_000
+
+
 def _convert(values: pd.Series, column: Column, path: Path, shown: str,
              open_ends: tuple[str, ...] = ()) -> pd.Series:
+    """The column's values in their type; a value that cannot be read stops the run (:func:`fail_where`).
+
+    A long date or number column holds few distinct values (days of one year, minutes in steps): each is
+    parsed once and spread back to its rows. Every check depends on the value alone, so the same checks
+    fail in the same order; when one does, the rows are converted one by one to name the first row and
+    count them all exactly.
+    """
+    if column.kind not in ("date", "float", "int") or len(values) < DISTINCT_FROM or values.hasnans:
+        return _convert_rows(values, column, path, shown, open_ends)
+    codes, uniques = pd.factorize(values, sort=False)
+    if len(uniques) * 4 > len(values):
+        return _convert_rows(values, column, path, shown, open_ends)
+    try:
+        converted = _convert_rows(pd.Series(uniques, dtype=values.dtype), column, path, shown, open_ends)
+    except InputError:
+        return _convert_rows(values, column, path, shown, open_ends)
+    return pd.Series(converted.to_numpy()[codes], index=values.index, name=values.name)
+
+
+def _convert_rows(values: pd.Series, column: Column, path: Path, shown: str,
+                  open_ends: tuple[str, ...] = ()) -> pd.Series:
     empty = values == ""
     if column.kind == "date":
         opened = open_end_dates(values.where(values.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False)), values,
