@@ -98,7 +98,8 @@ def test_kpbkit_network_writes_the_tables_and_a_swedish_workbook(folders, tmp_pa
     assert result.exit_code == 0, result.output
     assert {p.name for p in out.iterdir()} == {"network_values.csv", "network_distribution.csv",
                                                "network_positions.csv", "network_structure.csv",
-                                               "network_costliest.csv", "network.json", "natverk.xlsx"}
+                                               "network_costliest.csv", "network.json", "natverk.xlsx",
+                                               "natverk_referenser.csv"}
     book = openpyxl.load_workbook(out / "natverk.xlsx", read_only=True)
     assert book.sheetnames == ["Fördelning", "Placering", "Struktur"]
     header = [c.value for c in next(book["Fördelning"].iter_rows(max_row=1))]
@@ -187,3 +188,30 @@ def test_kronor_against_the_median_and_the_costliest_unit_costs(folders) -> None
                                                     for n, v in zip(values["municipality"], values["value"],
                                                                     strict=True)))
     assert not pos[pos["kpi"] == "delivery_ratio"]["kronor"].notna().any()  # a ratio has no kronor
+
+
+def test_a_client_can_measure_against_the_networks_medians(folders, tmp_path) -> None:
+    from kpbkit.analyses.compare import chosen_reference
+    from kpbkit.comparisons import load_references, reference_file
+    from kpbkit.config import load_client_config
+    from kpbkit.report.network import REFERENCES, write_network
+
+    out = tmp_path / "natverk"
+    write_network(folders, out, threshold=None, render=False)
+    refs = reference_file(out / REFERENCES)  # the checks every reference file passes
+    assert set(refs["source"]) == {"KPB-nätverket (4 kommuner)"}
+    values = _by_hand(folders)
+    cost = values[(values["kpi"] == "cost_per_hour") & (values["group"] == "egen")]["value"].to_numpy()
+    config = load_client_config(write_case_files(
+        tmp_path / "client", config={"comparison": {"reference_files": [str(out / REFERENCES)]}},
+        visits=VISITS, persons=PERSONS))
+    every = load_references(config)
+    # kpbkit ships no recent reference for egen regi's cost per hour: the network's median is the one chosen
+    chosen, _ = chosen_reference(every, "aldreomsorg", "cost_per_hour", "egen", year=2025)
+    assert chosen["source"] == "KPB-nätverket (4 kommuner)" and chosen["year"] == 2025
+    assert chosen["value"] == pytest.approx(np.median(cost))
+    assert (chosen["low"], chosen["high"]) == (pytest.approx(np.percentile(cost, 25)),
+                                               pytest.approx(np.percentile(cost, 75)))
+    # beside a shipped reference of the same year it is listed too (the shipped one, first in order, is chosen)
+    total = every[(every["kpi"] == "cost_per_hour") & (every["group"] == "total")]
+    assert "KPB-nätverket (4 kommuner)" in set(total["source"])

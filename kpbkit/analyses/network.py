@@ -267,6 +267,24 @@ def read_tables(folder: str | Path) -> dict[str, pd.DataFrame]:
     return out
 
 
+#: a median over fewer municipalities is no reference (:func:`references`)
+MIN_REFERENCE_MUNICIPALITIES = 3
+
+
+def references(distribution_: pd.DataFrame, *, year: int | None, source: str, note: str,
+               version: str) -> pd.DataFrame:
+    """The network's medians as a reference file (``reference_values.csv``'s columns, the quartiles as ``low`` and
+    ``high``): a client names it in ``comparison.reference_files`` and its reports measure against the network.
+    Only the KPB areas' key figures, each with at least :data:`MIN_REFERENCE_MUNICIPALITIES` municipalities."""
+    from kpbkit.comparisons import REFERENCE_COLUMNS
+
+    d = distribution_[(distribution_["area"] != STRUCTURE) & (distribution_["n"] >= MIN_REFERENCE_MUNICIPALITIES)]
+    out = pd.DataFrame({"version": version, "area": d["area"], "kpi": d["kpi"], "group": d["group"],
+                        "value": d["median"], "low": d["q1"], "high": d["q3"], "unit": d["unit"],
+                        "year": year, "source": source, "note": note})
+    return out[list(REFERENCE_COLUMNS)].reset_index(drop=True)
+
+
 #: the network's record beside its tables: the municipalities, their years, the threshold, the report mode
 RECORD = "network.json"
 

@@ -128,3 +128,7 @@ CHARTS = {
 
 PROFILE_HEADING = "Kommunprofil: {name}"
 CONCLUSIONS = "Sammanfattning och slutsatser"
+
+#: the source and note of the network's medians as reference values (natverk_referenser.csv)
+REFERENCE_SOURCE = "KPB-nätverket ({n} kommuner)"
+REFERENCE_NOTE = "Medianen över nätverkets kommuner; lägsta och högsta värde är nedre och övre kvartilen"

@@ -28,6 +28,8 @@ FORMATS = {"n": "0", "rank": "0", "index": "0", "kronor": "#,##0"}
 #: the network report's template (``templates/notebooks/natverk.ipynb``) and its one parameter; not one of an area
 #: run's reports (:data:`kpbkit.report.templates_catalog.REPORTS`)
 TEMPLATE = "natverk"
+#: the network's medians as a reference file a client's config can name (``comparison.reference_files``)
+REFERENCES = "natverk_referenser.csv"
 PARAMETER = "network_folder"
 
 
@@ -52,6 +54,12 @@ def write_network(folders: list[str | Path], out: Path, *, threshold: int | None
     record_path.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     written.append(record_path)
     written.append(_workbook(tables, out, n=len(runs)))
+    year = max(record["years"], default=None)
+    if year is not None:  # a kronor reference needs the year of its price level
+        refs = network.references(tables["distribution"], year=year, version=f"natverk-{year}",
+                                  source=text.REFERENCE_SOURCE.format(n=len(runs)), note=text.REFERENCE_NOTE)
+        write_csv(refs, out / REFERENCES)
+        written.append(out / REFERENCES)
     if render:
         written += render_network(out, pdf=pdf, internal=threshold is None)
     return written
