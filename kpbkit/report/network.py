@@ -62,6 +62,9 @@ def write_network(folders: list[str | Path], out: Path, *, threshold: int | None
         written.append(out / REFERENCES)
     if render:
         written += render_network(out, pdf=pdf, internal=threshold is None)
+    # a report of an earlier network left beside these tables would show other figures
+    for suffix in ((".html", ".pdf") if not render else () if pdf else (".pdf",)):
+        (out / f"{TEMPLATE}{suffix}").unlink(missing_ok=True)
     return written
 
 
