@@ -1,14 +1,17 @@
 """Messy source shapes against the canonical shape, on the same data, in the same run.
 
-Usage: .venv/bin/python bench/bench_shapes.py [--visits 1000000] [--repeat 3] [--skip-run] [--excel-rows 0]
+Usage: .venv/bin/python bench/bench_shapes.py [--visits 1000000] [--repeat 3] [--skip-run]
+       [--visit-dates iso|datetime] [--excel-rows 0]
 
 One case from ``bench/generate.py`` (``--format csv``) is the canonical shape. The same rows are written
 again as a municipality sends them: every table in Windows-1252 with ``;`` and CRLF, Swedish headers
 (``Brukar-ID``, ``Insats``, ``Datum``, ``Tid``, ``Utförare``, ``Beviljad tid``, ``Belopp``, ...),
-durations as ``H:MM``, decimal commas and space thousands, dates as the exports write them (``20250301``,
+durations as ``H:MM``, decimal commas and space thousands, dates as the exports write them (decisions
+``20250301``, visits ``2025-03-01`` as a Swedish-locale export or, with ``--visit-dates datetime``,
 ``2025-03-01 00:00:00``), the client's own insats codes and provider names translated by code lists in
-its ``client.yaml``, sex and regi as words. The generated persons have a case-system id, not a
-personnummer, so the person column is the client's ``Brukar-ID`` mapped under ``input.tables``.
+its ``client.yaml``, sex and regi as words, the oldest age as ``100+ år``. The generated persons have a
+case-system id, not a personnummer, so the person column is the client's ``Brukar-ID`` mapped under
+``input.tables``.
 
 Then, alternating the two shapes ``--repeat`` times, it times the same kpbkit paths: reading the visits
 table as ingest reads it (the canonical reader, or the source reader of the shape), the whole ingest,
@@ -61,9 +64,13 @@ def canonical_case(visits: int, out: Path) -> Path:
     return folder
 
 
-def messy_case(canonical: Path, out: Path) -> Path:
-    """The same rows in a municipality's shape, with the client.yaml that maps it; its folder."""
-    folder = out / "messy"
+def messy_case(canonical: Path, out: Path, visit_dates: str = "iso") -> Path:
+    """The same rows in a municipality's shape, with the client.yaml that maps it; its folder.
+
+    ``visit_dates``: ``iso`` writes the visit dates as a Swedish-locale export does (``2025-03-01``),
+    ``datetime`` as a database export with a time of day (``2025-03-01 00:00:00``, 9 bytes more a row).
+    """
+    folder = out / _messy_name(visit_dates)
     if (folder / "client.yaml").is_file() and (folder / "utford_tid.csv").is_file():
         return folder
     folder.mkdir(parents=True, exist_ok=True)
@@ -81,7 +88,7 @@ def messy_case(canonical: Path, out: Path) -> Path:
     _write(folder / f"{MESSY_FILES['visits']}.csv", {
         "Brukar-ID": visits["person_id"],
         "Insats": visits["service_code"].map(service_codes),
-        "Datum": _distinct(visits["date"], lambda d: f"{d} 00:00:00" if d else ""),
+        "Datum": visits["date"] if visit_dates == "iso" else _distinct(visits["date"], _with_time),
         "Tid": _distinct(visits["minutes"], _clock),
         "Utförare": _mapped(visits["provider_id"], provider_names),
         "Personal": visits["staff_id"],
@@ -138,8 +145,16 @@ def messy_case(canonical: Path, out: Path) -> Path:
     for column, book in codes.items():
         lines.append(f"    {column}:")
         lines += [f"      {_q(k)}: {_q(v)}" for k, v in book.items()]
-    _write_config(folder, "shapes_messy", "swedish", extra="\n".join(lines) + "\n")
+    _write_config(folder, f"shapes_{_messy_name(visit_dates)}", "swedish", extra="\n".join(lines) + "\n")
     return folder
+
+
+def _messy_name(visit_dates: str) -> str:
+    return "messy" if visit_dates == "iso" else f"messy_{visit_dates}"
+
+
+def _with_time(date: str) -> str:
+    return f"{date} 00:00:00" if date else ""
 
 
 def _write_config(folder: Path, client: str, shape: str, extra: str) -> None:
@@ -221,10 +236,10 @@ def time_run(config_path: Path) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def compare_results(out: Path) -> list[str]:
+def compare_results(out: Path, messy: str = "messy") -> list[str]:
     """The results tables that differ between the two runs (empty: the same results)."""
     left = out / "reports" / "shapes_canonical" / "2025" / "results"
-    right = out / "reports" / "shapes_messy" / "2025" / "results"
+    right = out / "reports" / f"shapes_{messy}" / "2025" / "results"
     differ = []
     for file in sorted(left.glob("*.csv")):
         other = right / file.name
@@ -242,13 +257,15 @@ def main() -> None:
     parser.add_argument("--visits", type=int, default=1_000_000, help="visit rows of the case (default 1 000 000)")
     parser.add_argument("--repeat", type=int, default=3, help="alternating rounds of both shapes (default 3)")
     parser.add_argument("--skip-run", action="store_true", help="time reading and ingest only, not kpbkit run")
+    parser.add_argument("--visit-dates", choices=("iso", "datetime"), default="iso",
+                        help="how the messy visits write dates: 2025-03-01 (default) or 2025-03-01 00:00:00")
     parser.add_argument("--excel-rows", type=int, default=0,
                         help="also time reading this many visit rows from an .xlsx of the messy shape (0: skip)")
     args = parser.parse_args()
     out = HERE / "out" / f"shapes_{_label(args.visits)}"
     started = time.perf_counter()
     canonical = canonical_case(args.visits, out)
-    messy = messy_case(canonical, out)
+    messy = messy_case(canonical, out, args.visit_dates)
     print(f"cases ready in {time.perf_counter() - started:.1f} s: {canonical} and {messy}")
     print(f"machine: {os.cpu_count()} cores, load average before {os.getloadavg()[0]:.2f}")
     shapes = {"canonical": canonical / "client.yaml", "messy": messy / "client.yaml"}
@@ -277,7 +294,7 @@ def main() -> None:
               f"{m_wall / c_wall:>11.2f}×{m_cpu / c_cpu:>10.2f}×")
     if not args.skip_run:
         print(f"peak memory of the run: canonical {max(peaks['canonical']):.0f} MB, messy {max(peaks['messy']):.0f} MB")
-        differ = compare_results(out)
+        differ = compare_results(out, messy.name)
         print("results: identical in every results/*.csv" if not differ else f"results DIFFER: {', '.join(differ)}")
     print(f"load average after {os.getloadavg()[0]:.2f}")
     if args.excel_rows:

@@ -176,10 +176,11 @@ def parse_number(values: pd.Series) -> pd.Series:
 MIN_YEAR, MAX_YEAR = 1678, 2261
 #: an end date that means "open-ended" in every case system (also when no config lists it)
 OPEN_END = "9999-12-31"
+#: the forms of a date written as text, tried in this order (RE2 patterns; ``y``, ``m``, ``d`` name the parts)
 _ISO_FORMS = (
-    (r"^(\d{4})-(\d{2})-(\d{2})(?:[ T]\d{2}:\d{2}(?::\d{2})?)?$", (0, 1, 2)),
-    (r"^(\d{4})(\d{2})(\d{2})$", (0, 1, 2)),
-    (r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$", (2, 1, 0)),
+    r"^(?P<y>[0-9]{4})-(?P<m>[0-9]{2})-(?P<d>[0-9]{2})(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?$",
+    r"^(?P<y>[0-9]{4})(?P<m>[0-9]{2})(?P<d>[0-9]{2})$",
+    r"^(?P<d>[0-9]{1,2})[/.](?P<m>[0-9]{1,2})[/.](?P<y>[0-9]{4})$",
 )
 
 
@@ -193,15 +194,18 @@ def iso_date_text(values: pd.Series) -> pd.Series:
 
 
 def _iso_unique(text: pd.Series) -> pd.Series:
-    text = text.str.strip()
-    out = pd.Series(pd.NA, index=text.index, dtype="string")
-    for pattern, (y, m, d) in _ISO_FORMS:
-        parts = text.str.extract(pattern)
-        found = parts[0].notna() & out.isna()
-        if found.any():
-            out[found] = (parts.loc[found, y] + "-" + parts.loc[found, m].str.zfill(2) + "-"
-                          + parts.loc[found, d].str.zfill(2))
-    return out
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = pc.utf8_trim_whitespace(pa.array(text.to_numpy(dtype=object, na_value=None), type=pa.string()))
+    out = pa.nulls(len(values), pa.string())
+    for pattern in _ISO_FORMS:
+        parts = pc.extract_regex(values, pattern)
+        year, month, day = (pc.struct_field(parts, name) for name in ("y", "m", "d"))
+        iso = pc.binary_join_element_wise(year, pc.utf8_lpad(month, width=2, padding="0"),
+                                          pc.utf8_lpad(day, width=2, padding="0"), "-")
+        out = pc.coalesce(out, pc.if_else(pc.is_valid(parts), iso, pa.scalar(None, pa.string())))
+    return pd.Series(out.to_numpy(zero_copy_only=False), index=text.index, dtype="string")
 
 
 def _per_unique(values: pd.Series, func, dtype: str) -> pd.Series:
