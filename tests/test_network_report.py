@@ -204,6 +204,12 @@ def test_a_profile_page_per_municipality(network_out) -> None:
     sections = soup.select("section.kpb-profile")
     assert [s.find("h2").get_text(strip=True) for s in sections] == [text.PROFILE_HEADING.format(name=n)
                                                                      for n in names]
+    for section in sections:  # the indexes its sentence names are its table's
+        said = section.find("p", string=re.compile(text.SENTENCES["profile_high"].split("{")[0]))
+        indexes = re.findall(r"\((\d+)\)", said.get_text())
+        column = [td.get_text(strip=True) for table in section.find_all("table")
+                  for td in table.select("tbody td:nth-of-type(5)")]
+        assert len(indexes) == 6 and set(indexes) <= set(column), (indexes, column)
     if not pdf:
         pytest.skip("no PDF engine")
     from kpbkit.report import pdf_text
