@@ -19,15 +19,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kpbkit.demo.common import DEFAULT_SEED
 from kpbkit.demo.synthetic import Profile, client_yaml, generate, write_tables
-from kpbkit.demo.synthetic.catalogue import AGES, HOUR_SERVICES, STAY_SERVICES, YEAR
+from kpbkit.demo.synthetic.catalogue import AGES, HOUR_SERVICES, STAY_SERVICES
 from kpbkit.demo.synthetic.population import share_0_20
+
+if TYPE_CHECKING:
+    from kpbkit.batch import ClientOutcome
 
 #: bump when what the network's municipalities look like changes (its data are then generated again)
 NETWORK_VERSION = 1
-STAMP_FILE = "network.json"
+STAMP_FILE = "generated.json"
 DEFAULT_FOLDER = Path(".kpbkit/demo-network")
 #: the network's figures leave out those resting on fewer brukare (as ``kpbkit network``'s default)
 NETWORK_THRESHOLD = 5
@@ -160,22 +164,13 @@ def generate_network(folder: Path, *, scale: float = 1.0, seed: int = DEFAULT_SE
             ledger_rules=f"../data/{municipality.client_id}/ledger_rules.csv", output_folder="../reports",
             extra=CONFIG_EXTRA), encoding="utf-8")
         configs.append(config)
-    _stamp(scale, seed).write_to(folder)
+    (folder / STAMP_FILE).write_text(json.dumps(_stamp(scale, seed)) + "\n", encoding="utf-8")
     return configs
 
 
-@dataclass(frozen=True)
-class _Stamp:
-    version: int
-    scale: float
-    seed: int
-
-    def write_to(self, folder: Path) -> None:
-        (folder / STAMP_FILE).write_text(json.dumps(self.__dict__) + "\n", encoding="utf-8")
-
-
-def _stamp(scale: float, seed: int) -> _Stamp:
-    return _Stamp(NETWORK_VERSION, float(scale), int(seed))
+def _stamp(scale: float, seed: int) -> dict[str, float]:
+    """What the network's data were generated with (``network.json``)."""
+    return {"version": NETWORK_VERSION, "scale": float(scale), "seed": int(seed)}
 
 
 def network_configs(folder: Path) -> list[Path]:
@@ -192,7 +187,7 @@ def ensure_network(folder: Path, *, scale: float = 1.0, seed: int = DEFAULT_SEED
     except (OSError, ValueError):
         stamp = None
     there = all(c.is_file() and (c.parent.parent / "data" / c.stem / "visits.parquet").is_file() for c in configs)
-    if there and stamp == _stamp(scale, seed).__dict__:
+    if there and stamp == _stamp(scale, seed):
         return configs, None
     started = time.perf_counter()
     configs = generate_network(folder, scale=scale, seed=seed)
@@ -206,7 +201,8 @@ class NetworkRun:
     configs: list[Path]
     #: seconds generating the data took (``None``: they were there)
     generated: float | None
-    outcomes: list  # kpbkit.batch.ClientOutcome, in the configs' order
+    #: each municipality's outcome, in the configs' order
+    outcomes: list[ClientOutcome]
     batch_seconds: float
     #: the network's files (``reports/natverk/``); empty when fewer than two municipalities have results
     network: list[Path]
@@ -229,8 +225,3 @@ def run_network(folder: Path = DEFAULT_FOLDER, *, scale: float = 1.0, seed: int 
     network = (write_network(periods, folder / "reports" / "natverk", threshold=NETWORK_THRESHOLD, render=render,
                              pdf=pdf) if len(periods) >= 2 else [])
     return NetworkRun(configs, generated, outcomes, batch_seconds, network)
-
-
-def period_folder(folder: Path, client_id: str) -> Path:
-    """Where a municipality's run writes (``reports/<client>/<year>``)."""
-    return folder / "reports" / client_id / str(YEAR)
