@@ -13,7 +13,9 @@ Split by what each module generates:
 - :mod:`~kpbkit.demo.extracts`: the tables written in the messy shapes municipalities send;
 - :mod:`~kpbkit.demo.history`: Exempelkommun's earlier years;
 - :mod:`~kpbkit.demo.comparisons`: the comparison municipalities;
-- :mod:`~kpbkit.demo.run`: the whole demo set generated, its configs written, and run (``kpbkit demo``).
+- :mod:`~kpbkit.demo.run`: the whole demo set generated, its configs written, and run (``kpbkit demo``);
+- :mod:`~kpbkit.demo.synthetic`: synthetic municipalities of any size with pseudonymised ids (``bench/generate.py``);
+- :mod:`~kpbkit.demo.network`: the demo network of twelve of them (``kpbkit demo-network``).
 
 Example
 -------
