@@ -49,6 +49,14 @@ _EMPTY_ROWS = pd.DataFrame(columns=["person_id", "service_code", "age_band", "se
 TABLE_NAMES = ("summary", "per_service", "per_provider", "by_age_sex", "distribution", "top_cases")
 #: the lists with a "select all" button
 LISTS = ("services", "age_bands", "providers")
+#: the explorer's own CSS (in its header): ipywidgets cuts each tab title at 144 px ("Fördelning av kostn…"), so
+#: the tabs are as wide as their titles and wrap onto a second row where the notebook is narrow
+STYLE = """<style>
+.kpb-explorer .jupyter-widget-tab > .lm-TabBar > .lm-TabBar-content { flex-wrap: wrap; }
+.kpb-explorer .jupyter-widget-tab > .lm-TabBar { overflow: visible; min-height: fit-content; }
+.kpb-explorer .jupyter-widget-tab > .lm-TabBar .lm-TabBar-tab { flex: 0 0 auto; max-width: none; }
+.kpb-explorer .jupyter-widget-tab > .lm-TabBar .lm-TabBar-tabLabel { overflow: visible; }
+</style>"""
 
 
 @dataclass(frozen=True)
@@ -334,6 +342,8 @@ class Explorer:
         self.tables: dict[str, pd.DataFrame] = {}
         self.charts: dict[str, str] = {}
         self._rows: dict[str, pd.DataFrame] = {}
+        self._views: dict[str, object] = {}
+        self._empty = True
         self._busy = False
         choices = areas(results)
         if area is not None and area not in choices:
@@ -357,12 +367,13 @@ class Explorer:
         for control in self.controls.values():
             control.style = style
         self.outputs = {name: w.Output() for name in TABLE_NAMES}
-        self.buttons = {name: w.Button(description=xl.SELECT_ALL) for name in LISTS}
+        fit = {"width": "auto"}  # as wide as its text, never cut ("Spara urvalet i …")
+        self.buttons = {name: w.Button(description=xl.SELECT_ALL, layout=fit) for name in LISTS}
         for name, button in self.buttons.items():
             button.on_click(lambda _b, name=name: self.select_all(name))
-        self.buttons["reset"] = w.Button(description=xl.RESET)
+        self.buttons["reset"] = w.Button(description=xl.RESET, layout=fit)
         self.buttons["reset"].on_click(lambda _b: self.reset())
-        self.buttons["export"] = w.Button(description=xl.EXPORT, icon="file-excel-o")
+        self.buttons["export"] = w.Button(description=xl.EXPORT, icon="file-excel-o", layout=fit)
         self.buttons["export"].on_click(lambda _b: self._export_clicked())
         self.message = w.HTML("")
         self._fill_options()
@@ -489,25 +500,37 @@ class Explorer:
         rows = select(self.rows(selection.area) if selection.area else _EMPTY_ROWS, selection)
         order = [b.label for b in self.results.config.age_bands.get(selection.area or "", ())]
         self.tables = _tables(rows, order, self.top_n)
+        self._empty = not len(rows)
         self.charts = charts_html(self.tables, cost_per_brukare(rows)) if self.draw_charts else {}
+        for name, out in self.outputs.items():
+            self._draw(out, name, chart=True)
+        for name, out in self._views.items():
+            self._draw(out, name, chart=False)
+
+    def _draw(self, out, name: str, *, chart: bool) -> None:
+        """Show table ``name`` of the current selection in the output widget ``out`` (with its chart if ``chart``)."""
         from IPython.display import HTML
 
-        for name, out in self.outputs.items():
-            frame = self.tables[name]
-            body = table_html(name, frame) if len(frame) and (name != "summary" or len(rows)) else \
-                f'<p class="kpb-text">{xl.EMPTY}</p>'
-            out.outputs = ()
-            out.append_display_data(HTML(f"<h3>{xl.SECTIONS[name]}</h3>" + body + self.charts.get(name, "")))
+        frame = self.tables[name]
+        body = table_html(name, frame) if len(frame) and not self._empty else f'<p class="kpb-text">{xl.EMPTY}</p>'
+        out.outputs = ()
+        out.append_display_data(HTML(f"<h3>{xl.SECTIONS[name]}</h3>" + body +
+                                     (self.charts.get(name, "") if chart else "")))
 
     def table(self, name: str):
-        """One table of the current selection in house style (Swedish headers and number formats)."""
-        from IPython.display import HTML
+        """One table of the current selection in house style (Swedish headers and number formats), as an output
+        widget that follows the selection: every change of the controls redraws it (one widget per table, so a
+        cell run again shows the same one)."""
+        import ipywidgets as w
 
         if name not in self.tables:
             from kpbkit.errors import KpbkitError
 
             raise KpbkitError(f"no explorer table '{name}'", fix=f"use one of: {', '.join(TABLE_NAMES)}")
-        return HTML(table_html(name, self.tables[name]))
+        if name not in self._views:
+            self._views[name] = w.Output()
+            self._draw(self._views[name], name, chart=False)
+        return self._views[name]
 
     def widget(self):
         """The whole explorer as one ipywidgets box: controls on top, the panes in tabs below."""
@@ -519,11 +542,13 @@ class Explorer:
         for i, name in enumerate(panes):
             tabs.set_title(i, xl.SECTIONS[name])
         b = self.buttons
-        header = w.HTML(f"<p>{xl.HINT}</p><p><em>{xl.INTERNAL}</em></p>")
+        header = w.HTML(f"{STYLE}<p>{xl.HINT}</p><p><em>{xl.INTERNAL}</em></p>")
         left = w.VBox([c["area"], c["services"], b["services"], c["age_bands"], b["age_bands"]])
         right = w.VBox([c["sex"], c["regi"], c["providers"], b["providers"]])
         actions = w.HBox([b["reset"], b["export"], self.message])
-        return w.VBox([header, w.HBox([left, right]), actions, self.outputs["summary"], tabs])
+        box = w.VBox([header, w.HBox([left, right]), actions, self.outputs["summary"], tabs])
+        box.add_class("kpb-explorer")
+        return box
 
     def show(self):
         """The explorer's widget box; the last line of a notebook cell displays it."""
@@ -578,14 +603,61 @@ def write_lab_notebook(config_path: str | Path, *, fresh: bool = False) -> Path:
     return target
 
 
-def lab_command(notebook: Path, *, no_browser: bool = False) -> list[str]:
-    """The ``jupyter lab`` command (from kpbkit's own environment) that opens ``notebook``."""
+#: JupyterLab's settings in the environment ``kpbkit lab`` starts (its overrides.json), by plugin
+LAB_SETTINGS: dict[str, dict[str, object]] = {
+    # the notebook saved with its widget state, and saved a few seconds after a change: after a browser reload
+    # the explorer's widgets are still there (from the running kernel, or from the saved state without one)
+    "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": True},
+    "@jupyterlab/docmanager-extension:plugin": {"autosaveInterval": 5},
+    # no "get notified about Jupyter news?" pop-up over a corner of the explorer, no update check on the internet
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+}
+#: the folder in the period folder that holds them (hidden in JupyterLab's file browser)
+LAB_SETTINGS_DIR = ".kpbkit-lab"
+
+
+def write_lab_settings(folder: str | Path) -> Path:
+    """Write the settings folder ``kpbkit lab`` gives JupyterLab (``--LabApp.app_settings_dir``) into ``folder``.
+
+    It replaces the installation's own settings folder (``<JupyterLab's app dir>/settings``), so that folder's
+    ``overrides.json`` and ``page_config.json`` are carried over, with :data:`LAB_SETTINGS` over the overrides.
+    The consultant's own settings (``~/.jupyter/lab/user-settings``) still win over both. Returns the folder.
+    """
+    import json
+    import os
+    import sys
+
+    app_dir = Path(os.environ.get("JUPYTERLAB_DIR") or Path(sys.prefix) / "share" / "jupyter" / "lab")
+    target = Path(folder) / LAB_SETTINGS_DIR
+    target.mkdir(parents=True, exist_ok=True)
+    overrides: dict[str, dict[str, object]] = {}
+    own = app_dir / "settings" / "overrides.json"
+    if own.is_file():
+        try:
+            overrides = {k: dict(v) for k, v in json.loads(own.read_text(encoding="utf-8")).items()}
+        except (ValueError, TypeError, AttributeError):
+            overrides = {}  # JupyterLab itself would only warn about it
+    for plugin, settings in LAB_SETTINGS.items():
+        overrides[plugin] = {**overrides.get(plugin, {}), **settings}
+    (target / "overrides.json").write_text(json.dumps(overrides, indent=2) + "\n", encoding="utf-8")
+    page_config = app_dir / "settings" / "page_config.json"
+    if page_config.is_file():
+        (target / "page_config.json").write_bytes(page_config.read_bytes())
+    return target
+
+
+def lab_command(notebook: Path, *, no_browser: bool = False, settings: Path | None = None) -> list[str]:
+    """The ``jupyter lab`` command (from kpbkit's own environment) that opens ``notebook``; ``settings``: the folder
+    :func:`write_lab_settings` wrote."""
     import shutil
     import sys
 
     local = Path(sys.executable).parent / "jupyter-lab"
     exe = str(local) if local.is_file() else (shutil.which("jupyter-lab") or "jupyter-lab")
     folder = Path(notebook).resolve().parent
-    # JupyterLab's news pop-up would cover a corner of the explorer (and fetch a feed from the internet)
-    command = [exe, f"--ServerApp.root_dir={folder}", "--LabApp.news_url=None", str(Path(notebook).resolve())]
+    # no news feed fetched from the internet (LAB_SETTINGS also turns its pop-up off)
+    command = [exe, f"--ServerApp.root_dir={folder}", "--LabApp.news_url=None"]
+    if settings is not None:
+        command.append(f"--LabApp.app_settings_dir={Path(settings).resolve()}")
+    command.append(str(Path(notebook).resolve()))
     return command + (["--no-browser"] if no_browser else [])

@@ -336,3 +336,49 @@ def test_lab_turns_jupyterlab_s_news_off(tiny) -> None:
     from kpbkit.explorer import lab_command
 
     assert "--LabApp.news_url=None" in lab_command(Path("utforska.ipynb"))
+
+
+def test_lab_starts_jupyterlab_with_its_own_settings(tiny, monkeypatch) -> None:
+    """Widget state saved with the notebook and a short autosave (the widgets survive a browser reload), no news
+    pop-up; the installation's own overrides kept beneath them."""
+    import json
+    import shlex
+
+    from kpbkit.explorer import LAB_SETTINGS_DIR
+
+    app_dir = tiny.parent / "jupyterlab-app"
+    (app_dir / "settings").mkdir(parents=True)
+    (app_dir / "settings" / "overrides.json").write_text(json.dumps({
+        "@jupyterlab/apputils-extension:themes": {"theme": "JupyterLab Dark"},
+        "@jupyter-widgets/jupyterlab-manager:plugin": {"saveState": False}}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTERLAB_DIR", str(app_dir))
+    out = CliRunner().invoke(main, ["lab", str(tiny), "--dry-run"])
+    assert out.exit_code == 0, out.output
+    folder = _period_folder(tiny) / LAB_SETTINGS_DIR
+    command = shlex.split(out.output.split("Command:", 1)[1].strip())
+    assert f"--LabApp.app_settings_dir={folder.resolve()}" in command
+    overrides = json.loads((folder / "overrides.json").read_text(encoding="utf-8"))
+    assert overrides["@jupyter-widgets/jupyterlab-manager:plugin"] == {"saveState": True}
+    assert overrides["@jupyterlab/docmanager-extension:plugin"]["autosaveInterval"] <= 10
+    assert overrides["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    assert overrides["@jupyterlab/apputils-extension:themes"] == {"theme": "JupyterLab Dark"}
+
+
+def test_the_last_cell_s_table_follows_the_selection(tiny) -> None:
+    """explorer.table(name) (utforska.ipynb's last cell) is a pane that every change of the controls redraws."""
+    ex = Explorer(load_results(_period_folder(tiny)), charts=False)
+    pane = ex.table("per_service")
+    assert ex.table("per_service") is pane  # the cell run again shows the same pane
+
+    def shown() -> str:
+        return pane.outputs[0]["data"]["text/html"]
+
+    assert "Egen regi" in shown() and "Extern regi" in shown()
+    ex.controls["providers"].value = ("P2",)  # Omsorg AB: external only
+    assert "Extern regi" in shown() and "Egen regi" not in shown()
+    ex.controls["providers"].value = ()
+    assert "Inga brukare i urvalet" in shown()
+    ex.reset()
+    assert "Egen regi" in shown()
+    with pytest.raises(Exception, match="no explorer table 'per_area'"):
+        ex.table("per_area")
