@@ -148,22 +148,109 @@ def run(config: Path, only: str | None, no_pdf: bool, results_only: bool, publis
 @click.argument("period_folder", metavar="PERIOD_FOLDER", type=click.Path(path_type=Path))
 @click.option("--only", "only", metavar="AREA", help="Render only this area's report (e.g. aldreomsorg).")
 @click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
-def render(period_folder: Path, only: str | None, no_pdf: bool) -> None:
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Change a setting only the reports read, e.g. --set prognos.population_source='SCB 2025' "
+              "(repeatable); every other key needs `kpbkit run --set`.")
+@click.option("--period", "period", metavar="YEAR", type=int,
+              help="Render the run of another year: <client>/<YEAR> beside PERIOD_FOLDER (or in it, given the "
+              "client's folder).")
+def render(period_folder: Path, only: str | None, no_pdf: bool, overrides: tuple[str, ...],
+           period: int | None) -> None:
     """Render the reports of an earlier run again from its PERIOD_FOLDER alone.
 
     PERIOD_FOLDER is <output>/<client>/<period> of a `kpbkit run` (also --results-only). The reports read
     only its results/ and interim/: the client's config and raw extracts are not needed. They are rendered in
     the mode the run recorded (publication, or internal after `kpbkit run --internal`); the folder is replaced
-    whole when every report succeeded.
+    whole when every report succeeded. --set changes only what the reports alone read (the forecast's
+    population source in words), recorded in run.json; the mode, the threshold and every setting the run's
+    numbers or workbooks depend on are changed by running again (`kpbkit run CONFIG --set KEY=VALUE`).
 
     Example: kpbkit render reports/exempelkommun/2025 --only lss
     """
     from kpbkit.pipeline import render_run, report_files
     from kpbkit.report.templates_catalog import reports_for
 
-    folder = render_run(period_folder, only=only, pdf=not no_pdf)
+    period_folder = _render_folder(period_folder, period)
+    settings = _render_settings(overrides)
+    with _recorded_settings(period_folder, settings):
+        folder = render_run(period_folder, only=only, pdf=not no_pdf)
     _print_outputs(folder, [f for f in report_files(reports_for(only)) if (folder / f).is_file()
                             and (not no_pdf or not f.endswith(".pdf"))])
+
+
+#: the settings of run.json's config record that only the reports read (no number, workbook or finding of the
+#: run depends on them), so `kpbkit render --set` may change them
+RENDER_KEYS = ("prognos.population_source",)
+
+
+def _render_folder(folder: Path, period: int | None) -> Path:
+    """The period folder ``render`` works on: ``folder``, or with ``--period`` the year's folder beside it (or in
+    it, when ``folder`` is the client's folder)."""
+    if period is None:
+        return folder
+    beside = folder.parent / str(period) if (folder / "results" / "run.json").is_file() else folder / str(period)
+    if not (beside / "results" / "run.json").is_file():
+        raise KpbkitError(f"no run for {period} in {beside.parent}: {beside} holds no results/run.json",
+                          fix=f"run `kpbkit run CONFIG --period {period}` first, or give that year's period folder")
+    return beside
+
+
+def _render_settings(overrides: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    """``render --set`` items as ``{section: {key: value}}``, checked: only :data:`RENDER_KEYS`, valid values."""
+    from pydantic import ValidationError
+
+    from kpbkit.config.loading import apply_overrides, plain_message
+    from kpbkit.config.schema import PrognosSection
+    from kpbkit.errors import ConfigError
+
+    allowed = ", ".join(RENDER_KEYS)
+    for item in overrides:
+        key = item.partition("=")[0].strip()
+        if "=" in item and key not in RENDER_KEYS:
+            why = ("the run applied it to the workbooks as well (kpb_<client>_<period>.xlsx, "
+                   "results/pa_six_month.xlsx): a folder's reports and workbooks share one mode and threshold"
+                   if key.startswith("report.") else
+                   "render draws the reports from the run's results, and the run's numbers, findings and "
+                   "workbooks were made with the config as it was")
+            raise ConfigError(f"--set {key}: render cannot change it: {why}",
+                              fix=f"run again with it: `kpbkit run CONFIG --set {item}` (render --set takes only "
+                                  f"{allowed})")
+    settings = apply_overrides({}, overrides)
+    try:
+        PrognosSection.model_validate(settings.get("prognos", {}))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ConfigError(f"--set prognos.{'.'.join(map(str, err['loc']))}: {plain_message(err)}") from None
+    return settings
+
+
+def _recorded_settings(folder: Path, settings: dict[str, dict[str, object]]):
+    """Context: run.json's config record with ``settings`` while the reports render (they read it), kept when the
+    render succeeds (the render's run.json carries it), the run's own record back when it fails."""
+    import contextlib
+    import json
+
+    from kpbkit.results import write_run_json
+
+    @contextlib.contextmanager
+    def recorded():
+        path = folder / "results" / "run.json"
+        if not settings or not path.is_file():
+            yield
+            return
+        before = path.read_bytes()
+        record = json.loads(before)
+        config = record.get("config") if isinstance(record.get("config"), dict) else {}
+        for section, values in settings.items():
+            config[section] = {**(config.get(section) or {}), **values}
+        write_run_json(record, path.parent)
+        try:
+            yield
+        except BaseException:
+            path.write_bytes(before)
+            raise
+
+    return recorded()
 
 
 @main.command("new-client")
