@@ -160,7 +160,11 @@ def test_written_notebook_runs_with_papermill(tiny, tmp_path) -> None:
     nb = nbformat.read(executed, as_version=4)
     data = [o.get("data", {}) for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any("application/vnd.jupyter.widget-view+json" in d for d in data), "the explorer widget is shown"
-    assert any("Hemtjänst" in d.get("text/html", "") for d in data)
+    # the last cell shows an output widget (it follows the selection) holding the table per service
+    last = [c for c in nb.cells if c.cell_type == "code"][-1].outputs[0]["data"]
+    model = last["application/vnd.jupyter.widget-view+json"]["model_id"]
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"][model]["state"]
+    assert any("Hemtjänst" in o.get("data", {}).get("text/html", "") for o in state["outputs"])
 
 
 # --- the demo run: selections against person_costs filtered by hand ------------------------------------------
