@@ -28,6 +28,8 @@ from kpbkit.personnummer import parse_personnummer, pseudonymise
 from kpbkit.quality import Findings
 
 DELIVERY_TABLES = ("decisions", "visits", "stays")
+#: text columns held as categoricals (few distinct values in many rows): lookups and memory stay small
+CATEGORICAL = {"visits": ("person_id", "service_code", "provider_id", "staff_id")}
 
 
 @dataclass
@@ -106,8 +108,9 @@ def ingest(config: ClientConfig) -> CanonicalData:
     frames["ledger"] = _ledger_dates(frames["ledger"], files.get("ledger"))
     for name in DELIVERY_TABLES:
         frames[name]["service_code"] = frames[name]["service_code"].astype("category")
-    # Few providers, many visits: a categorical keeps lookups and memory small.
-    frames["visits"]["provider_id"] = frames["visits"]["provider_id"].astype("category")
+    for col in CATEGORICAL["visits"]:
+        if not isinstance(frames["visits"][col].dtype, pd.CategoricalDtype):
+            frames["visits"][col] = frames["visits"][col].astype("category")
     return CanonicalData(**frames, input_files=files, findings=findings)
 
 
@@ -136,7 +139,8 @@ def _locate(config: ClientConfig, name: str) -> tuple[Path | None, Callable[[Pat
     if source.preset.name == CANONICAL and not source.columns and not source.codes:
         path = source.file or find_table(config.input_folder, name)
         if path is None or path.suffix in (".csv", ".parquet"):
-            return path, lambda p: read_table(p, schema, open_ends=source.open_end_dates)
+            return path, lambda p: read_table(p, schema, open_ends=source.open_end_dates,
+                                              categorical=CATEGORICAL.get(name, ()))
     path = source.file or find_source(config.input_folder, source)
     return path, lambda p: read_source(source, p, schema)
 
@@ -267,7 +271,7 @@ def _pseudonymise_table(
     frame: pd.DataFrame, name: str, path: Path | None, reference_year: int, key, findings: Findings
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Replace personnummer by pseudonyms; return the table and the demographics its numbers give."""
-    frame = frame.copy()
+    frame = frame.copy(deep=False)  # copy-on-write: the caller's frame is not changed, and 10 M rows are not copied
     pnr = frame.pop("personnummer")
     has_pnr = pnr.notna()
     no_person = ~has_pnr & frame["person_id"].isna()
@@ -287,6 +291,8 @@ def _pseudonymise_table(
         return frame, None
     parsed = parse_personnummer(pnr[has_pnr], reference_year=reference_year)
     ids = pseudonymise(parsed["normalized"], key())
+    if isinstance(frame["person_id"].dtype, pd.CategoricalDtype):  # new ids are not among its categories
+        frame["person_id"] = frame["person_id"].astype("string")
     frame.loc[has_pnr, "person_id"] = ids.astype("string")
     invalid = ~parsed["valid"]
     rows = frame.loc[has_pnr, SOURCE_ROW]

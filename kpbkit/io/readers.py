@@ -388,13 +388,106 @@ def _short(exc: Exception) -> str:
     return str(exc).splitlines()[0][:200]
 
 
-def read_table(path: Path, schema: TableSchema, *, open_ends: tuple[str, ...] = ()) -> pd.DataFrame:
+def read_table(path: Path, schema: TableSchema, *, open_ends: tuple[str, ...] = (),
+               categorical: tuple[str, ...] = ()) -> pd.DataFrame:
     """Read one canonical table and convert its columns to their types.
 
     Returns a frame with every column of the schema (absent optional columns are empty). ``open_ends``: the
-    client's own open-end dates (``input.open_end_dates``), beside ``9999-12-31``.
+    client's own open-end dates (``input.open_end_dates``), beside ``9999-12-31``. ``categorical``: text columns
+    the caller turns into categoricals anyway; a large Parquet file may give them so directly (as
+    ``astype("category")`` would).
     """
+    if path.suffix == ".parquet":
+        frame = _parquet_by_distinct(path, schema, open_ends, categorical)
+        if frame is not None:
+            return frame
     return to_canonical(read_raw(path), schema, path, open_ends=open_ends)
+
+
+def _parquet_by_distinct(path: Path, schema: TableSchema, open_ends: tuple[str, ...],
+                         categorical: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    """A large Parquet table read as :func:`to_canonical` reads it, but each column checked on its distinct values.
+
+    Arrow encodes each column as a dictionary; the distinct values, as text, go through the same checks and
+    conversions as every row would, and the rows take their converted value by index. Identical to the row
+    path, in a fraction of the time and memory. ``None`` (read it row by row) for a small file, one that is
+    not plain (other columns than the schema's, blank rows, unusual types) and whenever a value is wrong:
+    the row path then reports it, naming the first row and counting them all.
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+        raw_names = parquet.schema_arrow.names
+    except (OSError, ValueError):
+        return None
+    names = [str(c).strip() for c in raw_names]
+    n = parquet.metadata.num_rows
+    present = set(names)
+    if (n < DISTINCT_FROM or len(present) != len(names) or any(schema.column(c) is None for c in names)
+            or any(c.required and c.name not in present for c in schema.columns)
+            or (schema.has_person and not {"person_id", "personnummer"} & present)
+            or any(not set(group) & present for group in schema.one_of)):
+        parquet.close()
+        return None
+    try:
+        converted = _columns_by_distinct(parquet, names, raw_names, schema, path, open_ends, categorical)
+    finally:
+        parquet.close()
+    if converted is None:
+        return None
+    frame = pd.DataFrame({c.name: converted[c.name] if c.name in converted else _empty(c, n) for c in schema.columns})
+    frame[SOURCE_ROW] = np.arange(1, n + 1, dtype=np.int32)
+    frame.attrs["present"] = [c for c in schema.names if c in present]
+    frame.attrs["unknown_columns"] = []
+    frame.attrs["source"] = str(path)
+    return frame
+
+
+def _columns_by_distinct(parquet, names: list[str], raw_names: list[str], schema: TableSchema, path: Path,
+                         open_ends: tuple[str, ...], categorical: tuple[str, ...]) -> dict[str, pd.Series] | None:
+    """The columns of :func:`_parquet_by_distinct`, converted; ``None`` where the row path must take over."""
+    import pyarrow as pa
+
+    n = parquet.metadata.num_rows
+    converted: dict[str, pd.Series] = {}
+    blank = np.ones(n, dtype=bool)
+    for name, raw_name in zip(names, raw_names, strict=True):
+        try:  # one column at a time: only its Arrow data is in memory beside the frame being built
+            column = parquet.read(columns=[raw_name]).column(0)
+        except (OSError, ValueError):
+            return None
+        kind = column.type
+        if pa.types.is_timestamp(kind):
+            column = column.cast(pa.date32())
+        elif not (pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_date32(kind)
+                  or pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+            return None
+        encoded = pa.table({"c": column.dictionary_encode()}).unify_dictionaries()["c"]
+        chunks = encoded.chunks
+        if not chunks:
+            return None
+        dictionary = chunks[0].dictionary.cast(pa.string()).to_pylist()
+        null = len(dictionary)  # a missing value reads as an empty cell, as in the row path
+        codes = np.concatenate([chunk.indices.fill_null(null).to_numpy().astype(np.int64) for chunk in chunks])
+        text = pd.Series([*dictionary, ""], dtype="string").str.strip()
+        blank &= (text == "").to_numpy(dtype=bool)[codes]
+        spec = schema.column(name)
+        try:
+            used = np.bincount(codes, minlength=len(text)) > 0
+            _check_nonempty(text[used].reset_index(drop=True), spec, path, name)
+            values = _convert_rows(text, spec, path, name, open_ends)
+        except InputError:
+            return None
+        if spec.kind in ("date", "float", "int"):
+            converted[name] = pd.Series(values.to_numpy()[codes])
+        elif name in categorical:
+            distinct = values.astype("category")
+            converted[name] = pd.Series(pd.Categorical.from_codes(
+                distinct.cat.codes.to_numpy()[codes], dtype=distinct.dtype))
+        else:
+            converted[name] = pd.Series(values.array.take(codes))
+    return None if blank.any() else converted
 
 
 def to_canonical(
