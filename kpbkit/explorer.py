@@ -546,7 +546,8 @@ class Explorer:
         left = w.VBox([c["area"], c["services"], b["services"], c["age_bands"], b["age_bands"]])
         right = w.VBox([c["sex"], c["regi"], c["providers"], b["providers"]])
         actions = w.HBox([b["reset"], b["export"], self.message])
-        box = w.VBox([header, w.HBox([left, right]), actions, self.outputs["summary"], tabs])
+        controls = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))  # one column on a narrow page
+        box = w.VBox([header, controls, actions, self.outputs["summary"], tabs])
         box.add_class("kpb-explorer")
         return box
 
