@@ -164,19 +164,27 @@ def test_the_explorer_follows_area_service_and_provider_clicks_and_survives_a_re
 
             before: dict[str, set[str]] = {}
 
-            def shows(selection: Selection, step: str, *, changed: bool = True) -> None:
-                """Every output holds exactly the selection's amounts (each changed by the step if ``changed``)."""
-                expected = _expected(results, selection)
-                texts = {"summary": summary.locator("table").inner_text()}
+            def read() -> dict[str, set[str]]:
+                """The amounts each output shows: the key figures, each tab's table (its chart has axes in kronor
+                too), the last cell."""
+                got = {"summary": _values(summary.locator("table").inner_text())}
                 for i, name in enumerate(TABS):
                     tab_bar.nth(i).click()
                     assert panes.nth(i).locator("h3").inner_text() == xl.SECTIONS[name]
-                    texts[name] = panes.nth(i).locator("table").inner_text()  # the table (the chart has axes)
-                for name, text in texts.items():
-                    assert _values(text) == expected[name], (step, name, expected[name], text)
+                    got[name] = _values(panes.nth(i).locator("table").inner_text())
+                got["last_cell"] = _values(last_cell.inner_text())
+                return got
+
+            before: dict[str, set[str]] = {}
+
+            def shows(selection: Selection, step: str, *, changed: bool = True) -> None:
+                """Every output holds exactly the selection's amounts (each changed by the step if ``changed``)."""
+                expected = _expected(results, selection)
+                expected["last_cell"] = expected["per_service"]
+                got = _until(read, expected)
+                assert got == expected, (step, {k: (got[k], v) for k, v in expected.items() if got[k] != v})
+                for name in expected:
                     assert not changed or expected[name] != before.get(name), (step, name, "unchanged by the step")
-                last = _values(last_cell.inner_text())
-                assert last == expected["per_service"], (step, "last cell", last, expected["per_service"])
                 before.update(expected)
                 tab_bar.nth(0).click()
                 page.screenshot(path=str(shots / f"{step}.png"))
@@ -196,7 +204,9 @@ def test_the_explorer_follows_area_service_and_provider_clicks_and_survives_a_re
             services, providers = lists.nth(0), lists.nth(2)
             services.locator("option", has_text="Hemtjänst").click()
             _settle(page)
-            assert _names(providers.locator("option").all_inner_texts()) == ["Hemtjansten Norr", "Omsorg AB"]
+            narrowed = _until(lambda: _names(providers.locator("option").all_inner_texts()),
+                              ["Hemtjansten Norr", "Omsorg AB"])
+            assert narrowed == ["Hemtjansten Norr", "Omsorg AB"], "the providers narrow to the chosen service"
             shows(Selection("aldreomsorg", services=("hemtjanst",)), "04-services-hemtjanst")
             providers.locator("option", has_text="Omsorg AB").click()
             _settle(page)
@@ -230,6 +240,17 @@ def _values(text: str) -> set[str]:
 def _names(texts: list[str]) -> list[str]:
     """Option texts with ordinary spaces (ipywidgets writes non-breaking ones)."""
     return [t.replace("\xa0", " ").strip() for t in texts]
+
+
+def _until(read, expected, timeout: float = 20.0):
+    """``read()`` once it returns ``expected`` (the kernel redraws the outputs after a click), or its last value
+    after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        got = read()
+        if got == expected or time.monotonic() > deadline:
+            return got
+        time.sleep(0.25)
 
 
 def _settle(page) -> None:
