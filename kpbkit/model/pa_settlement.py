@@ -259,10 +259,10 @@ def _month_rows(decisions: pd.DataFrame, visits: pd.DataFrame, unit_costs: pd.Da
     if len(v):
         uc = unit_costs.set_index(["service_code", "regi"])["cost_per_hour"]
         v = pd.DataFrame({
-            "person_id": v["person_id"].astype("string").to_numpy(),
-            "service_code": v["service_code"].astype("string").to_numpy(),
+            "person_id": _text(v["person_id"]),
+            "service_code": _text(v["service_code"]),
             "month": to_day64(v["date"]).astype("datetime64[M]"),
-            "regi": v["regi"].astype("string").to_numpy(),
+            "regi": _text(v["regi"]),
             "hours": v["minutes"].to_numpy(dtype=float) / 60.0,
         })
         per = v.groupby([*keys, "regi"], as_index=False)["hours"].sum()
@@ -281,6 +281,14 @@ def _month_rows(decisions: pd.DataFrame, visits: pd.DataFrame, unit_costs: pd.Da
     bounds = pd.DataFrame({"month": months.astype("datetime64[ns]"), "month_start": m_first.astype("datetime64[ns]"),
                            "month_end": m_last.astype("datetime64[ns]")})
     return out.merge(bounds, on="month", how="left")
+
+
+def _text(values: pd.Series) -> np.ndarray:
+    """``values.astype("string").to_numpy()``; a categorical's few categories converted, then taken by code."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values.astype("string").to_numpy()
+    categories = np.append(values.cat.categories.astype("string").to_numpy(), pd.NA)
+    return categories[values.cat.codes.to_numpy()]  # code -1 (missing) takes the trailing NA
 
 
 def _active_days(d: pd.DataFrame, start: np.ndarray, end: np.ndarray) -> pd.DataFrame:
