@@ -172,6 +172,12 @@ def render(period_folder: Path, only: str | None, no_pdf: bool, overrides: tuple
 
     period_folder = _render_folder(period_folder, period)
     settings = _render_settings(overrides)
+    names = {r.name for r in reports_for(only)}
+    for key, report in RENDER_KEYS.items():
+        section, _, name = key.partition(".")
+        if name in settings.get(section, {}) and report not in names:
+            raise KpbkitError(f"--set {key} shows in the {report} report, which --only {only} leaves out",
+                              fix=f"render it too: --only {report}, or no --only")
     with _recorded_settings(period_folder, settings):
         folder = render_run(period_folder, only=only, pdf=not no_pdf)
     _print_outputs(folder, [f for f in report_files(reports_for(only)) if (folder / f).is_file()
@@ -179,8 +185,8 @@ def render(period_folder: Path, only: str | None, no_pdf: bool, overrides: tuple
 
 
 #: the settings of run.json's config record that only the reports read (no number, workbook or finding of the
-#: run depends on them), so `kpbkit render --set` may change them
-RENDER_KEYS = ("prognos.population_source",)
+#: run depends on them), so `kpbkit render --set` may change them; by the report that shows them
+RENDER_KEYS = {"prognos.population_source": "prognos"}
 
 
 def _render_folder(folder: Path, period: int | None) -> Path:

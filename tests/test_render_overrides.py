@@ -58,11 +58,30 @@ def test_render_set_checks_the_value(run_folder) -> None:
     assert _run_json(run_folder) == before
 
 
-def test_a_failing_render_keeps_the_run_s_record(run_folder) -> None:
+def test_the_reports_read_the_setting_and_a_failing_render_keeps_the_run_s_record(run_folder, monkeypatch) -> None:
+    from kpbkit import pipeline
+    from kpbkit.errors import KpbkitError
+
     before = _run_json(run_folder)
-    out = CliRunner().invoke(main, ["render", str(run_folder), "--only", "no_such_area", "--set",
+    seen = []
+
+    def failing_render(folder, **options):
+        seen.append(json.loads(_run_json(Path(folder)))["config"]["prognos"]["population_source"])
+        raise KpbkitError("a report failed")
+
+    monkeypatch.setattr(pipeline, "render_run", failing_render)
+    out = CliRunner().invoke(main, ["render", str(run_folder), "--set", "prognos.population_source=SCB 2025"])
+    assert out.exit_code != 0 and "a report failed" in out.output
+    assert seen == ["SCB 2025"]  # what the reports read while they render
+    assert _run_json(run_folder) == before
+
+
+def test_render_set_needs_the_report_that_shows_it(run_folder) -> None:
+    before = _run_json(run_folder)
+    out = CliRunner().invoke(main, ["render", str(run_folder), "--only", "lss", "--set",
                                     "prognos.population_source=SCB"])
-    assert out.exit_code != 0 and "no_such_area" in out.output
+    assert out.exit_code != 0
+    assert "shows in the prognos report, which --only lss leaves out" in out.output and "--only prognos" in out.output
     assert _run_json(run_folder) == before
 
 
