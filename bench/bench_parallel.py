@@ -2,7 +2,7 @@
 
     python bench/bench_parallel.py                  # both measurements (about 4 minutes on 2 cores)
     python bench/bench_parallel.py --only batch --clients 12 --visits 100000
-    python bench/bench_parallel.py --only batch --network [--scale 1.0]
+    python bench/bench_parallel.py --only batch --network [--scale 1.0] [--repeat 3]
     python bench/bench_parallel.py --only render
 
 - **batch**: ``--clients`` synthetic clients (``bench/generate.py``, ``--visits`` rows each, one seed per client)
@@ -11,7 +11,7 @@
   the speed-up over one at a time. With ``--network`` the clients are the demo network's twelve municipalities
   (``kpbkit.demo.network``, about 3 000 to 150 000 inhabitants, ``--scale`` times that) instead. The CPU time of
   the batch's processes and the machine's load average are printed beside each wall time (the machine may be
-  shared).
+  shared); ``--repeat N`` runs the three N times and prints the median speed-ups.
 - **render**: the demo's five reports rendered again from its period folder (``kpbkit render``, HTML and PDF,
   the reports at the same time over the cores), against the *floor*: papermill executing a trivial one-cell
   template, nbconvert's HTML export and a Chromium PDF of it, five times, divided over the cores the same way.
@@ -24,6 +24,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -85,29 +86,40 @@ def network_clients(out: Path, scale: float) -> list[Path]:
     return configs
 
 
-def bench_batch(out: Path, n: int, visits: int, *, network: bool = False, scale: float = 1.0) -> None:
+def bench_batch(out: Path, n: int, visits: int, *, network: bool = False, scale: float = 1.0,
+                repeat: int = 1) -> None:
     if network:
         configs = [str(c) for c in network_clients(out / "network", scale)]
         what = f"the demo network's {len(configs)} municipalities (scale {scale:g})"
     else:
         configs = [str(c) for c in batch_clients(out / "batch", n, visits)]
         what = f"{n} clients of {visits:,} visit rows".replace(",", " ")
-    print(f"batch: {what}, results only, {cores()} cores; load average before {_load()}")
-    cpu = _children_cpu()
-    one = _kpbkit("batch", *configs, "--results-only", "--force", "--workers", "1")
-    cpu_one, cpu = _children_cpu() - cpu, _children_cpu()
-    print(f"  one at a time      {one:7.1f} s   CPU {cpu_one:6.1f} s")
-    many = _kpbkit("batch", *configs, "--results-only", "--force")
-    cpu_many, cpu = _children_cpu() - cpu, _children_cpu()
-    print(f"  over the cores     {many:7.1f} s   CPU {cpu_many:6.1f} s   speed-up {one / many:4.2f}x")
+    print(f"batch: {what}, results only, {cores()} cores")
     from dask.distributed import LocalCluster
 
-    with LocalCluster(n_workers=cores(), threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        dask = _kpbkit("batch", *configs, "--results-only", "--force", "--scheduler", cluster.scheduler_address)
-    cpu_dask = _children_cpu() - cpu  # the cluster's worker processes count once they have ended
-    print(f"  Dask LocalCluster  {dask:7.1f} s   CPU {cpu_dask:6.1f} s   speed-up {one / dask:4.2f}x "
-          "(CPU with the idle cluster's)")
+    args = ("batch", *configs, "--results-only", "--force")
+    speedups: dict[str, list[float]] = {"cores": [], "dask": []}
+    for round_ in range(1, repeat + 1):
+        print(f"  round {round_}, load average before {_load()}")
+        cpu = _children_cpu()
+        one = _kpbkit(*args, "--workers", "1")
+        cpu_one, cpu = _children_cpu() - cpu, _children_cpu()
+        print(f"    one at a time      {one:7.1f} s   CPU {cpu_one:6.1f} s")
+        many = _kpbkit(*args)
+        cpu_many, cpu = _children_cpu() - cpu, _children_cpu()
+        print(f"    over the cores     {many:7.1f} s   CPU {cpu_many:6.1f} s   speed-up {one / many:4.2f}x")
+        with LocalCluster(n_workers=cores(), threads_per_worker=1, processes=True,
+                          dashboard_address=None) as cluster:
+            dask = _kpbkit(*args, "--scheduler", cluster.scheduler_address)
+        cpu_dask = _children_cpu() - cpu  # the cluster's worker processes count once they have ended
+        print(f"    Dask LocalCluster  {dask:7.1f} s   CPU {cpu_dask:6.1f} s   speed-up {one / dask:4.2f}x "
+              "(CPU with the idle cluster's)")
+        speedups["cores"].append(one / many)
+        speedups["dask"].append(one / dask)
     print(f"  load average after {_load()}")
+    if repeat > 1:
+        print(f"  median speed-up over {repeat} rounds: over the cores {statistics.median(speedups['cores']):4.2f}x, "
+              f"Dask LocalCluster {statistics.median(speedups['dask']):4.2f}x ({cores()} cores)")
 
 
 # --------------------------------------------------------------------------------------------------- render
@@ -172,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--network", action="store_true",
                         help="batch: the demo network's 12 municipalities instead of --clients bench clients")
     parser.add_argument("--scale", type=float, default=1.0, help="with --network: factor on every municipality's size")
+    parser.add_argument("--repeat", type=int, default=1, help="batch: rounds of the three runs (medians printed)")
     parser.add_argument("--period", type=Path, default=ROOT / "reports" / "exempelkommun" / "2025")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "parallel")
     args = parser.parse_args(argv)
@@ -179,7 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "render"):
         bench_render(args.out, args.period)
     if args.only in (None, "batch"):
-        bench_batch(args.out, args.clients, args.visits, network=args.network, scale=args.scale)
+        bench_batch(args.out, args.clients, args.visits, network=args.network, scale=args.scale,
+                    repeat=args.repeat)
     return 0
 
 
