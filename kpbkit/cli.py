@@ -1,4 +1,5 @@
-"""The ``kpbkit`` command: run, batch, network, render, validate, new-client, demo, lab, keygen and references.
+"""The ``kpbkit`` command: run, batch, network, render, validate, new-client, demo, demo-network, lab, keygen and
+references.
 
 User errors print one clear message and exit non-zero without a traceback (``--debug`` shows it).
 """
