@@ -288,7 +288,7 @@ def normalise_values(frame: pd.DataFrame, schema: TableSchema, spec: SourceSpec,
         shown = display.get(column.name, column.name)
         if column.kind not in ("date", "float", "int") and column.name != "period" \
                 and column.name not in CODE_COLUMNS:
-            out[column.name] = out[column.name].astype("string").str.strip().fillna("")
+            out[column.name] = out[column.name].astype("string").fillna("")  # to_canonical trims them
             continue
         values = _Distinct(out[column.name])
         raw = values.text
