@@ -189,6 +189,8 @@ def _person_ids_as_personnummer(
     holds = holds_personnummer(ids)
     if not holds.any():
         return frame
+    if isinstance(ids.dtype, pd.CategoricalDtype):  # ids leave the column: plain text from here
+        ids = ids.astype("string")
     whole = whole_personnummer_form(ids)
     inside = holds & ~whole
     if inside.any():
@@ -201,6 +203,7 @@ def _person_ids_as_personnummer(
             fix="give either the personnummer alone (it is pseudonymised) or the case system's own person id",
         )
     frame = frame.copy()
+    frame["person_id"] = ids
     empty = frame["personnummer"].isna()
     frame.loc[whole & empty, "personnummer"] = ids[whole & empty]
     frame.loc[whole, "person_id"] = pd.NA
@@ -369,12 +372,14 @@ def _dedupe(frame: pd.DataFrame, key: str, table: str, findings: Findings) -> pd
 
 def _report_person_gaps(frames: dict[str, pd.DataFrame], findings: Findings) -> None:
     persons = frames["persons"]
-    listed = set(persons.loc[persons["in_persons"], "person_id"].dropna())
-    used: set[str] = set()
+    # ids as plain Python strings in a hash index: Arrow-backed isin against a big set costs seconds
+    listed = pd.Index(_as_objects(persons.loc[persons["in_persons"], "person_id"].dropna()), dtype=object).unique()
+    used: list[np.ndarray] = []
     for name in DELIVERY_TABLES:
         # on the distinct ids: a visits table has millions of rows but few persons
         codes, ids = pd.factorize(frames[name]["person_id"], use_na_sentinel=True)
-        missing = ~pd.Index(ids).isin(listed)
+        ids = _as_objects(ids)
+        missing = listed.get_indexer(ids) < 0
         rows = int(np.count_nonzero(missing[codes[codes >= 0]]))
         findings.add(
             "person_not_in_persons",
@@ -384,12 +389,18 @@ def _report_person_gaps(frames: dict[str, pd.DataFrame], findings: Findings) -> 
             f"persons in {name} but not in persons ({rows} rows); counted in volumes and costs",
             values={"rows": rows},
         )
-        used.update(ids)
-    relevant = persons[persons["person_id"].isin(used)]
+        used.append(ids)
+    used_ids = pd.Index(np.concatenate(used) if used else np.array([], dtype=object), dtype=object).unique()
+    relevant = persons[used_ids.get_indexer(_as_objects(persons["person_id"])) >= 0]
     findings.add("birth_date_unknown", "warning", "persons", int(relevant["birth_date"].isna().sum()),
                  "persons with deliveries but unknown birth date: in no age band and no age-based KPI")
     findings.add("sex_unknown", "warning", "persons", int(relevant["sex"].isna().sum()),
                  "persons with deliveries but unknown sex: in no sex group")
+
+
+def _as_objects(values) -> np.ndarray:
+    """Values (a Series, an array or a categorical) as an object array of Python strings, missing as ``None``."""
+    return np.asarray(pd.array(values, dtype="string").to_numpy(dtype=object, na_value=None), dtype=object)
 
 
 def _ledger_dates(ledger: pd.DataFrame, path: Path | None) -> pd.DataFrame:

@@ -106,3 +106,32 @@ def test_a_long_csv_column_is_parsed_once_per_value_with_exact_errors(tmp_path, 
     assert all(size < N for name, size in calls if name in ("date", "minutes"))  # distinct values only
     assert read["date"].iloc[7_000] == pd.Timestamp("2025-03-05")
     assert (read["minutes"].to_numpy() == frame["minutes"].to_numpy()).all()
+
+
+@pytest.mark.parametrize("ids", ["pseudonyms", "personnummer"])
+def test_ingest_of_a_large_parquet_equals_the_same_table_as_csv(tmp_path, write_case, ids):
+    from kpbkit.config import load_client_config
+    from kpbkit.ingest import ingest
+
+    visits = pd.DataFrame({k: v.to_pandas() for k, v in _visits().items()})
+    visits["date"] = pd.to_datetime(visits["date"])
+    if ids == "personnummer":  # person ids written as personnummer: pseudonymised, demographics from them
+        numbers = pd.read_csv(readers.Path(readers.__file__).parents[1] / "data" / "testpersonnummer.csv",
+                              dtype=str)["personnummer"].to_numpy()
+        visits["person_id"] = numbers[np.arange(len(visits)) % 40]
+    frames = {}
+    for fmt in ("csv", "parquet"):
+        folder = tmp_path / fmt
+        config = write_case(folder, visits=visits.assign(date=visits["date"].dt.strftime("%Y-%m-%d"))
+                            if fmt == "csv" else None)
+        if fmt == "parquet":
+            visits.to_parquet(folder / "input" / "visits.parquet", index=False)
+        frames[fmt] = ingest(load_client_config(config))
+    csv, parquet = frames["csv"], frames["parquet"]
+    pd.testing.assert_frame_equal(parquet.persons, csv.persons)
+    pd.testing.assert_frame_equal(parquet.visits.drop(columns="source_row"), csv.visits.drop(columns="source_row"))
+    assert (parquet.visits["source_row"] == csv.visits["source_row"] - 1).all()  # CSV's header is row 1
+    if ids == "pseudonyms":
+        assert isinstance(parquet.visits["person_id"].dtype, pd.CategoricalDtype)
+    found = [f.findings.frame()[["check", "table", "count"]].reset_index(drop=True) for f in (parquet, csv)]
+    pd.testing.assert_frame_equal(*found)
