@@ -75,15 +75,32 @@ def barh(frame: pd.DataFrame, *, label: str, value: str, title: str, policy: Pol
     ax.barh(names, data[value], color=colors)
     fmt = formats.FORMATTERS[value_format]
     span = float(np.nanmax(np.abs(data[value]))) if len(data) else 1.0
-    for y, v in enumerate(data[value]):
-        ax.text(v + span * 0.01, y, fmt(v), va="center", fontsize=8)
+    texts = [ax.text(v + span * 0.01, y, fmt(v), va="center", fontsize=8) for y, v in enumerate(data[value])]
     ax.set_xlim(0, span * 1.18 if span > 0 else 1)
+    _room_for(ax, texts)
     ax.xaxis.set_major_locator(MaxNLocator(5))
     ax.xaxis.set_major_formatter(_formatter(value_format))
     ax.set_title(title, loc="left")
     ax.set_ylabel("")
     ax.grid(axis="y", visible=False)
     return fig
+
+
+def _room_for(ax: plt.Axes, texts: list) -> None:
+    """Widen the x axis so that the value written after each bar ends inside the axes (long labels beside the
+    bars leave the axes narrow, and a value such as "1 234 567 kr" would otherwise run past the figure's edge)."""
+    if not texts:
+        return
+    fig = ax.figure
+    fig.draw_without_rendering()  # the laid-out axes width and text extents
+    renderer = fig.canvas.get_renderer()
+    width = ax.get_window_extent(renderer).width
+    limit = ax.get_xlim()[1]
+    for text in texts:
+        share = 1 - (text.get_window_extent(renderer).width + 2) / width  # the part of the axes left of the text
+        if share > 0.2:
+            limit = max(limit, text.get_position()[0] / share)
+    ax.set_xlim(0, limit)
 
 
 def grouped_bars(frame: pd.DataFrame, *, x: str, hue: str, value: str, title: str, policy: Policy,
