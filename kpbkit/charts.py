@@ -143,6 +143,8 @@ def histogram(values: pd.Series, *, title: str, xlabel: str, policy: Policy, bin
     ax.set_xlabel(xlabel)
     ax.set_ylabel("Antal brukare")
     ax.xaxis.set_major_formatter(_formatter("int"))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # persons: no 0,5 on a chart of a few brukare
+    ax.yaxis.set_major_formatter(_formatter("int"))
     return fig
 
 
