@@ -229,17 +229,20 @@ def parse_date(values: pd.Series) -> pd.Series:
 
 def _parse_unique_dates(text: pd.Series) -> pd.Series:
     text = text.str.strip()
-    out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     iso = _iso_unique(text)
     year = pd.to_numeric(iso.str.slice(0, 4), errors="coerce")
-    holdable = year.between(MIN_YEAR, MAX_YEAR).fillna(False)
+    holdable = year.between(MIN_YEAR, MAX_YEAR).fillna(False).to_numpy(dtype=bool)
+    out = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[ns]")
     if holdable.any():
-        out[holdable] = pd.to_datetime(iso[holdable], format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
-    serial = text.str.fullmatch(r"\d{4,5}(\.0+)?").fillna(False) & iso.isna()
-    days = pd.to_numeric(text[serial], errors="coerce")
-    plausible = days.between(1, 80_000)  # 1900 .. 2119
-    out[serial[serial].index[plausible.to_numpy()]] = EXCEL_EPOCH + pd.to_timedelta(days[plausible], unit="D")
-    return out
+        parsed = pd.to_datetime(iso[holdable], format="%Y-%m-%d", errors="coerce")
+        out[holdable] = parsed.to_numpy(dtype="datetime64[ns]")
+    serial = (text.str.fullmatch(r"\d{4,5}(\.0+)?").fillna(False) & iso.isna()).to_numpy(dtype=bool)
+    if serial.any():
+        days = pd.to_numeric(text[serial], errors="coerce").to_numpy(dtype=float)
+        plausible = (days >= 1) & (days <= 80_000)  # 1900 .. 2119
+        excel = EXCEL_EPOCH + pd.to_timedelta(days[plausible], unit="D")
+        out[np.flatnonzero(serial)[plausible]] = excel.to_numpy(dtype="datetime64[ns]")
+    return pd.Series(out, index=text.index)
 
 
 def parse_minutes(values: pd.Series) -> pd.Series:
