@@ -135,3 +135,15 @@ def test_ingest_of_a_large_parquet_equals_the_same_table_as_csv(tmp_path, write_
         assert isinstance(parquet.visits["person_id"].dtype, pd.CategoricalDtype)
     found = [f.findings.frame()[["check", "table", "count"]].reset_index(drop=True) for f in (parquet, csv)]
     pd.testing.assert_frame_equal(*found)
+
+
+def test_a_blank_row_in_a_large_parquet_is_dropped_as_the_row_path_drops_it(tmp_path):
+    columns = {k: v.to_pylist() for k, v in _visits().items()}
+    for values in columns.values():
+        values[5_000] = None  # every cell of this row empty
+    columns["person_id"][6_000] = None  # one empty cell only: the row stays
+    path = tmp_path / "visits.parquet"
+    pq.write_table(pa.table({k: pa.array(v, type=_visits()[k].type) for k, v in columns.items()}), path)
+    fast = read_table(path, SCHEMAS["visits"])
+    pd.testing.assert_frame_equal(fast, _row_path(path))
+    assert len(fast) == N - 1 and 5_001 not in set(fast["source_row"]) and 6_001 in set(fast["source_row"])

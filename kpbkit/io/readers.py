@@ -469,12 +469,18 @@ def _columns_by_distinct(parquet, names: list[str], raw_names: list[str], schema
             return None
         dictionary = chunks[0].dictionary.cast(pa.string()).to_pylist()
         null = len(dictionary)  # a missing value reads as an empty cell, as in the row path
-        codes = np.concatenate([chunk.indices.fill_null(null).to_numpy().astype(np.int64) for chunk in chunks])
+        codes = np.concatenate([(chunk.indices.fill_null(null) if chunk.null_count else chunk.indices)
+                                .to_numpy().astype(np.int32, copy=False) for chunk in chunks])
+        del column, encoded, chunks
         text = pd.Series([*dictionary, ""], dtype="string").str.strip()
-        blank &= (text == "").to_numpy(dtype=bool)[codes]
+        used = np.bincount(codes, minlength=len(text)) > 0
+        is_blank = (text == "").to_numpy(dtype=bool)
+        if not (is_blank & used).any():  # no blank cell in this column: no row is blank in every column
+            blank[:] = False
+        elif blank.any():
+            blank &= is_blank[codes]
         spec = schema.column(name)
         try:
-            used = np.bincount(codes, minlength=len(text)) > 0
             _check_nonempty(text[used].reset_index(drop=True), spec, path, name)
             values = _convert_rows(text, spec, path, name, open_ends)
         except InputError:
