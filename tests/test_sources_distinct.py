@@ -54,12 +54,14 @@ def test_each_row_gets_its_own_values_back(tmp_path) -> None:
     assert table["source_row"].tolist() == [2, 3, 4, 5, 6]
 
 
-def test_cp1252_with_crlf_reads_like_utf8_with_lf(tmp_path) -> None:
+@pytest.mark.parametrize("newline", ["\r\n", "\r"])
+def test_cp1252_with_crlf_or_cr_reads_like_utf8_with_lf(tmp_path, newline: str) -> None:
     rows = ["p1;HTJ;2025-03-01;1:30;Hemtjänsten Öster", "p2;HTJ;2025-03-04;0:45;Hemtjänsten Öster"]
-    windows = visits(tmp_path, rows)
+    windows = visits(tmp_path, rows, newline=newline)
     plain = visits(tmp_path, rows, encoding="utf-8", newline="\n")
-    pd.testing.assert_frame_equal(windows.drop(columns="source_row"), plain.drop(columns="source_row"))
+    pd.testing.assert_frame_equal(windows, plain)
     assert windows["provider_id"].tolist() == ["P003", "P003"]
+    assert windows["source_row"].tolist() == [2, 3]
 
 
 def test_a_bad_date_is_named_at_its_first_row_and_counted_over_all_rows(tmp_path) -> None:
