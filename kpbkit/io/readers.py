@@ -529,7 +529,8 @@ def to_canonical(
             shown = display.get(column.name, column.name)
             if pd.api.types.is_float_dtype(raw[column.name]):  # read already (a source shape's numbers)
                 values = raw[column.name]
-                _check_nonempty(values.astype("string").fillna(""), column, path, shown)
+                if column.nonempty and values.isna().any():  # a million floats as text cost half a second
+                    _check_nonempty(values.astype("string").fillna(""), column, path, shown)
                 out[column.name] = _checked_numbers(values, column, path, shown)
                 continue
             values = raw[column.name].str.strip()
