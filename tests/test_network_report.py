@@ -20,7 +20,7 @@ from kpbkit.views.compare import kpi_text
 pytestmark = pytest.mark.render
 
 THRESHOLD = 5
-SCALE = 0.2  # the smallest municipalities have a few hundred inhabitants: small groups to leave out
+SCALE = 0.1  # the smallest municipalities have a few hundred inhabitants: small groups to leave out
 
 #: the KPIs resting on one service's persons in the KPI's regi (DATA-CONTRACT: home-care KPIs count hemtjänst)
 SERVICE = {"cost_per_hour": "hemtjanst", "delivery_ratio": "hemtjanst", "hours_per_inhabitant_80": "hemtjanst",
