@@ -23,6 +23,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from tests.shared import once_per_session
+
 #: The key written to ``tmp_path/kpbkit.key`` by ``write_case`` (a test value, not a secret)
 TEST_KEY = "kpbkit-test-key-0123456789abcdef"
 
@@ -147,11 +149,11 @@ def pytest_itemcollected(item: pytest.Item) -> None:
         item.add_marker(pytest.mark.render)
 
 
-def demo_tests(source: str) -> set[str]:
+def demo_tests(source: str, fixtures: frozenset[str] = DEMO_FIXTURES) -> set[str]:
     """The test functions of a module's ``source`` that need a session demo: they, or a fixture of the module they
-    take, name one of :data:`DEMO_FIXTURES` among their arguments."""
+    take, name one of ``fixtures`` among their arguments."""
     functions = [f for f in ast.parse(source).body if isinstance(f, ast.FunctionDef)]
-    needs = set(DEMO_FIXTURES)
+    needs = set(fixtures)
     for _ in functions:  # fixtures that take fixtures that take a demo, to any depth
         needs |= {f.name for f in functions if needs & {a.arg for a in f.args.args}}
     return {f.name for f in functions if f.name.startswith("test") and f.name in needs}
@@ -197,18 +199,21 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Under pytest-xdist (``make test``: ``-n 2``) one worker takes every test that uses a session demo, so the
-    demos render once; a module with module-scoped fixtures goes whole to one worker (its fixtures are built
-    once); every other test is a unit of its own. A free worker takes the demos first, then the unit that took
-    longest in the last run (``.pytest_cache``; an unmeasured test counts :data:`UNMEASURED_SECONDS`), so the
-    long units start first and the short ones fill the end on both workers. Only node ids reach the scheduler:
-    :func:`demo_tests` and :func:`shares_module_fixtures` read the modules' source."""
+    """Under pytest-xdist (``make test``: ``-n 3``) one worker takes the tests of the internal demo and another
+    those of the publication demo (each demo renders once and is shared through the session's folder:
+    :func:`tests.shared.once_per_session`); a module with module-scoped fixtures goes whole to one worker (its
+    fixtures are built once); every other test is a unit of its own. Free workers take the demos first, then the
+    unit that took longest in the last run (``.pytest_cache``; an unmeasured test counts
+    :data:`UNMEASURED_SECONDS`), so the long units start first and the short ones fill the end. Only node ids reach
+    the scheduler: :func:`demo_tests` and :func:`shares_module_fixtures` read the modules' source."""
     from xdist.scheduler import LoadScopeScheduling
 
     root = config.rootpath
     sources = {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
                for p in sorted((root / "tests").glob("test_*.py"))}
     demo = {(module, name) for module, source in sources.items() for name in demo_tests(source)}
+    published = {(module, name) for module, source in sources.items()
+                 for name in demo_tests(source, frozenset({"demo_publication_run"}))}
     whole = {module for module, source in sources.items() if shares_module_fixtures(source)}
     cache = getattr(config, "cache", None)
     durations = cache.get(DURATIONS_KEY, {}) if cache is not None else {}
@@ -224,7 +229,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
             self.seconds[scope] = sum(float(durations.get(n, UNMEASURED_SECONDS)) for n in unit)
 
         def popitem(self, last: bool = True) -> tuple[str, dict[str, bool]]:
-            scope = max(self, key=lambda s: (s == "demo", self.seconds[s]))  # the demos render: always first
+            # the demos render: always first, the internal one (the publication demo starts from it) first of all
+            scope = max(self, key=lambda s: (s == "demo", s == "demo-publication", self.seconds[s]))
             return scope, self.pop(scope)
 
     class DemoTestsOnOneWorker(LoadScopeScheduling):
@@ -234,7 +240,10 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
 
         def _split_scope(self, nodeid: str) -> str:
             module, _, rest = nodeid.partition("::")
-            if (module, rest.split("[", 1)[0]) in demo:
+            test = (module, rest.split("[", 1)[0])
+            if test in published:
+                return "demo-publication"
+            if test in demo:
                 return "demo"
             return module if module in whole else nodeid
 
@@ -252,33 +261,40 @@ def demo_run(tmp_path_factory):
     """
     from kpbkit.demo import run_demo
 
-    config = write_demo_config(tmp_path_factory.mktemp("demo"))
-    result = run_demo(config, render=True, progress=lambda *a: None)
-    return result, result.config.input_folder
+    def build(folder: Path) -> tuple[Any, Path]:
+        result = run_demo(write_demo_config(folder), render=True, progress=lambda *a: None)
+        return result, result.config.input_folder
+
+    return once_per_session(tmp_path_factory, "demo", build)
 
 
 @pytest.fixture(scope="session")
-def demo_publication_run(demo_run):
+def demo_publication_run(demo_run, tmp_path_factory):
     """The session's demo once more in publication mode (``report.publication: true``, HTML and PDF).
 
     As ``kpbkit demo --publish`` does it, only the main year runs in publication mode: it reuses ``demo_run``'s
     generated data, key and comparison municipalities' results, and a copy of its earlier years' results, and
-    renders into its own output folder (``reports-publication/`` beside ``reports/``). Returns the main run's
+    renders into its own output folder (``reports-publication/`` in a folder of its own). Returns the main run's
     :class:`kpbkit.pipeline.RunResult`.
     """
     from kpbkit.pipeline import run_client
 
-    internal = demo_run[0].config
-    folder = internal.path.parent
-    config = yaml.safe_load(internal.path.read_text(encoding="utf-8"))
-    config["output"] = {"folder": "reports-publication"}
-    config["report"] = {**(config.get("report") or {}), "publication": True}
-    path = folder / "exempelkommun-publication.yaml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    for earlier in sorted(internal.output_dir.parent.iterdir()):  # the trend sections read the earlier years
-        if earlier.name.isdigit() and earlier.name != internal.output_dir.name:
-            shutil.copytree(earlier, folder / "reports-publication" / earlier.parent.name / earlier.name)
-    return run_client(path, render=True, pdf=True, progress=lambda *a: None)
+    def build(folder: Path) -> Any:
+        # the config beside the internal one (its relative paths hold), the output in a folder of its own: the
+        # internal demo's tests may read its folder while another worker builds this
+        internal = demo_run[0].config
+        output = folder / "reports-publication"
+        config = yaml.safe_load(internal.path.read_text(encoding="utf-8"))
+        config["output"] = {"folder": str(output)}
+        config["report"] = {**(config.get("report") or {}), "publication": True}
+        path = internal.path.parent / "exempelkommun-publication.yaml"
+        path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+        for earlier in sorted(internal.output_dir.parent.iterdir()):  # the trend sections read the earlier years
+            if earlier.name.isdigit() and earlier.name != internal.output_dir.name:
+                shutil.copytree(earlier, output / earlier.parent.name / earlier.name)
+        return run_client(path, render=True, pdf=True, progress=lambda *a: None)
+
+    return once_per_session(tmp_path_factory, "demo-publication", build)
 
 
 @pytest.fixture

@@ -24,17 +24,15 @@ ingest and model for the case's run (:func:`read_once`), a base file's table rea
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import io
 import json
 import logging
-import os
 import pickle
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +44,7 @@ from click.testing import CliRunner, Result
 from kpbkit.cli import main
 from tests.privacy import leaked_identities
 from tests.shapes import CASE, write_shape
+from tests.shared import locked, shared_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -261,8 +260,8 @@ def base_outcome(shape: str, tmp_path_factory) -> tuple[list[str], bytes]:
     """The base case's validate finding lines and its reconciliation.csv (computed once per shape and session:
     under pytest-xdist the first worker that needs a shape's computes it, the others read it)."""
     if shape not in _BASE:
-        shared = tmp_path_factory.getbasetemp().parent if os.environ.get("PYTEST_XDIST_WORKER") else None
-        with _shared_lock(shared):
+        shared = shared_folder(tmp_path_factory)
+        with locked(shared / "corpus-base.lock" if shared else None):
             saved = shared / f"corpus-base-{shape}.json" if shared else None
             if saved is not None and saved.is_file():
                 stored = json.loads(saved.read_text(encoding="utf-8"))
@@ -276,25 +275,6 @@ def base_outcome(shape: str, tmp_path_factory) -> tuple[list[str], bytes]:
                     temp.write_text(json.dumps(stored), encoding="utf-8")
                     temp.replace(saved)
     return _BASE[shape]
-
-
-@contextlib.contextmanager
-def _shared_lock(folder: Path | None) -> Iterator[None]:
-    """Hold an exclusive lock on ``folder``'s corpus lock file (the xdist workers' shared folder); no folder (or no
-    ``fcntl``): nothing to share, no lock."""
-    try:
-        import fcntl
-    except ImportError:
-        fcntl = None
-    if folder is None or fcntl is None:
-        yield
-        return
-    with (folder / "corpus-base.lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _compute_base_outcome(shape: str, tmp_path_factory) -> tuple[list[str], bytes]:
