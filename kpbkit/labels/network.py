@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-SHEETS = {"distribution": "Fördelning", "positions": "Placering", "structure": "Struktur"}
-
-HEADERS = {
-    "area": "Verksamhet",
-    "kpi": "Nyckeltal",
-    "unit": "Enhet",
-    "n": "Antal kommuner",
+#: the distribution's and a municipality's columns, alike in the workbook and the report
+_DISTRIBUTION = {
     "min": "Lägst",
     "q1": "Nedre kvartil",
     "median": "Median",
@@ -16,6 +11,16 @@ HEADERS = {
     "max": "Högst",
     "municipality": "Kommun",
     "value": "Värde",
+}
+
+SHEETS = {"distribution": "Fördelning", "positions": "Placering", "structure": "Struktur"}
+
+HEADERS = {
+    "area": "Verksamhet",
+    "kpi": "Nyckeltal",
+    "unit": "Enhet",
+    "n": "Antal kommuner",
+    **_DISTRIBUTION,
     "rank": "Placering (1 = lägst)",
     "index": "Index (median = 100)",
     "kronor": "Mot medianen, kr per år",
@@ -64,13 +69,7 @@ COLUMNS = {
     "kpi": "Nyckeltal",
     "area": "Verksamhet",
     "municipalities": "Kommuner",
-    "min": "Lägst",
-    "q1": "Nedre kvartil",
-    "median": "Median",
-    "q3": "Övre kvartil",
-    "max": "Högst",
-    "municipality": "Kommun",
-    "value": "Värde",
+    **_DISTRIBUTION,
     "place": "Placering",
     "index": "Index",
     "kronor": "Mot medianen, kr/år",
