@@ -384,8 +384,8 @@ def write_comparisons(config: ClientConfig, folder: Path) -> list[Path]:
     is missing); earlier years that do not exist are not recorded.
     """
     entries: list[tuple[str, str, RunFigures | None]] = []
-    for configured, resolved in zip(config.comparison.municipalities, config.comparison_folders, strict=True):
-        entries.append(("municipality", str(configured), read_run(resolved)))
+    for configured, resolved in config.comparison_entries:
+        entries.append(("municipality", configured, read_run(resolved)))
     for year, found in earlier_result_folders(config):
         run = read_run(found)
         if run is not None:

@@ -29,12 +29,12 @@ class Readiness:
 def readiness_checks(config: ClientConfig, data: CanonicalData, model: ModelResult) -> list[Readiness]:
     """Every check of the module's docstring that does not hold, most severe first."""
     found: list[Readiness] = []
-    for configured, folder in zip(config.comparison.municipalities, config.comparison_folders, strict=True):
+    for configured, folder in config.comparison_entries:
         if results_folder(folder) is None:
             found.append(Readiness(
                 "warning", "comparison_missing", f"comparison municipality '{configured}' has no results at {folder}",
                 "run that municipality first (kpbkit run its config, or kpbkit batch), or remove it from "
-                "comparison.municipalities"))
+                "comparison.municipalities (comparison.network: from the network)"))
     have = {year for year, _folder in earlier_result_folders(config)}
     missing = sorted(year for year in searched_years(config) if year not in have)
     if missing:

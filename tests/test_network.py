@@ -215,3 +215,43 @@ def test_a_client_can_measure_against_the_networks_medians(folders, tmp_path) ->
     # beside a shipped reference of the same year it is listed too (the shipped one, first in order, is chosen)
     total = every[(every["kpi"] == "cost_per_hour") & (every["group"] == "total")]
     assert "KPB-nätverket (4 kommuner)" in set(total["source"])
+
+
+def test_a_client_names_the_network_as_its_comparison_group(folders, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from kpbkit.cli import main
+    from kpbkit.comparisons import write_comparisons
+    from kpbkit.config import load_client_config
+    from kpbkit.errors import ConfigError
+    from kpbkit.report.network import write_network
+
+    out = tmp_path / "natverk"
+    write_network(folders, out, threshold=None, render=False)
+    # a member of the network: the other three are its comparison municipalities, itself left out
+    member = write_case_files(tmp_path / "member", config={
+        "client": {"id": "kommun1", "name": "Kommun 1"}, "comparison": {"network": str(out)}},
+        visits=VISITS, persons=PERSONS)
+    config = load_client_config(member)
+    assert [folder for _, folder in config.comparison_entries] == [folders[0], folders[2], folders[3]]
+    assert [label.rsplit(": ", 1)[1] for label, _ in config.comparison_entries] == ["Kommun 0", "Kommun 2", "Kommun 3"]
+    written = tmp_path / "gathered"
+    written.mkdir()
+    write_comparisons(config, written)
+    runs = pd.read_csv(written / "comparison_runs.csv")
+    assert list(runs.loc[runs["role"] == "municipality", "name"]) == ["Kommun 0", "Kommun 2", "Kommun 3"]
+    # beside municipalities it names itself, and a network member without results is a warning of validate
+    (folders[3] / "results" / "kpis.csv").rename(folders[3] / "results" / "kpis.moved")
+    try:
+        outsider = write_case_files(tmp_path / "outsider", config={"comparison": {
+            "network": str(out), "municipalities": [str(folders[0])]}}, visits=VISITS, persons=PERSONS)
+        assert len(load_client_config(outsider).comparison_entries) == 5
+        checked = CliRunner().invoke(main, ["validate", str(outsider), "--strict"])
+        assert checked.exit_code == 1 and "Kommun 3' has no results" in checked.output, checked.output
+    finally:
+        (folders[3] / "results" / "kpis.moved").rename(folders[3] / "results" / "kpis.csv")
+    # a folder that holds no network is a config error naming the key
+    with pytest.raises(ConfigError, match="no KPB network") as raised:
+        load_client_config(write_case_files(tmp_path / "wrong", config={"comparison": {"network": str(tmp_path)}},
+                                            visits=VISITS, persons=PERSONS))
+    assert raised.value.key == "comparison.network"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,8 @@ class ConfigPaths:
     key_file: Path | None
     #: the comparison municipalities' results folders
     comparison_folders: tuple[Path, ...]
+    #: each comparison municipality as the config names it (a folder, or "<network>: <name>") and its folder
+    comparison_entries: tuple[tuple[str, Path], ...] = ()
 
     @classmethod
     def resolve(cls, model: ClientConfigModel, path: Path) -> ConfigPaths:
@@ -56,8 +59,32 @@ class ConfigPaths:
         output_root = resolve_in(base, folder) if "output" in model.model_fields_set else folder.resolve()
         section = model.pseudonymisation
         key_file = resolve_in(base, section.key_file) if section is not None and section.key_file is not None else None
-        comparisons = tuple(resolve_in(base, f) for f in model.comparison.municipalities)
-        return cls(path, input_folder, rules_file, output_root, key_file, comparisons)
+        entries = [(str(f), resolve_in(base, f)) for f in model.comparison.municipalities]
+        if model.comparison.network is not None:
+            entries += network_members(model, path, resolve_in(base, model.comparison.network))
+        return cls(path, input_folder, rules_file, output_root, key_file, tuple(f for _, f in entries),
+                   tuple(entries))
+
+
+def network_members(model: ClientConfigModel, path: Path, folder: Path) -> list[tuple[str, Path]]:
+    """The municipalities of the network in ``folder`` (its network.json) as comparison entries, the client itself
+    (by name, or by its id as the folder's client folder) left out."""
+    record = folder / "network.json"
+    try:
+        network = json.loads(record.read_text(encoding="utf-8"))
+        members = list(zip(network["municipalities"], network["folders"], strict=True))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"no KPB network at {folder} ({record.name} cannot be read: {exc.__class__.__name__})",
+                          file=path, key="comparison.network",
+                          fix="give the folder that `kpbkit network FOLDERS --out FOLDER` wrote, or run it first"
+                          ) from None
+    out = []
+    for name, member in members:
+        member_folder = resolve_in(folder, Path(str(member)))
+        if str(name) == model.client.name or member_folder.parent.name == model.client.id:
+            continue
+        out.append((f"{model.comparison.network}: {name}", member_folder))
+    return out
 
 
 class ClientConfig:
@@ -87,6 +114,9 @@ class ClientConfig:
         self.key_file = paths.key_file
         #: the comparison municipalities' results folders
         self.comparison_folders = list(paths.comparison_folders)
+        #: each comparison municipality as the config names it and its folder (a network's members included)
+        self.comparison_entries = list(paths.comparison_entries) or [
+            (str(c), f) for c, f in zip(model.comparison.municipalities, paths.comparison_folders, strict=True)]
         #: the client's code lists (column -> {client code: canonical code})
         self.codes: dict[str, dict[str, str]] = model.input.codes
         #: the LSS report's settings (FK hourly rates, flag thresholds)

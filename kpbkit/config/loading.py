@@ -351,7 +351,9 @@ def _log_outside_paths(model: ClientConfigModel, paths: ConfigPaths) -> None:
         named.append(("pseudonymisation.key_file", paths.key_file))
     if "output" in model.model_fields_set:
         named.append(("output.folder", paths.output_root))
-    named += [(f"comparison.municipalities[{i}]", folder) for i, folder in enumerate(paths.comparison_folders)]
+    configured = len(model.comparison.municipalities)
+    named += [(f"comparison.municipalities[{i}]" if i < configured else f"comparison.network ({label})", folder)
+              for i, (label, folder) in enumerate(paths.comparison_entries)]
     log = logging.getLogger("kpbkit")
     for key, value in named:
         if not _within(_real(value), base):

@@ -287,6 +287,9 @@ class ComparisonSection(_Strict):
 
     #: results folders of other kpbkit runs (``<output>/<client>/<period>/results``), relative to the config
     municipalities: list[Path] = []
+    #: a KPB network's folder (what ``kpbkit network --out`` wrote, with its network.json), relative to the config:
+    #: the network's municipalities are comparison municipalities too, the client itself left out
+    network: Path | None = None
     #: the client's own reference values, beside the shipped ones
     references: list[ReferenceValue] = []
     #: reference files (the shape of kpbkit/data/reference_values.csv, e.g. from ``kpbkit references kolada``),

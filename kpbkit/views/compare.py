@@ -117,6 +117,7 @@ def _context(results: Results) -> dict[str, object]:
         "others": [run for _, run in found if run is not None],
         # as the config names them (relative to the config file), not as absolute paths of this machine
         "missing": [name for name, run in found if run is None],
+        "compared": len(found),
         "index": results.config.comparison.price_index,
         "year": results.config.period.end.year,
     }
@@ -268,7 +269,7 @@ def municipalities(results: Results, area: str) -> HTML:
     notes = ""
     if missing:
         notes = _paragraph(text.SENTENCES["municipalities_missing"].format(
-            n=len(missing), total=len(results.config.comparison.municipalities),
+            n=len(missing), total=ctx["compared"],
             folders=", ".join(str(f) for f in missing)))  # type: ignore[union-attr, arg-type]
     if not ctx["others"]:
         if missing:
