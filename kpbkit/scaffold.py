@@ -143,6 +143,7 @@ report:
 {_block("lss", lss)}
 comparison:
   municipalities: []             # results folders of other kpbkit runs, e.g. ../grannby/reports/grannby/{year}
+  # network: ../natverk          # a KPB network's folder (kpbkit network --out): its municipalities compared too
   history_years: 5               # earlier years of this client looked for in reports/{client_id}/
   price_index: 0.03              # yearly price change moving other years' kronor to {year}'s prices
 
