@@ -22,12 +22,12 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from kpbkit import formats  # noqa: E402
+from kpbkit import formats, labels  # noqa: E402
 from kpbkit.privacy import Policy  # noqa: E402
 
 PALETTE = ["#1f5a7a", "#e07b39", "#4c9a8a", "#a33b5c", "#7a8b99", "#c9a227"]
-REGI_COLORS = {"Egen regi": PALETTE[0], "Extern regi": PALETTE[1]}
-SEX_COLORS = {"Kvinnor": PALETTE[3], "Män": PALETTE[2], "Okänd": PALETTE[4]}
+REGI_COLORS = {labels.REGI["egen"]: PALETTE[0], labels.REGI["extern"]: PALETTE[1]}
+SEX_COLORS = {labels.SEX["K"]: PALETTE[3], labels.SEX["M"]: PALETTE[2], labels.UNKNOWN: PALETTE[4]}
 WIDTH = 7.0  # inches: fits an A4 page with margins (180 mm text width), so a chart prints at its true size
 #: a bar label longer than this many characters is wrapped onto lines of about this length (labels then take at
 #: most about a third of the width and the bars and the title keep the rest)
@@ -141,7 +141,7 @@ def histogram(values: pd.Series, *, title: str, xlabel: str, policy: Policy, bin
         ax.text(marker, ax.get_ylim()[1] * 0.95, f" {marker_label}", color=PALETTE[1], va="top", fontsize=8.5)
     ax.set_title(title, loc="left")
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("Antal brukare")
+    ax.set_ylabel(labels.CHART_AXES["persons"])
     ax.xaxis.set_major_formatter(_formatter("int"))
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # persons: no 0,5 on a chart of a few brukare
     ax.yaxis.set_major_formatter(_formatter("int"))
@@ -151,17 +151,17 @@ def histogram(values: pd.Series, *, title: str, xlabel: str, policy: Policy, bin
 def lorenz(curve: pd.DataFrame, *, title: str) -> plt.Figure:
     """Lorenz curve of cost over brukare, with the line of equal shares."""
     fig, ax = figure(3.6)
-    ax.plot([0, 1], [0, 1], color=PALETTE[4], linestyle="--", linewidth=1, label="Lika fördelning")
+    ax.plot([0, 1], [0, 1], color=PALETTE[4], linestyle="--", linewidth=1, label=labels.CHART_AXES["lorenz_equal"])
     ax.plot(curve["share_of_brukare"], curve["cumulative_cost_share"], color=PALETTE[0], linewidth=2,
-            label="Faktisk fördelning")
+            label=labels.CHART_AXES["lorenz_actual"])
     ax.fill_between(curve["share_of_brukare"], curve["cumulative_cost_share"], curve["share_of_brukare"],
                     color=PALETTE[0], alpha=0.08)
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.xaxis.set_major_formatter(_formatter("percent"))
     ax.yaxis.set_major_formatter(_formatter("percent"))
-    ax.set_xlabel("Andel av brukarna (billigast först)")
-    ax.set_ylabel("Andel av kostnaden")
+    ax.set_xlabel(labels.CHART_AXES["lorenz_x"])
+    ax.set_ylabel(labels.CHART_AXES["lorenz_y"])
     ax.set_title(title, loc="left")
     ax.legend(frameon=False, loc="upper left")
     return fig

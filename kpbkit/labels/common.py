@@ -301,6 +301,15 @@ CHARTS = {
     "cost_per_brukare_hist_alt": "Histogram över kostnad per brukare {area_in}; median {median}.",
 }
 
+#: the axes and legends the chart helpers (:mod:`kpbkit.charts`) write themselves
+CHART_AXES = {
+    "persons": "Antal brukare",
+    "lorenz_equal": "Lika fördelning",
+    "lorenz_actual": "Faktisk fördelning",
+    "lorenz_x": "Andel av brukarna (billigast först)",
+    "lorenz_y": "Andel av kostnaden",
+}
+
 #: the line on every page (and in the workbooks) of internal output: never to leave the consultancy
 INTERNAL_BANNER = "Arbetsmaterial – innehåller uppgifter på individnivå"
 #: the line under every chart of a report: its source and period
