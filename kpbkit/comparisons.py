@@ -33,7 +33,7 @@ from kpbkit.config import KRONOR_UNITS, REFERENCE_UNITS, ClientConfig
 from kpbkit.config.client import resolve_in
 from kpbkit.config.snapshot import ReportConfig
 from kpbkit.errors import ConfigError
-from kpbkit.io.writers import write_csv
+from kpbkit.io.writers import write_csvs
 
 REFERENCE_FILE = "reference_values.csv"
 REFERENCE_COLUMNS: tuple[str, ...] = (
@@ -403,12 +403,7 @@ def write_comparisons(config: ClientConfig, folder: Path) -> list[Path]:
     tables = {"references": load_references(config), "runs": runs, "kpis": kpis[["run", *KPI_COLUMNS]],
               "services": services[["run", *SERVICE_COLUMNS]]}
     folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for key, frame in tables.items():
-        path = folder / f"{FILES[key]}.csv"
-        write_csv(frame, path)
-        written.append(path)
-    return written
+    return write_csvs({folder / f"{FILES[key]}.csv": frame for key, frame in tables.items()})
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,13 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     """
     check_frame(frame, path)
     frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+
+
+def write_csvs(frames: Mapping[Path, pd.DataFrame]) -> list[Path]:
+    """Each frame to its path (:func:`write_csv`); returns the paths written, in order."""
+    for path, frame in frames.items():
+        write_csv(frame, path)
+    return list(frames)
 
 
 def write_json(data: dict[str, Any], path: Path) -> None:

@@ -16,7 +16,7 @@ import pandas as pd
 from kpbkit import __version__, labels
 from kpbkit.analyses import network
 from kpbkit.io.identity_guard import save_workbook
-from kpbkit.io.writers import write_csv
+from kpbkit.io.writers import write_csv, write_csvs
 from kpbkit.labels import network as text
 from kpbkit.labels import workbook as workbook_labels
 from kpbkit.report.sheets import new_workbook, write_table_sheet
@@ -42,11 +42,7 @@ def write_network(folders: list[str | Path], out: Path, *, threshold: int | None
     runs = network.read_network(folders)
     tables = network.network_tables(runs, threshold=threshold)
     out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, frame in tables.items():
-        path = out / f"network_{name}.csv"
-        write_csv(frame, path)
-        written.append(path)
+    written = write_csvs({out / f"network_{name}.csv": frame for name, frame in tables.items()})
     record = {"kpbkit_version": __version__, "municipalities": [run.name for run in runs],
               "years": sorted({run.year for run in runs if run.year is not None}),
               "folders": [str(Path(f)) for f in folders], "threshold": threshold}
