@@ -34,6 +34,7 @@ from kpbkit.analyses.load import Results, load_results
 from kpbkit.labels import explorer as xl
 from kpbkit.model.kpis import top_share
 from kpbkit.privacy import Policy
+from kpbkit.report import notebook_libraries
 
 #: the provider key of rows no provider delivered (and the sex key of persons of unknown sex)
 NO_PROVIDER = "-"
@@ -578,6 +579,7 @@ def write_lab_notebook(config_path: str | Path, *, fresh: bool = False) -> Path:
     >>> write_lab_notebook("client_configs/exempelkommun.yaml")  # doctest: +SKIP
     PosixPath('reports/exempelkommun/2025/utforska.ipynb')
     """
+    notebook_libraries.load()
     import nbformat
     from papermill.iorw import load_notebook_node
     from papermill.parameterize import parameterize_notebook

@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from kpbkit.report import notebook_libraries
 from kpbkit.report.export import (
     KEY_FIGURES_MIME,
     find_chromium,
@@ -156,6 +157,7 @@ def read_key_figures(executed_ipynb: Path) -> dict[str, Any]:
     >>> read_key_figures(Path("reports/exempel/2025/hemtjanst.ipynb"))["hemtjanst.persons"]  # doctest: +SKIP
     1320
     """
+    notebook_libraries.load()
     import nbformat
 
     path = Path(executed_ipynb)

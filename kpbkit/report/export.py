@@ -41,6 +41,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Literal
 
+from kpbkit.report import notebook_libraries
 from kpbkit.report.runner import ReportError
 from kpbkit.report.table_fit import _fit_table, _short_text_on_one_line
 from kpbkit.views import KEY_FIGURES_MIME
@@ -226,6 +227,7 @@ def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = 
     --------
     >>> notebook_to_html(Path("out/lss.ipynb"), Path("out/lss.html"), title="LSS 2025")  # doctest: +SKIP
     """
+    notebook_libraries.load()
     import nbformat
     from nbconvert import HTMLExporter
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kpbkit import labels
 from kpbkit.io.processes import cores, process_context
+from kpbkit.report import notebook_libraries
 from kpbkit.report.templates_catalog import PARAMETERS, ReportTemplate, templates_dir
 
 Progress = Callable[[int, int, str], None]
@@ -95,6 +96,7 @@ def render_reports(
     else:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
+        notebook_libraries.load()  # once here: forked workers inherit it instead of each importing it
         context = process_context("kpbkit.report")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {pool.submit(_render_one, report, job): report for report in reports}

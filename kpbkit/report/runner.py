@@ -23,6 +23,7 @@ from typing import Any
 
 from kpbkit.errors import KpbkitError
 from kpbkit.io.identity_guard import check_notebook
+from kpbkit.report import notebook_libraries
 
 log = logging.getLogger("kpbkit")
 
@@ -50,6 +51,7 @@ def _first_line(text: object, limit: int = _FIRST_LINE_MAX) -> str:
 
 
 def _read_template(template: Path) -> Any:
+    notebook_libraries.load()
     import nbformat
 
     if not template.is_file():
@@ -88,6 +90,7 @@ def check_template(template: Path, required_parameters: Iterable[str]) -> dict[s
     --------
     >>> check_template(Path("templates/notebooks/hemtjanst.ipynb"), ["config_path", "period"])  # doctest: +SKIP
     """
+    notebook_libraries.load()
     import papermill
 
     template = Path(template)
@@ -120,6 +123,7 @@ def check_template(template: Path, required_parameters: Iterable[str]) -> dict[s
 
 def _failed_cell_number(partial: Path) -> int | None:
     """1-based position, among the template's own cells, of the cell whose output is an error."""
+    notebook_libraries.load()
     import nbformat
 
     try:
@@ -152,6 +156,7 @@ def _keep_failed(partial: Path, failed_dir: Path, output: Path) -> Path | None:
 
 def _place(executed: Path, output: Path) -> None:
     """Record the final path in papermill's metadata and move the notebook into place atomically."""
+    notebook_libraries.load()
     import nbformat
 
     nb = nbformat.read(executed, as_version=4)
@@ -214,6 +219,7 @@ def execute_notebook(
     ...                  parameters={"config_path": "client.yaml", "period": "2025"},
     ...                  cwd=Path("."), failed_dir=Path("out/failed"))  # doctest: +SKIP
     """
+    notebook_libraries.load()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -243,6 +249,7 @@ def execute_notebook(
                 extra_arguments=list(_KERNEL_QUIET),
                 # stop the kernel at once when done or interrupted: a busy kernel asked politely prints tracebacks
                 shutdown_kernel="immediate",
+                engine_name=notebook_libraries.engine(),
             )
         except KeyboardInterrupt:
             _keep_failed(partial, failed_dir, output)
