@@ -25,6 +25,7 @@ ingest and model for the case's run (:func:`read_once`), a base file's table rea
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import json
 import logging
@@ -93,6 +94,23 @@ pytestmark = pytest.mark.usefixtures("cli_isolation")
 ONE_WORKER = True
 
 
+def _copy(value: Any) -> Any:
+    """A copy no later change can reach back through: frames copied lazily (pandas copies on write), containers and
+    dataclasses rebuilt around copies of their parts, anything else deep-copied."""
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        return value.copy(deep=False)
+    if isinstance(value, dict):
+        return type(value)((k, _copy(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)) and type(value) in (list, tuple):
+        return type(value)(_copy(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        clone = copy.copy(value)
+        for field in dataclasses.fields(value):
+            object.__setattr__(clone, field.name, _copy(getattr(value, field.name)))
+        return clone
+    return copy.deepcopy(value)
+
+
 @pytest.fixture
 def read_once(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """``kpbkit validate`` then ``kpbkit run`` of a case read the same files: the second read (ingest) and model of
@@ -112,9 +130,9 @@ def read_once(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
                            if p.is_file() and "reports" not in p.relative_to(folder).parts))
             if key in done:
                 counts["reused"] += 1
-                return copy.deepcopy(done[key])
+                return _copy(done[key])
             value = real(*args)
-            done[key] = copy.deepcopy(value)
+            done[key] = _copy(value)
             counts["computed"] += 1
             return value
 
@@ -157,7 +175,7 @@ def read_files_once(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
                 table, records = _READS[key]
                 for record in records:
                     logging.getLogger(record.name).handle(record)
-                return copy.deepcopy(table)
+                return _copy(table)
             records: list[logging.LogRecord] = []
             keep = logging.Handler()
             keep.emit = records.append  # type: ignore[method-assign]
@@ -166,7 +184,7 @@ def read_files_once(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
                 table = real(*args, **kwargs)
             finally:
                 log.removeHandler(keep)
-            _READS[key] = (copy.deepcopy(table), records)
+            _READS[key] = (_copy(table), records)
             counts["read"] += 1
             return table
 
