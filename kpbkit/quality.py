@@ -15,7 +15,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from kpbkit.io.readers import SOURCE_ROW, safe_name
+from kpbkit.io.delimited import safe_name
+from kpbkit.io.readers import SOURCE_ROW
 
 Severity = Literal["error", "warning", "info"]
 

@@ -99,7 +99,7 @@ def read_excel_text(path: Path, *, sheet: str | None = None) -> pd.DataFrame:
         book.close()
     if header is None:
         return pd.DataFrame()
-    from kpbkit.io.readers import check_duplicate_headers
+    from kpbkit.io.delimited import check_duplicate_headers
 
     check_duplicate_headers(path, header, letters=True)
     width = max([len(header), *(len(r) for r in rows)])

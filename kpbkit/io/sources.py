@@ -7,7 +7,7 @@ parse Swedish numbers, dates and times, and hand the result to the canonical con
 file, the row and the column as the file calls it; values shaped like a personnummer are never echoed.
 
 Nothing is merged, dropped or reinterpreted silently: the text's structure is checked as
-:func:`kpbkit.io.readers.read_delimited` describes (quotes, line ends, trailing separators, duplicate
+:func:`kpbkit.io.delimited.read_delimited` describes (quotes, line ends, trailing separators, duplicate
 headers); two headers that mean one canonical column (``Belopp`` and ``Utfall``) stop the run unless the
 config names the one to use; each number column is read with one format (:mod:`kpbkit.io.swedish`);
 an end date of ``9999-12-31`` or one of ``input.open_end_dates`` is open-ended.
@@ -26,17 +26,14 @@ import pandas as pd
 
 from kpbkit.canonical import Column, TableSchema
 from kpbkit.errors import ConfigError, InputError
+from kpbkit.io.delimited import duplicate_header_error, normalise_line_ends, read_delimited, safe_name
 from kpbkit.io.excel import read_excel_text
 from kpbkit.io.presets import EXTRA_COLUMNS, Preset, TableShape, normalise_header
 from kpbkit.io.readers import (
     drop_blank_rows,
-    duplicate_header_error,
     fail_where,
-    normalise_line_ends,
     open_end_dates,
     read_bytes,
-    read_delimited,
-    safe_name,
     separator_hint,
     to_canonical,
 )
