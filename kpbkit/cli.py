@@ -288,85 +288,6 @@ def new_client_command(folder: Path, client_id: str | None, name: str | None, ko
     click.echo(f"  4. kpbkit run {made.config}")
 
 
-@main.command()
-@click.argument("configs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--workers", type=click.IntRange(min=1), metavar="N",
-              help="Clients run at once on this machine (default: one per core).")
-@click.option("--scheduler", metavar="ADDRESS", help="Run on a Dask cluster, e.g. tcp://10.0.0.5:8786; the configs "
-              "and the clients' extracts must be on a folder every worker can read.")
-@click.option("--force", is_flag=True, help="Run every client, also those unchanged since their last run.")
-@click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
-@click.option("--results-only", is_flag=True, help="Write the results folders only, no reports.")
-@click.option("--publish", is_flag=True, help="Publication mode (the default) even where a config says "
-              "report.publication: false.")
-@click.option("--internal", is_flag=True, help="Internal working material for every client (see `run --help`).")
-def batch(configs: tuple[Path, ...], workers: int | None, scheduler: str | None, force: bool, no_pdf: bool,
-          results_only: bool, publish: bool, internal: bool) -> None:
-    """Run many clients: CONFIGS are client config files or folders of them.
-
-    Each client runs on its own (a failing client is reported and the others go on); a client whose inputs,
-    config, comparison figures and kpbkit version are unchanged since its last successful run is skipped unless
-    --force. Ends with a summary table; exits non-zero when any client failed.
-
-    Example: kpbkit batch client_configs/ --no-pdf
-    """
-    from kpbkit.batch import Options, find_configs, run_batch
-
-    if publish and internal:
-        raise click.UsageError("give --publish or --internal, not both")
-    paths = find_configs(configs)
-    options = Options(render=not results_only, pdf=not no_pdf, publish=publish, internal=internal, force=force)
-    where = f"on {scheduler}" if scheduler else "on this machine"
-    click.echo(f"Running {len(paths)} client(s) {where}")
-
-    def progress(done: int, total: int, outcome) -> None:
-        detail = outcome.error if outcome.outcome == "failed" else f"{outcome.seconds:.1f} s"
-        click.echo(f"[{done}/{total}] {outcome.client}: {outcome.outcome} ({detail})")
-
-    outcomes = run_batch(paths, options, workers=workers, scheduler=scheduler, progress=progress)
-    _print_batch_summary(outcomes)
-    failed = [o for o in outcomes if o.outcome == "failed"]
-    if failed:
-        click.echo(f"error: {len(failed)} of {len(outcomes)} client(s) failed: "
-                   + ", ".join(o.client for o in failed), err=True)
-        sys.exit(1)
-
-
-@main.command()
-@click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), default=Path("reports/natverk"), show_default=True,
-              help="Where the network's tables and workbook go.")
-@click.option("--threshold", type=click.IntRange(min=0), default=5, show_default=True,
-              help="Leave out figures resting on fewer persons than this (0: keep every figure, a working copy).")
-@click.option("--no-pdf", is_flag=True, help="Render the report as HTML only (no PDF).")
-@click.option("--tables-only", is_flag=True, help="Write the tables and the workbook, not the report.")
-def network(folders: tuple[Path, ...], out: Path, threshold: int, no_pdf: bool, tables_only: bool) -> None:
-    """The KPB network: FOLDERS are the municipalities' period folders (<output>/<client>/<period>).
-
-    Per key figure the distribution over the municipalities (N, min, quartiles, median, max) and each
-    municipality's rank (1 = lowest) and index against the median, the structure behind the cost
-    differences (age mix, extern regi's share, coverage), as CSV, as a workbook (natverk.xlsx) and as the
-    network report natverk.html / natverk.pdf (a page per municipality).
-
-    Example: kpbkit network reports/*/2025 --out reports/natverk
-    """
-    from kpbkit.report.network import write_network
-
-    for path in write_network(list(folders), out, threshold=threshold or None, render=not tables_only,
-                              pdf=not no_pdf):
-        click.echo(f"Written: {path}")
-
-
-def _print_batch_summary(outcomes) -> None:
-    header = ("Client", "Outcome", "Time", "Findings", "Output")
-    rows = [(o.client, o.outcome, f"{o.seconds:.1f} s", "" if o.findings is None else str(o.findings),
-             o.output or o.error) for o in outcomes]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-    click.echo("")
-    for row in [header, *rows]:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row[:4], widths, strict=True)) + "  " + row[4])
-
-
 def _config_with(path: Path, overrides: tuple[str, ...], period: int | None):
     """The config at ``path`` with the command line's ``--set`` items and ``--period`` applied."""
     from kpbkit.config import load_client_config
@@ -485,48 +406,6 @@ def demo(config: Path, regenerate: bool, no_pdf: bool, publish: bool, internal: 
     _print_run(result)
 
 
-@main.command("demo-network")
-@click.option("--out", "folder", type=click.Path(path_type=Path), default=Path(".kpbkit/demo-network"),
-              show_default=True, help="The network's folder: data/, configs/ and reports/.")
-@click.option("--scale", type=click.FloatRange(min=0.001, max=10), default=1.0, show_default=True,
-              help="Factor on every municipality's size, e.g. 0.1 for a quick look.")
-@click.option("--workers", type=click.IntRange(min=1), help="Municipalities run at once (default: one per core).")
-@click.option("--no-pdf", is_flag=True, help="Render HTML only, skip the PDF.")
-@click.option("--results-only", is_flag=True, help="Write the results folders only, no reports.")
-def demo_network(folder: Path, scale: float, workers: int | None, no_pdf: bool, results_only: bool) -> None:
-    """Generate the demo network of 12 synthetic municipalities and run them as one batch.
-
-    The municipalities (about 3 000 to 150 000 inhabitants; rural and urban, old and young, own care and
-    bought care) are written under --out when missing: data/<client>/, configs/<client>.yaml. They run as
-    `kpbkit batch FOLDER/configs` would (unchanged ones skipped), each into reports/<client>/2025/; then the
-    network report (natverk.html/.pdf, its tables and workbook; with --results-only the tables and workbook
-    only) is written to reports/natverk/.
-
-    Example: kpbkit demo-network --results-only
-    """
-    from kpbkit.demo.network import ensure_network, run_network
-
-    configs, generated = ensure_network(folder, scale=scale)
-    if generated is not None:
-        click.echo(f"Generated {len(configs)} municipalities in {generated:.1f} s: {folder / 'configs'}")
-
-    def progress(done: int, total: int, outcome) -> None:
-        detail = outcome.error if outcome.outcome == "failed" else f"{outcome.seconds:.1f} s"
-        click.echo(f"[{done}/{total}] {outcome.client}: {outcome.outcome} ({detail})")
-
-    run = run_network(folder, scale=scale, workers=workers, render=not results_only, pdf=not no_pdf,
-                      progress=progress)
-    _print_batch_summary(run.outcomes)
-    click.echo(f"\nBatch: {run.batch_seconds:.1f} s")
-    for path in run.network:
-        click.echo(f"Network:  {path}")
-    failed = [o for o in run.outcomes if o.outcome == "failed"]
-    if failed:
-        click.echo(f"error: {len(failed)} of {len(run.outcomes)} municipalities failed: "
-                   + ", ".join(o.client for o in failed), err=True)
-        sys.exit(1)
-
-
 def _write_key(path: Path, *, force: bool = False) -> None:
     """Write a new random key to ``path``, mode 0600, never through a symbolic link.
 
@@ -605,7 +484,7 @@ def lab(config: Path, jupyter_args: tuple[str, ...], no_browser: bool, dry_run: 
     import shlex
     import subprocess
 
-    from kpbkit.explorer import lab_command, write_lab_notebook, write_lab_settings
+    from kpbkit.lab import lab_command, write_lab_notebook, write_lab_settings
 
     notebook = write_lab_notebook(config, fresh=fresh)
     settings = write_lab_settings(notebook.parent)
@@ -684,6 +563,12 @@ def references_kolada(municipalities: tuple[str, ...], years: tuple[str, ...], k
     click.echo(f"  municipalities: {names}; years: {', '.join(map(str, fetched.years))}")
     if fetched.missing_values:
         click.echo(f"  {fetched.missing_values} value(s) are empty in Kolada and were left out")
+
+
+from kpbkit.cli_many import batch, demo_network, network  # noqa: E402 - registered on main, defined above
+
+for _command in (batch, network, demo_network):
+    main.add_command(_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -337,7 +337,7 @@ def test_the_lists_follow_each_other_and_can_be_chosen_whole_reset_and_exported(
 
 
 def test_lab_turns_jupyterlab_s_news_off(tiny) -> None:
-    from kpbkit.explorer import lab_command
+    from kpbkit.lab import lab_command
 
     assert "--LabApp.news_url=None" in lab_command(Path("utforska.ipynb"))
 
@@ -348,7 +348,7 @@ def test_lab_starts_jupyterlab_with_its_own_settings(tiny, monkeypatch) -> None:
     import json
     import shlex
 
-    from kpbkit.explorer import LAB_SETTINGS_DIR
+    from kpbkit.lab import LAB_SETTINGS_DIR
 
     app_dir = tiny.parent / "jupyterlab-app"
     (app_dir / "settings").mkdir(parents=True)
