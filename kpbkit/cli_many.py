@@ -53,11 +53,13 @@ def batch(configs: tuple[Path, ...], workers: int | None, scheduler: str | None,
 @click.argument("folders", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", type=click.Path(path_type=Path), default=Path("reports/natverk"), show_default=True,
               help="Where the network's tables and workbook go.")
-@click.option("--threshold", type=click.IntRange(min=0), default=5, show_default=True,
-              help="Leave out figures resting on fewer persons than this (0: keep every figure, a working copy).")
+@click.option("--threshold", type=click.IntRange(min=0), metavar="N",
+              help="Leave out figures resting on fewer persons than N (default: the area reports' publication "
+              "threshold, report.threshold's default; 0: keep every figure, a working copy).")
 @click.option("--no-pdf", is_flag=True, help="Render the report as HTML only (no PDF).")
 @click.option("--tables-only", is_flag=True, help="Write the tables and the workbook, not the report.")
-def network(folders: tuple[Path, ...], out: Path, threshold: int, no_pdf: bool, tables_only: bool) -> None:
+def network(folders: tuple[Path, ...], out: Path, threshold: int | None, no_pdf: bool, tables_only: bool
+            ) -> None:
     """The KPB network: FOLDERS are the municipalities' period folders (<output>/<client>/<period>).
 
     Per key figure the distribution over the municipalities (N, min, quartiles, median, max) and each
@@ -67,8 +69,10 @@ def network(folders: tuple[Path, ...], out: Path, threshold: int, no_pdf: bool, 
 
     Example: kpbkit network reports/*/2025 --out reports/natverk
     """
+    from kpbkit.privacy import DEFAULT_THRESHOLD
     from kpbkit.report.network import write_network
 
+    threshold = DEFAULT_THRESHOLD if threshold is None else threshold
     for path in write_network(list(folders), out, threshold=threshold or None, render=not tables_only,
                               pdf=not no_pdf):
         click.echo(f"Written: {path}")

@@ -25,6 +25,7 @@ from kpbkit.demo.common import DEFAULT_SEED
 from kpbkit.demo.synthetic import Profile, client_yaml, generate, write_tables
 from kpbkit.demo.synthetic.catalogue import AGES, HOUR_SERVICES, STAY_SERVICES
 from kpbkit.demo.synthetic.population import share_0_20
+from kpbkit.privacy import DEFAULT_THRESHOLD
 
 if TYPE_CHECKING:
     from kpbkit.batch import ClientOutcome
@@ -33,8 +34,6 @@ if TYPE_CHECKING:
 NETWORK_VERSION = 1
 STAMP_FILE = "generated.json"
 DEFAULT_FOLDER = Path(".kpbkit/demo-network")
-#: the network's figures leave out those resting on fewer brukare (as ``kpbkit network``'s default)
-NETWORK_THRESHOLD = 5
 
 #: the configs' settings beyond data and output: FK's rate as the demo assumes it, the forecast's years
 CONFIG_EXTRA = (
@@ -222,6 +221,6 @@ def run_network(folder: Path = DEFAULT_FOLDER, *, scale: float = 1.0, seed: int 
     outcomes = run_batch(configs, Options(render=render, pdf=pdf), workers=workers, progress=progress)
     batch_seconds = time.perf_counter() - started
     periods = [Path(o.output) for o in outcomes if o.outcome in ("ok", "skipped") and o.output]
-    network = (write_network(periods, folder / "reports" / "natverk", threshold=NETWORK_THRESHOLD, render=render,
+    network = (write_network(periods, folder / "reports" / "natverk", threshold=DEFAULT_THRESHOLD, render=render,
                              pdf=pdf) if len(periods) >= 2 else [])
     return NetworkRun(configs, generated, outcomes, batch_seconds, network)

@@ -19,6 +19,7 @@ from kpbkit.io.identity_guard import save_workbook
 from kpbkit.io.writers import write_csv, write_csvs
 from kpbkit.labels import network as text
 from kpbkit.labels import workbook as workbook_labels
+from kpbkit.privacy import DEFAULT_THRESHOLD
 from kpbkit.report.sheets import new_workbook, write_table_sheet
 from kpbkit.views.compare import kpi_text
 from kpbkit.views.network import chart_source
@@ -33,7 +34,8 @@ REFERENCES = "natverk_referenser.csv"
 PARAMETER = "network_folder"
 
 
-def write_network(folders: list[str | Path], out: Path, *, threshold: int | None = 5, render: bool = True,
+def write_network(folders: list[str | Path], out: Path, *, threshold: int | None = DEFAULT_THRESHOLD,
+                  render: bool = True,
                   pdf: bool = True) -> list[Path]:
     """Read the runs in ``folders`` and write the network's tables (CSV), ``network.json`` and the workbook into
     ``out``; figures on fewer than ``threshold`` persons are left out (``None``: kept, an internal working copy).
