@@ -41,7 +41,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Literal
 
-from kpbkit.report import notebook_libraries
+from kpbkit.report import browser, notebook_libraries
 from kpbkit.report.runner import ReportError
 from kpbkit.report.table_fit import _fit_table, _short_text_on_one_line
 from kpbkit.views import KEY_FIGURES_MIME
@@ -335,6 +335,8 @@ def screenshot(html: Path, png: Path, *, width: int = 1280, height: int = 2000, 
 
 
 def _chromium_pdf(exe: str, html: Path, out: Path, *, timeout: float) -> None:
+    if _kept_browser_pdf(exe, html, out, timeout=timeout):
+        return
     with tempfile.TemporaryDirectory(prefix="kpbkit-chromium-", ignore_cleanup_errors=True) as profile:
         cmd = _chromium_command(exe, profile, "--no-pdf-header-footer", f"--print-to-pdf={out}",
                                 html.resolve().as_uri())
@@ -370,6 +372,28 @@ def _chromium_pdf(exe: str, html: Path, out: Path, *, timeout: float) -> None:
             file=html,
             fix=f"check that `{exe} --version` works; {_SETUP_FIX}",
         )
+
+
+def _kept_browser_pdf(exe: str, html: Path, out: Path, *, timeout: float) -> bool:
+    """Print with this process's kept browser (render workers, :mod:`kpbkit.report.browser`); False where there
+    is none or it broke (then dropped: the caller prints the usual way)."""
+    try:
+        chromium = browser.kept(_chromium_command, exe)
+        if chromium is None:
+            return False
+        chromium.print_pdf(html, out, timeout=timeout)
+    except browser.PageTimeout:
+        browser.discard()
+        raise ReportError(
+            f"Chromium did not finish the PDF within {timeout:.0f} s",
+            file=html,
+            fix="check the HTML opens in a browser; a very long report may need a larger timeout",
+        ) from None
+    except browser.BrowserError as exc:
+        log.debug("the kept Chromium failed (%s): printing %s with a new one", exc, html.name)
+        browser.discard()
+        return False
+    return out.is_file() and out.read_bytes()[:5] == b"%PDF-"
 
 
 def _weasyprint_pdf(weasyprint: Any, html: Path, out: Path) -> None:

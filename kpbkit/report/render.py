@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kpbkit import labels
 from kpbkit.io.processes import cores, process_context
-from kpbkit.report import notebook_libraries
+from kpbkit.report import browser, notebook_libraries, warm_kernel
 from kpbkit.report.templates_catalog import PARAMETERS, ReportTemplate, templates_dir
 
 Progress = Callable[[int, int, str], None]
@@ -98,7 +98,9 @@ def render_reports(
 
         notebook_libraries.load()  # once here: forked workers inherit it instead of each importing it
         context = process_context("kpbkit.report")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        if context.get_start_method() == "fork":
+            warm_kernel.prepare()  # likewise what every kernel imports: the workers fork their kernels from it
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
             futures = {pool.submit(_render_one, report, job): report for report in reports}
             for future in as_completed(futures):
                 report = futures[future]
@@ -109,6 +111,12 @@ def render_reports(
         if error is not None:
             raise error
     return [outcomes[report.name][0] or "" for report in reports]
+
+
+def _start_worker() -> None:
+    """A render worker forks its notebook kernels and keeps one Chromium for its PDFs."""
+    warm_kernel.enable()
+    browser.keep_open()
 
 
 @dataclass(frozen=True)

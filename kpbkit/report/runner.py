@@ -23,7 +23,7 @@ from typing import Any
 
 from kpbkit.errors import KpbkitError
 from kpbkit.io.identity_guard import check_notebook
-from kpbkit.report import notebook_libraries
+from kpbkit.report import notebook_libraries, warm_kernel
 
 log = logging.getLogger("kpbkit")
 
@@ -250,6 +250,7 @@ def execute_notebook(
                 # stop the kernel at once when done or interrupted: a busy kernel asked politely prints tracebacks
                 shutdown_kernel="immediate",
                 engine_name=notebook_libraries.engine(),
+                **_kernel_manager(),
             )
         except KeyboardInterrupt:
             _keep_failed(partial, failed_dir, output)
@@ -281,6 +282,12 @@ def execute_notebook(
         shutil.rmtree(workdir, ignore_errors=True)
     log.debug("Executed %s in %.1f s", template.name, time.perf_counter() - started)
     return output
+
+
+def _kernel_manager() -> dict[str, Any]:
+    """nbclient's kernel manager class where this process forks its kernels (:mod:`warm_kernel`), else nothing."""
+    manager = warm_kernel.kernel_manager_class()
+    return {"kernel_manager_class": manager} if manager is not None else {}
 
 
 def _is_kernel_problem(exc: BaseException) -> bool:
