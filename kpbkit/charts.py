@@ -119,7 +119,7 @@ def grouped_bars(frame: pd.DataFrame, *, x: str, hue: str, value: str, title: st
     ncol = max(1, frame[hue].nunique())
     legend = ax.legend(title="", frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=ncol,
                        borderaxespad=0.2)
-    fig.canvas.draw()  # the laid-out title and legend: a long title would run into the legend beside it
+    fig.draw_without_rendering()  # the laid-out title and legend: a long title would run into the legend beside it
     renderer = fig.canvas.get_renderer()
     gap = renderer.points_to_pixels(12)  # at least about an em between them
     if ax._left_title.get_window_extent(renderer).x1 + gap > legend.get_window_extent(renderer).x0:
