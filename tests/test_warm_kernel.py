@@ -81,3 +81,47 @@ def test_switched_off_every_kernel_is_a_new_interpreter(tmp_path: Path) -> None:
 
     env = {**os.environ, warm_kernel.SWITCH: "0"}
     assert _run(tmp_path, "warm", env)[0][0]["text"].split()[0] == "fresh"
+
+
+KILLED_DRIVER = """
+import sys
+from pathlib import Path
+import nbformat
+from kpbkit.report import execute_notebook, warm_kernel
+warm_kernel.enable()
+out = Path(sys.argv[1])
+cell = "import os, time\\nopen('kernel.pid', 'w').write(str(os.getpid()))\\ntime.sleep(120)"
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("period_folder = ''"), nbformat.v4.new_code_cell(cell)])
+nb.cells[0].metadata["tags"] = ["parameters"]
+nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+nbformat.write(nb, out / "sleep.ipynb")
+execute_notebook(out / "sleep.ipynb", out / "executed.ipynb", parameters={"period_folder": "x"}, cwd=out,
+                 failed_dir=out)
+"""
+
+
+@pytest.mark.render
+@pytest.mark.skipif(not warm_kernel.available(), reason="kernels are forked on Linux only")
+def test_a_forked_kernel_ends_when_its_worker_is_killed(tmp_path: Path) -> None:
+    import os
+    import signal
+    import time
+
+    driver = subprocess.Popen([sys.executable, "-c", KILLED_DRIVER, str(tmp_path)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    pid_file = tmp_path / "kernel.pid"
+    deadline = time.monotonic() + 60
+    while not (pid_file.is_file() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    kernel = int(pid_file.read_text())
+    assert os.getpgid(kernel) == kernel != driver.pid  # its own session: the worker's signals do not reach it
+    driver.send_signal(signal.SIGKILL)
+    driver.wait()
+    deadline = time.monotonic() + 15
+    while Path(f"/proc/{kernel}").exists() and time.monotonic() < deadline:
+        state = Path(f"/proc/{kernel}/stat").read_text().split(")")[-1].split()[0]
+        if state == "Z":  # ended, waiting for whoever adopted it to reap it
+            break
+        time.sleep(0.2)
+    else:
+        assert not Path(f"/proc/{kernel}").exists(), "the kernel outlived its worker"

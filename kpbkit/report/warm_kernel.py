@@ -209,7 +209,10 @@ def _run_kernel(tail: list[str], env: dict[str, str], cwd: str | os.PathLike | N
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
-    app.initialize(list(tail))  # sets MPLBACKEND to its inline backend unless the environment chose one
+    # ipykernel reads JPY_PARENT_PID when it is imported (here, in the worker, before the variable was set): given
+    # as an argument instead, the kernel ends when its worker does, and prints no "ipython kernel" banner
+    app.initialize([*tail, f"--IPKernelApp.parent_handle={env['JPY_PARENT_PID']}"])
+    # (initialize sets MPLBACKEND to its inline backend unless the environment chose one)
     if "matplotlib.pyplot" in sys.modules and os.environ.get("MPLBACKEND"):
         import matplotlib
         import matplotlib.pyplot as plt
