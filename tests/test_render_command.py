@@ -34,8 +34,11 @@ def _first_difference(name: str, first: str, again: str) -> str:
 
 
 @pytest.fixture
-def hidden_inputs(demo_run):
-    """The demo's raw extracts and config moved away for the test (the demo's other tests get them back)."""
+def hidden_inputs(demo_run, demo_publication_run):
+    """The demo's raw extracts and config moved away for the test (the demo's other tests get them back).
+
+    The publication demo is built from the same config and extracts: built first, so that no other worker
+    builds it while they are away."""
     result, input_folder = demo_run
     moved = [(path, path.with_name(path.name + ".hidden")) for path in (input_folder, result.config.path)]
     for path, away in moved:

@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -229,7 +230,6 @@ def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = 
     """
     notebook_libraries.load()
     import nbformat
-    from nbconvert import HTMLExporter
 
     executed, html = Path(executed), Path(html)
     started = time.perf_counter()
@@ -238,7 +238,20 @@ def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = 
     except FileNotFoundError:
         raise ReportError("the executed notebook to export does not exist", file=executed) from None
     nb = _prepare(nb, title=title, source=executed)
-    exporter = HTMLExporter(
+    body, _ = _exporter(language).from_notebook_node(nb, resources={"metadata": {"name": title}})
+    _write_atomic(html, _finish(body, source=executed, banner=banner, chart_source=chart_source).encode("utf-8"))
+    log.debug("HTML %s in %.2f s", html, time.perf_counter() - started)
+    return html
+
+
+@functools.cache
+def _exporter(language: str) -> Any:
+    """nbconvert's HTML exporter with kpbkit's template, made once per process (its jinja templates are compiled
+    on first use, about 0.05 s, then kept)."""
+    notebook_libraries.load()
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True,
@@ -248,10 +261,19 @@ def notebook_to_html(executed: Path, html: Path, *, title: str, language: str = 
         language_code=language,
         log=logging.getLogger("kpbkit.nbconvert"),
     )
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    _write_atomic(html, _finish(body, source=executed, banner=banner, chart_source=chart_source).encode("utf-8"))
-    log.debug("HTML %s in %.2f s", html, time.perf_counter() - started)
-    return html
+
+
+def prepare_export(language: str = "sv") -> None:
+    """Make the exporter and compile its templates now (a render worker, or the process it is forked from)."""
+    if language in _prepared:
+        return
+    import nbformat
+
+    _exporter(language).from_notebook_node(nbformat.v4.new_notebook(), resources={"metadata": {"name": ""}})
+    _prepared.add(language)
+
+
+_prepared: set[str] = set()
 
 
 # ----------------------------------------------------------------------------------------------- PDF

@@ -17,6 +17,7 @@ from pathlib import Path
 from kpbkit import labels
 from kpbkit.io.processes import cores, process_context
 from kpbkit.report import browser, notebook_libraries, warm_kernel
+from kpbkit.report.export import prepare_export
 from kpbkit.report.templates_catalog import PARAMETERS, ReportTemplate, templates_dir
 
 Progress = Callable[[int, int, str], None]
@@ -100,6 +101,7 @@ def render_reports(
         context = process_context("kpbkit.report")
         if context.get_start_method() == "fork":
             warm_kernel.prepare()  # likewise what every kernel imports: the workers fork their kernels from it
+            prepare_export()
         with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
             futures = {pool.submit(_render_one, report, job): report for report in reports}
             for future in as_completed(futures):
@@ -116,6 +118,7 @@ def render_reports(
 def _start_worker() -> None:
     """A render worker forks its notebook kernels and keeps one Chromium for its PDFs."""
     warm_kernel.enable()
+    prepare_export()
     browser.keep_open()
 
 
