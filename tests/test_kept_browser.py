@@ -108,3 +108,56 @@ def test_the_browser_ends_with_its_worker(tmp_path: Path) -> None:
     assert "241 764 kr" in pdf_text(tmp_path / "w.pdf")
     assert not Path(f"/proc/{pid}").exists()  # closed and reaped by the worker as it ended
     assert not Path(profile).exists()
+
+
+SHARED_DRIVER = """
+import json, multiprocessing, os, signal, sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from kpbkit.report import browser, export, html_to_pdf, pdf_text
+
+html, out, kill_first = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] == "kill"
+
+def work(i):
+    pdf = html_to_pdf(html, out / f"{i}.pdf")
+    own = browser._kept._proc.pid if browser._kept is not None else None
+    return "241 764 kr" in pdf_text(pdf), own
+
+assert export.share_browser()
+shared = browser._shared
+if kill_first:
+    os.killpg(shared._proc.pid, signal.SIGKILL)
+    shared._proc.wait()
+with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"), initializer=browser.keep_open) as pool:
+    results = list(pool.map(work, range(4)))
+profile = shared._profile
+browser.close_shared()
+print(json.dumps({"results": results, "browser": shared._proc.pid, "profile": profile}))
+"""
+
+
+def _shared_run(tmp_path: Path, mode: str) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / mode
+    out.mkdir()
+    done = subprocess.run([sys.executable, "-c", SHARED_DRIVER, str(_page(tmp_path)), str(out), mode],
+                          capture_output=True, text=True, check=True, timeout=300)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_render_workers_share_the_browser_their_parent_started(tmp_path: Path) -> None:
+    run = _shared_run(tmp_path, "share")
+    assert [printed for printed, _ in run["results"]] == [True] * 4
+    assert [own for _, own in run["results"]] == [None] * 4  # no worker started a browser of its own
+    assert not Path(f"/proc/{run['browser']}").exists() and not Path(run["profile"]).exists()  # closed after
+
+
+def test_workers_print_with_their_own_browser_when_the_shared_one_is_gone(tmp_path: Path) -> None:
+    run = _shared_run(tmp_path, "kill")
+    assert [printed for printed, _ in run["results"]] == [True] * 4
+    owns = [own for _, own in run["results"]]
+    # the first PDF a worker tried with the dead browser printed with --print-to-pdf; the next with its own
+    assert owns.count(None) <= 2 and any(owns) and run["browser"] not in owns

@@ -34,28 +34,26 @@ def _first_difference(name: str, first: str, again: str) -> str:
 
 
 @pytest.fixture
-def hidden_inputs(demo_run, demo_publication_run):
-    """The demo's raw extracts and config moved away for the test (the demo's other tests get them back).
-
-    The publication demo is built from the same config and extracts: built first, so that no other worker
-    builds it while they are away."""
-    result, input_folder = demo_run
-    moved = [(path, path.with_name(path.name + ".hidden")) for path in (input_folder, result.config.path)]
-    for path, away in moved:
-        path.rename(away)
-    try:
-        yield result
-    finally:
-        for path, away in moved:
-            away.rename(path)
+def hidden_inputs(demo_run, tmp_path: Path):
+    """A copy of the demo's period folder whose run record names a config (and so an input folder) that does not
+    exist: the render can read nothing but the folder. (The demo's own config and extracts stay where they are,
+    for the tests other workers run meanwhile.)"""
+    result, _ = demo_run
+    copy = tmp_path / "reports" / result.config.client_id / result.config.period.label
+    shutil.copytree(result.output_dir, copy)
+    gone = tmp_path / "gone" / result.config.path.name
+    record = json.loads((copy / "results" / "run.json").read_text(encoding="utf-8"))
+    for named in (record, record["config"]):  # where the run's config is named (the path or just its name)
+        assert Path(named["config_file"]).name == result.config.path.name
+        named["config_file"] = str(gone)
+    (copy / "results" / "run.json").write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
+    return result, copy, gone
 
 
 @pytest.mark.render
-def test_reports_render_again_from_the_period_folder_alone(hidden_inputs, tmp_path: Path) -> None:
-    result = hidden_inputs
-    assert not result.config.input_folder.exists() and not result.config.path.exists()
-    copy = tmp_path / "reports" / result.config.client_id / result.config.period.label
-    shutil.copytree(result.output_dir, copy)
+def test_reports_render_again_from_the_period_folder_alone(hidden_inputs) -> None:
+    result, copy, gone = hidden_inputs
+    assert not gone.exists() and not gone.parent.exists()
     for report in REPORTS:  # nothing of the first run's reports can survive into the second
         for suffix in (".html", ".pdf"):
             (copy / f"{report.name}{suffix}").unlink()

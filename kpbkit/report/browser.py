@@ -40,8 +40,16 @@ class PageTimeout(Exception):
 class Browser:
     """One headless Chromium driven over ``--remote-debugging-pipe``."""
 
-    def __init__(self, command: Callable[..., list[str]], exe: str) -> None:
+    def __init__(self, command: Callable[..., list[str]], exe: str, *, shared: bool = False) -> None:
         self.exe = exe
+        self._owner = os.getpid()
+        self._lock: Any = None
+        self._ids: Any = None
+        if shared:  # used by the processes forked from this one, one conversation at a time
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork")
+            self._lock, self._ids = context.Lock(), context.RawValue("i", 0)
         self._profile = tempfile.mkdtemp(prefix="kpbkit-chromium-")
         to_browser_r, self._to_browser = os.pipe()
         self._from_browser, from_browser_w = os.pipe()
@@ -72,7 +80,11 @@ class Browser:
     # ------------------------------------------------------------------------------------------ protocol
 
     def _send(self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None) -> int:
-        self._next_id += 1
+        if self._ids is not None:  # ids unique across the processes sharing the browser (an int32 for Chromium)
+            self._ids.value += 1
+            self._next_id = self._ids.value
+        else:
+            self._next_id += 1
         message: dict[str, Any] = {"id": self._next_id, "method": method, "params": params or {}}
         if session is not None:
             message["sessionId"] = session
@@ -97,7 +109,12 @@ class Browser:
                 raise BrowserError("Chromium closed its pipe")
             self._buffer += chunk
         message, self._buffer = self._buffer.split(b"\0", 1)
-        return json.loads(message)
+        try:
+            return json.loads(message)
+        except ValueError:
+            if self._lock is None:
+                raise BrowserError("Chromium wrote something that is not a message") from None
+            return {}  # the tail of a message another process read the start of: nobody's
 
     def call(self, method: str, params: dict[str, Any] | None = None, *, session: str | None = None,
              deadline: float, until: str | None = None) -> dict[str, Any]:
@@ -119,7 +136,18 @@ class Browser:
 
     def print_pdf(self, html: Path, out: Path, *, timeout: float) -> None:
         """Print ``html`` to ``out`` in a new tab (closed afterwards)."""
-        if self._proc.poll() is not None:
+        if self._lock is None:
+            return self._print(html, out, timeout=timeout)
+        if not self._lock.acquire(timeout=timeout):
+            raise BrowserError("another process kept the shared Chromium too long")
+        try:
+            self._buffer = b""  # whatever a process before left half-read belongs to nobody
+            return self._print(html, out, timeout=timeout)
+        finally:
+            self._lock.release()
+
+    def _print(self, html: Path, out: Path, *, timeout: float) -> None:
+        if os.getpid() == self._owner and self._proc.poll() is not None:
             raise BrowserError(f"Chromium has exited (code {self._proc.returncode})")
         deadline = time.monotonic() + timeout
         target = self.call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)["targetId"]
@@ -139,7 +167,11 @@ class Browser:
         Path(out).write_bytes(base64.b64decode(printed["data"]))
 
     def close(self) -> None:
-        """Ask Chromium to quit, then make sure it and its helpers have ended; remove its profile."""
+        """Ask Chromium to quit, then make sure it and its helpers have ended; remove its profile (in a process
+        that shares another's browser: only let go of it)."""
+        if os.getpid() != self._owner:
+            self.forget()
+            return
         with contextlib.suppress(BrowserError, OSError):
             self._send("Browser.close")
         self._close_fds()
@@ -168,6 +200,7 @@ class Browser:
 
 _keep = False
 _kept: Browser | None = None
+_shared: Browser | None = None
 
 
 def keep_open() -> None:
@@ -183,11 +216,30 @@ def keep_open() -> None:
     atexit.register(discard)
 
 
+def share(command: Callable[..., list[str]], exe: str) -> None:
+    """Start a browser for the processes this one is about to fork (render workers: :func:`keep_open` there uses
+    it instead of starting their own); it starts while this process goes on. Closed by :func:`close_shared`."""
+    global _shared
+    if _shared is None:
+        _shared = Browser(command, exe, shared=True)
+
+
+def close_shared() -> None:
+    """Close the browser :func:`share` started."""
+    global _shared
+    browser, _shared = _shared, None
+    if browser is not None:
+        browser.close()
+
+
 def kept(command: Callable[..., list[str]], exe: str) -> Browser | None:
-    """This process's browser, started on first use; ``None`` where browsers are not kept (:func:`keep_open`)."""
+    """This process's browser: the one its parent shared, else its own, started on first use; ``None`` where
+    browsers are not kept (:func:`keep_open`)."""
     global _kept
     if not _keep:
         return None
+    if _shared is not None and _shared.exe == exe:
+        return _shared
     if _kept is not None and _kept.exe != exe:
         discard()
     if _kept is None:
@@ -196,8 +248,12 @@ def kept(command: Callable[..., list[str]], exe: str) -> Browser | None:
 
 
 def discard() -> None:
-    """Close and forget this process's browser (a new one starts on the next PDF)."""
-    global _kept
+    """Close and forget this process's browser (a new one starts on the next PDF); a shared one is only let go
+    of here (its owner closes it)."""
+    global _kept, _shared
+    if _shared is not None and _shared._owner != os.getpid():
+        _shared.forget()
+        _shared = None
     browser, _kept = _kept, None
     if browser is not None:
         browser.close()
@@ -210,4 +266,6 @@ def _forget_in_child() -> None:
     _kept, _keep = None, False
 
 
-os.register_at_fork(after_in_child=_forget_in_child)  # e.g. a forked notebook kernel
+# A forked child (a notebook kernel) lets go of its parent's own browser; a shared one stays open in it, as the
+# render workers forked to use it need it.
+os.register_at_fork(after_in_child=_forget_in_child)

@@ -396,6 +396,20 @@ def _chromium_pdf(exe: str, html: Path, out: Path, *, timeout: float) -> None:
         )
 
 
+def share_browser() -> bool:
+    """Start one Chromium for the render workers about to be forked (:func:`browser.share`); False where there
+    is no Chromium or it would not start (each worker then starts its own, or prints the usual way)."""
+    exe = find_chromium()
+    if exe is None:
+        return False
+    try:
+        browser.share(_chromium_command, exe)
+    except browser.BrowserError as exc:
+        log.debug("no shared Chromium: %s", exc)
+        return False
+    return True
+
+
 def _kept_browser_pdf(exe: str, html: Path, out: Path, *, timeout: float) -> bool:
     """Print with this process's kept browser (render workers, :mod:`kpbkit.report.browser`); False where there
     is none or it broke (then dropped: the caller prints the usual way)."""

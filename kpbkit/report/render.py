@@ -17,7 +17,7 @@ from pathlib import Path
 from kpbkit import labels
 from kpbkit.io.processes import cores, process_context
 from kpbkit.report import browser, notebook_libraries, warm_kernel
-from kpbkit.report.export import prepare_export
+from kpbkit.report.export import prepare_export, share_browser
 from kpbkit.report.templates_catalog import PARAMETERS, ReportTemplate, templates_dir
 
 Progress = Callable[[int, int, str], None]
@@ -99,15 +99,21 @@ def render_reports(
 
         notebook_libraries.load()  # once here: forked workers inherit it instead of each importing it
         context = process_context("kpbkit.report")
-        if context.get_start_method() == "fork":
+        forked = context.get_start_method() == "fork"
+        if forked:
+            if pdf:
+                share_browser()  # one Chromium for all workers, starting while the rest gets ready
             warm_kernel.prepare()  # likewise what every kernel imports: the workers fork their kernels from it
             prepare_export()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
-            futures = {pool.submit(_render_one, report, job): report for report in reports}
-            for future in as_completed(futures):
-                report = futures[future]
-                outcomes[report.name] = future.result()
-                _announce(report, outcomes[report.name], progress, step, steps, pdf)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as pool:
+                futures = {pool.submit(_render_one, report, job): report for report in reports}
+                for future in as_completed(futures):
+                    report = futures[future]
+                    outcomes[report.name] = future.result()
+                    _announce(report, outcomes[report.name], progress, step, steps, pdf)
+        finally:
+            browser.close_shared()
     for report in reports:  # the first failing report in report order, as one at a time would have
         error = outcomes[report.name][1]
         if error is not None:

@@ -24,6 +24,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 #: set to 0 to launch every kernel as a new interpreter
@@ -103,7 +104,47 @@ def _manager_class(base: type) -> type:
             self.cwd = kwargs.get("cwd", Path.cwd())
             return self.connection_info
 
+        async def wait(self) -> int | None:
+            if not isinstance(self.process, ForkedKernel):
+                return await super().wait()
+            while self.process.poll() is None:  # a killed kernel ends within milliseconds: no 0.1 s naps
+                await asyncio.sleep(0.005)
+            code, self.process = self.process.returncode, None
+            return code
+
+    from jupyter_client.asynchronous import AsyncKernelClient
+    from traitlets import default
+
+    class ReadyClient(AsyncKernelClient):
+        async def wait_for_ready(self, timeout: float | None = None) -> None:
+            """Ready once the kernel answered kernel_info and IOPub is connected, as jupyter_client's own check,
+            without its last step: listening to IOPub until 0.2 s pass without a message (nbclient ignores
+            messages that answer no request of its own)."""
+            deadline = time.monotonic() + (float("inf") if timeout is None else timeout)
+            while True:
+                self.kernel_info()
+                try:
+                    reply = await self.shell_channel.get_msg(timeout=1)
+                except Empty:
+                    reply = None
+                if reply is not None and reply["msg_type"] == "kernel_info_reply":
+                    try:
+                        await self.iopub_channel.get_msg(timeout=0.2)  # the reply's status: IOPub connected
+                    except Empty:
+                        pass
+                    else:
+                        self._handle_kernel_info_reply(reply)
+                        return
+                if not await self.is_alive():
+                    raise RuntimeError("Kernel died before replying to kernel_info")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
     class ForkingKernelManager(base):  # type: ignore[misc, valid-type]
+        @default("client_factory")
+        def _ready_client(self) -> type:
+            return ReadyClient
+
         async def _async_pre_start_kernel(self, **kw: Any) -> Any:
             if self.provisioner is None and not self.kernel_spec.metadata.get("kernel_provisioner"):
                 self.provisioner = ForkingProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
