@@ -1,7 +1,8 @@
 """`kpbkit render PERIOD_FOLDER`: the reports of a run rendered again from its period folder alone.
 
 The results folder is the reports' only input (issue 13): with the client's raw extracts and config gone, a
-re-render gives the same HTML (apart from timestamps) and PDFs with the same text.
+re-render gives the same HTML (apart from timestamps) and PDFs with the same text. And the render itself where it
+may not start processes (a Dask worker).
 """
 
 from __future__ import annotations
@@ -88,3 +89,25 @@ def test_render_of_a_results_folder_from_an_older_kpbkit_says_run_again(tmp_path
     out = CliRunner().invoke(main, ["render", str(tmp_path)])
     assert out.exit_code != 0
     assert "run.json has no config record" in out.output and "kpbkit run CONFIG" in out.output
+
+
+def _render_in_daemon(period_folder: str, out: str) -> None:
+    from kpbkit.report.render import render_reports
+
+    chosen = [report for report in REPORTS if report.name in ("kvalitet", "prognos")]
+    render_reports(chosen, period_folder=Path(period_folder), out_folder=Path(out), title="Exempelkommun 2025",
+                   progress=lambda *_: None, step=iter(range(1, 20)), steps=19, pdf=False, workers=2)
+
+
+@pytest.mark.render
+def test_a_daemonic_process_such_as_a_dask_worker_renders_its_reports_one_by_one(demo_run, tmp_path: Path) -> None:
+    import multiprocessing
+
+    result, _ = demo_run
+    # a Dask worker is a daemonic process, and may not start the processes the reports usually render in
+    daemon = multiprocessing.get_context("forkserver").Process(
+        target=_render_in_daemon, args=(str(result.output_dir), str(tmp_path)), daemon=True)
+    daemon.start()
+    daemon.join(timeout=300)
+    assert daemon.exitcode == 0
+    assert (tmp_path / "kvalitet.html").is_file() and (tmp_path / "prognos.html").is_file()

@@ -78,8 +78,9 @@ def render_reports(
 
     ``title`` ends each HTML page's title (``"<report title> – <title>"``, e.g. the client's name and period).
     The reports render at the same time over ``workers`` processes (default: one per core; each is a kernel,
-    an HTML export and a Chromium, mostly single-threaded); a failing report stops the run once the others have
-    finished, with its own error. Returns ``"<template> sha256:<hash>"`` per rendered template, for run.json.
+    an HTML export and a Chromium, mostly single-threaded; one after another in a daemonic process, such as a Dask
+    worker, which may not start any); a failing report stops the run once the others have finished, with its own
+    error. Returns ``"<template> sha256:<hash>"`` per rendered template, for run.json.
     """
     if not reports:
         return []
@@ -87,6 +88,8 @@ def render_reports(
     job = _Job(period_folder=Path(period_folder), out_folder=Path(out_folder), title=title, pdf=pdf,
                banner=None if _published(record) else labels.INTERNAL_BANNER, source=_chart_source(record))
     workers = min(workers or cores(), len(reports))
+    if _daemonic():  # a Dask worker (or any daemonic process) may not start processes: one report at a time
+        workers = 1
     for report in reports:
         progress(next(step), steps, f"{report.name}: executing {report.name}.ipynb")
     outcomes: dict[str, tuple[str | None, BaseException | None, list[logging.LogRecord]]] = {}
@@ -119,6 +122,12 @@ def render_reports(
         if error is not None:
             raise error
     return [outcomes[report.name][0] or "" for report in reports]
+
+
+def _daemonic() -> bool:
+    import multiprocessing
+
+    return bool(multiprocessing.current_process().daemon)
 
 
 def _start_worker() -> None:
