@@ -29,6 +29,7 @@ CELLS = [
     "import logging\nlogging.getLogger('kpbkit.charts').warning('diagrammet är för brett')",
     "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2])\nplt.show()",
     "import pandas as pd\npd.DataFrame({'kr': [1.5]})",
+    "import signal\nprint([signal.Handlers(signal.getsignal(s)).name for s in (signal.SIGPIPE, signal.SIGTERM, signal.SIGXFSZ)])",
 ]
 
 
@@ -73,6 +74,7 @@ def test_a_forked_kernel_runs_a_notebook_as_a_new_kernel_does(tmp_path: Path) ->
     assert warm[1] == fresh[1] and "diagrammet är för brett" in warm[1][0]["text"]  # on stderr, as logged
     assert _shape(warm[2]) == [("display_data", None, ["image/png", "text/plain"])]  # the inline backend
     assert warm[3][0]["data"]["text/html"] == fresh[3][0]["data"]["text/html"]
+    assert warm[4] == fresh[4] and "SIG_IGN" in warm[4][0]["text"]  # a broken pipe raises, as in a new one
 
 
 @pytest.mark.render

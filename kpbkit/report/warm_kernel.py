@@ -240,8 +240,11 @@ def _run_kernel(tail: list[str], env: dict[str, str], cwd: str | os.PathLike | N
         os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
-    for name in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):  # as a new interpreter starts
-        signal.signal(name, signal.default_int_handler if name == signal.SIGINT else signal.SIG_DFL)
+    # the signal handlers a new interpreter starts with (the worker's may differ)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for ignored in (signal.SIGPIPE, signal.SIGXFSZ):  # Python ignores these: a broken pipe raises instead
+        signal.signal(ignored, signal.SIG_IGN)
     # the worker's event loop (running in this very stack) belongs to the worker: a new one, as a new process has
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(asyncio.new_event_loop())
