@@ -249,6 +249,7 @@ def _run_kernel(tail: list[str], env: dict[str, str], cwd: str | os.PathLike | N
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop(asyncio.new_event_loop())
     _fresh_logging()
+    _fresh_warnings()
     sys.argv = [sys.executable, *tail]
     from ipykernel.kernelapp import IPKernelApp
 
@@ -270,6 +271,21 @@ def _run_kernel(tail: list[str], env: dict[str, str], cwd: str | os.PathLike | N
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0
     return 0
+
+
+def _fresh_warnings() -> None:
+    """Warning filters without the blanket "ignore" kpbkit's command line added (a new kernel shows warnings on the
+    notebook's stderr); those libraries added on import stay, as a new kernel's imports add them too."""
+    import warnings
+
+    from kpbkit import WARNING_FILTERS_AT_START
+
+    blanket = ("ignore", None, Warning, None, 0)
+    kept = list(warnings.filters)
+    for _ in range(kept.count(blanket) - WARNING_FILTERS_AT_START.count(blanket)):
+        kept.remove(blanket)
+    warnings.resetwarnings()  # tells the interpreter the filters changed
+    warnings.filters.extend(kept)
 
 
 def _fresh_logging() -> None:
