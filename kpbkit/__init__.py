@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-import warnings as _warnings
-
 __version__ = "0.1.0"
-
-#: the process's warning filters when kpbkit was first imported, before its command line silences warnings: a
-#: notebook kernel forked from a render worker drops the "ignore" added since (kpbkit.report.warm_kernel)
-WARNING_FILTERS_AT_START = tuple(_warnings.filters)
 
 __all__ = ["__version__", "load_client_config", "run_client"]
 

@@ -20,6 +20,7 @@ import click
 
 from kpbkit import __version__
 from kpbkit.errors import KpbkitError
+from kpbkit.io import processes  # noqa: F401 - its snapshot of the warning filters, taken before main() changes them
 
 DEMO_CONFIG = Path("client_configs/exempelkommun.yaml")
 

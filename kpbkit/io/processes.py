@@ -5,7 +5,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+import warnings
 from multiprocessing.context import BaseContext
+
+#: the process's warning filters when this module was first imported (kpbkit's command line and kpbkit.report import
+#: it, before the command line silences warnings): a notebook kernel forked from a render worker drops the "ignore"
+#: added since (kpbkit.report.warm_kernel)
+WARNING_FILTERS_AT_START = tuple(warnings.filters)
 
 
 def process_context(preload: str) -> BaseContext:

@@ -27,6 +27,8 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
+from kpbkit.io.processes import WARNING_FILTERS_AT_START
+
 #: set to 0 to launch every kernel as a new interpreter
 SWITCH = "KPBKIT_WARM_KERNEL"
 _LAUNCHER = "ipykernel_launcher"
@@ -277,8 +279,6 @@ def _fresh_warnings() -> None:
     """Warning filters without the blanket "ignore" kpbkit's command line added (a new kernel shows warnings on the
     notebook's stderr); those libraries added on import stay, as a new kernel's imports add them too."""
     import warnings
-
-    from kpbkit import WARNING_FILTERS_AT_START
 
     blanket = ("ignore", None, Warning, None, 0)
     kept = list(warnings.filters)
