@@ -258,3 +258,24 @@ def test_show_figure_needs_alt_text() -> None:
             show_figure(fig, alt=" ")
     finally:
         plt.close(fig)
+
+
+@pytest.mark.render
+def test_a_warning_names_its_cell_not_the_kernels_file_which_can_look_like_a_personnummer(tmp_path: Path) -> None:
+    import nbformat
+    from ipykernel.compiler import get_tmp_hash_seed, murmur2_x86
+
+    from kpbkit.io.identity_guard import text_holds_personnummer
+
+    code = "import warnings\nwarnings.warn('kolumnen saknas', UserWarning)"
+    # ipykernel runs this cell as /tmp/ipykernel_<pid>/<hash>.py: a hash the identity guard reads as a personnummer
+    assert text_holds_personnummer(f"/tmp/ipykernel_77/{murmur2_x86(code, get_tmp_hash_seed())}.py:2: UserWarning")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("period_folder = ''"),
+                                         nbformat.v4.new_code_cell(code)])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "warns.ipynb")
+    executed = execute_notebook(tmp_path / "warns.ipynb", tmp_path / "out.ipynb", parameters={"period_folder": "x"},
+                                cwd=tmp_path, failed_dir=tmp_path)
+    stderr = nbformat.read(executed, as_version=4).cells[-1].outputs[0]
+    assert stderr.name == "stderr" and stderr.text.startswith("<cell>:2: UserWarning: kolumnen saknas")

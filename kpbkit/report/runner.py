@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -154,6 +155,23 @@ def _keep_failed(partial: Path, failed_dir: Path, output: Path) -> Path | None:
     return kept
 
 
+#: the file ipykernel runs a cell as (``/tmp/ipykernel_<pid>/<hash of the code>.py``), named in warnings and
+#: tracebacks: its ten-digit hash is shaped like a personnummer about once in 200 cells
+_CELL_FILE = re.compile(r"(?:[A-Za-z]:)?(?:[^\s\"'<>:]*[\\/])?ipykernel_[0-9]+[\\/][0-9]+\.py")
+CELL_FILE_SHOWN_AS = "<cell>"
+
+
+def _cell_files_named_as_cells(nb: Any) -> None:
+    """Replace the kernel's temporary cell file names in stream and error outputs by ``<cell>``: they say nothing
+    to a reader, and the identity guard would read some of them as personnummer."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"] = _CELL_FILE.sub(CELL_FILE_SHOWN_AS, output.get("text", ""))
+            elif output.get("output_type") == "error":
+                output["traceback"] = [_CELL_FILE.sub(CELL_FILE_SHOWN_AS, line) for line in output.get("traceback", [])]
+
+
 def _place(executed: Path, output: Path) -> None:
     """Record the final path in papermill's metadata and move the notebook into place atomically."""
     notebook_libraries.load()
@@ -161,6 +179,7 @@ def _place(executed: Path, output: Path) -> None:
 
     nb = nbformat.read(executed, as_version=4)
     nb.metadata.setdefault("papermill", {})["output_path"] = str(output)
+    _cell_files_named_as_cells(nb)
     check_notebook(nb, output)  # nothing shaped like a personnummer in any cell, output or metadata
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp-{uuid.uuid4().hex[:8]}")
