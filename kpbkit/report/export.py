@@ -263,17 +263,12 @@ def _exporter(language: str) -> Any:
     )
 
 
+@functools.cache
 def prepare_export(language: str = "sv") -> None:
     """Make the exporter and compile its templates now (a render worker, or the process it is forked from)."""
-    if language in _prepared:
-        return
     import nbformat
 
     _exporter(language).from_notebook_node(nbformat.v4.new_notebook(), resources={"metadata": {"name": ""}})
-    _prepared.add(language)
-
-
-_prepared: set[str] = set()
 
 
 # ----------------------------------------------------------------------------------------------- PDF
@@ -377,11 +372,7 @@ def _chromium_pdf(exe: str, html: Path, out: Path, *, timeout: float) -> None:
             with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
-            raise ReportError(
-                f"Chromium did not finish the PDF within {timeout:.0f} s",
-                file=html,
-                fix="check the HTML opens in a browser; a very long report may need a larger timeout",
-            ) from None
+            raise _pdf_timeout(html, timeout) from None
         finally:
             with contextlib.suppress(OSError):
                 os.killpg(proc.pid, signal.SIGKILL)  # helpers (zygote, renderer) still holding the profile
@@ -394,6 +385,11 @@ def _chromium_pdf(exe: str, html: Path, out: Path, *, timeout: float) -> None:
             file=html,
             fix=f"check that `{exe} --version` works; {_SETUP_FIX}",
         )
+
+
+def _pdf_timeout(html: Path, timeout: float) -> ReportError:
+    return ReportError(f"Chromium did not finish the PDF within {timeout:.0f} s", file=html,
+                       fix="check the HTML opens in a browser; a very long report may need a larger timeout")
 
 
 def share_browser() -> bool:
@@ -420,11 +416,7 @@ def _kept_browser_pdf(exe: str, html: Path, out: Path, *, timeout: float) -> boo
         chromium.print_pdf(html, out, timeout=timeout)
     except browser.PageTimeout:
         browser.discard()
-        raise ReportError(
-            f"Chromium did not finish the PDF within {timeout:.0f} s",
-            file=html,
-            fix="check the HTML opens in a browser; a very long report may need a larger timeout",
-        ) from None
+        raise _pdf_timeout(html, timeout) from None
     except browser.BrowserError as exc:
         log.debug("the kept Chromium failed (%s): printing %s with a new one", exc, html.name)
         browser.discard()

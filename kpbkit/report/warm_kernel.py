@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import signal
@@ -88,12 +89,8 @@ def kernel_tail(cmd: list[str]) -> list[str] | None:
     return cmd[at + 2:] if same else None
 
 
-_classes: dict[type, type] = {}
-
-
+@functools.cache
 def _manager_class(base: type) -> type:
-    if base in _classes:
-        return _classes[base]
     from jupyter_client.provisioning.local_provisioner import LocalProvisioner
 
     class ForkingProvisioner(LocalProvisioner):
@@ -153,7 +150,6 @@ def _manager_class(base: type) -> type:
                                                       parent=self)
             return await super()._async_pre_start_kernel(**kw)
 
-    _classes[base] = ForkingKernelManager
     return ForkingKernelManager
 
 
